@@ -1,0 +1,1 @@
+"""Factdesk's Qt-free core: services, analysis, importers, reports and sharing."""
