@@ -1,0 +1,446 @@
+"""The ``factdesk`` command: the window with no arguments, headless subcommands otherwise.
+
+Over :mod:`app.core` only. Every subcommand prints readable text, or JSON with
+``--json`` in the shapes written in ``product.md`` (other tools rely on them), and on bad
+input exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app import APP_NAME, PROJECT_SUFFIX, __version__
+from app.core.errors import FactdeskError, ValidationError
+from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
+
+log = logging.getLogger("factdesk.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+SUBCOMMANDS = (
+    "new",
+    "import",
+    "articles",
+    "claims",
+    "rate",
+    "detect",
+    "export",
+    "merge",
+    "sign",
+    "verify",
+    "self-test",
+)
+
+
+class CliError(FactdeskError):
+    """Bad command-line usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line (the CLI contract)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see '{self.prog} --help')")
+
+
+# --- opening the project a subcommand works on ------------------------------------------
+
+
+def _author() -> str:
+    from app.core.settings import reviewer_name
+
+    return reviewer_name()
+
+
+def _open_service(args: argparse.Namespace, *, read_only: bool = False) -> Any:
+    from app.core.project import ProjectService
+
+    if args.db:
+        from app.core.server import open_server_for_cli
+
+        db = open_server_for_cli(args.db)
+        return ProjectService.for_database(
+            db, author=_author(), project_id=getattr(args, "project_id", None)
+        )
+    if not args.project:
+        raise CliError("name a project file (or give --db URL)")
+    return ProjectService.open_file(Path(args.project), author=_author(), read_only=read_only)
+
+
+def _split_positionals(args: argparse.Namespace, names: Sequence[str]) -> None:
+    """Commands whose PROJECT may be replaced by --db: assign the remaining positionals."""
+    items = list(args.items)
+    expected = len(names) if args.db else len(names) + 1
+    if len(items) != expected:
+        wanted = " ".join(n.upper() for n in names)
+        raise CliError(f"expected {'' if args.db else 'PROJECT '}{wanted}")
+    args.project = None if args.db else items.pop(0)
+    for name, value in zip(names, items, strict=True):
+        setattr(args, name, value)
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
+    else:
+        sys.stdout.write(text + ("\n" if text and not text.endswith("\n") else ""))
+
+
+# --- JSON shapes (product.md) ---------------------------------------------------------
+
+
+def article_json(article: ArticleInfo, text: str) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "sha256": article.sha256,
+        "text": text,
+        "claims": article.claims,
+    }
+
+
+def claim_json(claim: ClaimInfo) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "wording": claim.wording,
+        "claimant": claim.claimant,
+        "kinds": [k.value for k in claim.kinds],
+        "score": claim.score,
+        "origin": claim.origin.value,
+        "status": claim.status.value,
+        "rating": claim.rating_label,
+        "explanation": claim.explanation,
+        "evidence": [
+            {"url": e.url or "", "title": e.title, "stance": e.stance.value} for e in claim.evidence
+        ],
+    }
+
+
+# --- subcommands ----------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from app.core.project import ProjectService
+
+    if args.db:
+        from app.core.server import open_server_for_cli
+
+        db = open_server_for_cli(args.db, create=True)
+        service = ProjectService.create_in_database(
+            db, name=args.name or "Untitled project", scale=args.scale, author=_author()
+        )
+        where = db.label
+    else:
+        if not args.project:
+            raise CliError("name the project file to create (or give --db URL)")
+        path = Path(args.project)
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX) if not path.suffix else path
+        service = ProjectService.create_file(
+            path, name=args.name, scale=args.scale, author=_author()
+        )
+        where = str(path)
+    try:
+        info = service.info()
+    finally:
+        service.close()
+    levels = ", ".join(lv.label for lv in info.scale.levels) or "conclusions only"
+    _emit(
+        args,
+        {"project_id": info.id, "name": info.name, "location": where, "scale": info.scale.name},
+        f"Created project {info.name!r} in {where}\nRating scale: {info.scale.name} ({levels})",
+    )
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.core.ingest import import_article_file
+    from app.core.validation import iso_date_or_none
+
+    if not args.project and not args.db:
+        raise CliError("the following arguments are required: --project (or --db URL)")
+    metadata = ArticleMetadata(
+        title=args.title,
+        outlet=args.outlet,
+        author=args.author,
+        url=args.url,
+        published=iso_date_or_none(args.date),
+    )
+    service = _open_service(args)
+    try:
+        result = import_article_file(service, Path(args.article), metadata=metadata)
+    finally:
+        service.close()
+    article = result.article
+    if not result.created:
+        sys.stderr.write(
+            f"{APP_NAME}: this article is already in the project; nothing was imported.\n"
+        )
+    _emit(
+        args,
+        {"article_id": article.id, "title": article.title, "claims": article.claims},
+        f"{'Imported' if result.created else 'Already there'}: {article.title}\n"
+        f"Article id: {article.id}\nClaims: {article.claims}",
+    )
+    return EXIT_OK
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    service = _open_service(args, read_only=not args.db)
+    try:
+        articles = service.articles()
+        texts = {a.id: service.article_text(a.id).text for a in articles} if args.json else {}
+    finally:
+        service.close()
+    lines = [f"{len(articles)} article(s)"]
+    for a in articles:
+        meta = " · ".join(
+            x for x in (a.outlet, a.author, a.published.isoformat() if a.published else None) if x
+        )
+        lines.append(
+            f"{a.id}  {a.title}" + (f"  ({meta})" if meta else "") + f"  [{a.claims} claims]"
+        )
+    _emit(
+        args,
+        {"articles": [article_json(a, texts.get(a.id, "")) for a in articles]},
+        "\n".join(lines),
+    )
+    return EXIT_OK
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from app.core.project import ClaimFilter
+
+    service = _open_service(args, read_only=not args.db)
+    try:
+        claims = service.claims(ClaimFilter(article_id=args.article), with_evidence=True)
+    finally:
+        service.close()
+    lines = [f"{len(claims)} claim(s)"]
+    for c in claims:
+        verdict = c.rating_label or "unrated"
+        who = f" — {c.claimant}" if c.claimant else ""
+        mark = "x" if c.status == ClaimStatus.DISMISSED else " "
+        lines.append(f"[{mark}] {c.id}  {verdict:<14} {_excerpt(c.wording, 90)}{who}")
+    _emit(args, {"claims": [claim_json(c) for c in claims]}, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_rate(args: argparse.Namespace) -> int:
+    _split_positionals(args, ("claim_id", "rating"))
+    if args.evidence_title and len(args.evidence_title) > len(args.evidence or []):
+        raise CliError("--evidence-title must follow an --evidence URL")
+    service = _open_service(args)
+    try:
+        claim = service.claim(args.claim_id)  # unknown id fails before anything is written
+        fields: dict[str, Any] = {}
+        if args.explanation is not None:
+            fields["explanation"] = args.explanation
+        if args.claimant is not None:
+            fields["claimant"] = args.claimant
+        # Validate the evidence links before writing anything.
+        from app.core.validation import web_url_or_none
+
+        for url in args.evidence or []:
+            web_url_or_none(url, "evidence link")
+        claim, _ = service.set_rating(claim.id, args.rating)
+        if fields:
+            claim, _ = service.update_claim(claim.id, **fields)
+        titles = list(args.evidence_title or [])
+        for index, url in enumerate(args.evidence or []):
+            title = titles[index] if index < len(titles) else ""
+            service.add_evidence(claim.id, url=url, title=title)
+        claim = service.claim(claim.id)
+    finally:
+        service.close()
+    _emit(
+        args,
+        {"claim": claim_json(claim)},
+        f"Rated {_excerpt(claim.wording, 70)!r}: {claim.rating_label}",
+    )
+    return EXIT_OK
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from app.core.analysis import analyse
+    from app.core.textfile import read_text_file
+
+    text = read_text_file(Path(args.article))
+    sentences = analyse(text, lines=args.lines)
+    data = {
+        "sentences": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "score": round(s.score, 4),
+                "checkworthy": s.checkworthy,
+                "claimant": s.claimant,
+                "kinds": [k.value for k in s.kinds],
+                "role": s.role.value,
+            }
+            for s in sentences
+        ]
+    }
+    lines = []
+    for s in sentences:
+        mark = "*" if s.checkworthy else " "
+        extra = ", ".join(
+            x
+            for x in (s.claimant and f"claimant: {s.claimant}", ", ".join(k.value for k in s.kinds))
+            if x
+        )
+        lines.append(
+            f"{mark} {s.score:.2f} {s.role.value:<10} {_excerpt(s.text, 100)}"
+            + (f"  [{extra}]" if extra else "")
+        )
+    checkworthy = sum(s.checkworthy for s in sentences)
+    lines.append(f"{checkworthy} of {len(sentences)} sentences are worth checking (*).")
+    _emit(args, data, "\n".join(lines))
+    return EXIT_OK
+
+
+def _excerpt(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- parser ---------------------------------------------------------------------------
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="work on a PostgreSQL database (postgresql+psycopg://user@host:port/db) "
+        "instead of a project file",
+    )
+    parser.add_argument("--project-id", help=argparse.SUPPRESS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="factdesk",
+        description=f"{APP_NAME} {__version__}: "
+        "find, check and report the statements in news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create a project")
+    p.add_argument("project", nargs="?", metavar="PROJECT")
+    p.add_argument(
+        "--scale",
+        default="five-level",
+        help="rating scale: five-level (default), meta-style, conclusion-only",
+    )
+    p.add_argument("--name", help="project name (default: the file name)")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="import an article into a project")
+    p.add_argument("article", metavar="ARTICLE")
+    p.add_argument("--project", metavar="PROJECT")
+    for name in ("title", "outlet", "author", "url"):
+        p.add_argument(f"--{name}")
+    p.add_argument("--date", help="publication date, YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("articles", help="list a project's articles")
+    p.add_argument("project", nargs="?", metavar="PROJECT")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("claims", help="list a project's claims in article order")
+    p.add_argument("project", nargs="?", metavar="PROJECT")
+    p.add_argument("--article", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_claims)
+
+    p = sub.add_parser(
+        "rate",
+        help="give a claim a verdict",
+        usage="factdesk rate PROJECT CLAIM_ID RATING [options]",
+    )
+    p.add_argument("items", nargs="*", metavar="PROJECT CLAIM_ID RATING")
+    p.add_argument("--explanation")
+    p.add_argument("--claimant")
+    p.add_argument("--evidence", action="append", metavar="URL")
+    p.add_argument("--evidence-title", action="append", metavar="T")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_rate)
+
+    p = sub.add_parser("detect", help="list an article's sentences worth checking")
+    p.add_argument("article", metavar="ARTICLE")
+    p.add_argument("--lines", action="store_true", help="each non-empty line is one sentence")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_detect)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other modules (reports, sharing, self-test) add their subcommands here.
+EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    result: int = args.func(args)
+    return result
+
+
+def _launch_window(argv: list[str]) -> int:
+    from app.__main__ import main as gui_main
+
+    return gui_main(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        return _launch_window(argv)
+    try:
+        return run(argv)
+    except FactdeskError as exc:
+        sys.stderr.write(f"factdesk: {exc}\n")
+        return exc.exit_status
+    except KeyboardInterrupt:
+        sys.stderr.write("factdesk: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # last resort: the contract is one line, never a traceback
+        log.exception("unexpected error")
+        sys.stderr.write(
+            f"factdesk: unexpected error: {type(exc).__name__}: "
+            f"{' '.join(str(exc).split())[:300]}\n"
+        )
+        return EXIT_FAILED
+
+
+__all__ = ["ValidationError", "main", "run"]

@@ -1,0 +1,86 @@
+"""Sentence features for the check-worthiness model.
+
+The same functions run at training time (``scripts/train_checkworthiness.py``) and at
+run time, so the shipped model sees exactly the features it was trained on. Three groups:
+
+* ``w``: word unigrams and bigrams of the lower-cased text, digits mapped to ``0`` so
+  that "3.5 million" and "12 million" share features;
+* ``c``: character 3- to 5-grams inside each word padded with spaces (scikit-learn's
+  ``char_wb`` analyser), which catch word endings, tense and numbers' shapes;
+* ``x``: a few ClaimBuster-style cues that lower-casing hides: how long the sentence is,
+  how many capitalised words (names, places, organisations) and numbers it has.
+
+Groups ``w`` and ``c`` are TF-IDF weighted (sublinear term frequency) and L2-normalised
+separately; the cues are binary and are not normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+|[%$£€?]")
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*")
+_NUMBER = re.compile(r"\d")
+_PERCENT = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
+_CURRENCY = re.compile(r"[$£€]|\b(?:dollars?|pounds|euros?)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+CHAR_MIN = 3
+CHAR_MAX = 5
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> int:
+    for index, edge in enumerate(edges):
+        if value < edge:
+            return index
+    return len(edges)
+
+
+def word_features(normalised: str) -> Counter[str]:
+    tokens = _WORD.findall(normalised)
+    counts: Counter[str] = Counter(tokens)
+    counts.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    return counts
+
+
+def char_features(normalised: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for word in normalised.split():
+        padded = f" {word} "
+        length = len(padded)
+        for size in range(CHAR_MIN, CHAR_MAX + 1):
+            if size > length:
+                break
+            counts.update(padded[i : i + size] for i in range(length - size + 1))
+    return counts
+
+
+def cue_features(text: str) -> list[str]:
+    words = text.split()
+    capitalised = len(_CAPITALISED.findall(text)) - (1 if text[:1].isupper() else 0)
+    cues = [
+        f"len{_bucket(len(words), (4, 8, 14, 22, 35))}",
+        f"cap{_bucket(max(capitalised, 0), (1, 2, 4))}",
+        f"num{_bucket(len(_NUMBER.findall(text)), (1, 2, 5))}",
+    ]
+    if _PERCENT.search(text):
+        cues.append("pct")
+    if _CURRENCY.search(text):
+        cues.append("cur")
+    if _YEAR.search(text):
+        cues.append("year")
+    if text.rstrip().endswith("?"):
+        cues.append("question")
+    return cues
+
+
+def normalise(text: str) -> str:
+    return _DIGIT.sub("0", text.lower())
+
+
+def extract(text: str) -> tuple[Counter[str], Counter[str], list[str]]:
+    """The three feature groups of one sentence."""
+    normalised = normalise(text)
+    return word_features(normalised), char_features(normalised), cue_features(text)

@@ -1,0 +1,70 @@
+"""The only module that talks to the operating system's keyring.
+
+Secrets (database passwords, signing keys) live in the keyring and nowhere else: not in
+the project, not in settings, not in logs and not in error messages. Without a usable
+keyring backend the user gets a clear :class:`SecretStoreError`, and everything that
+does not need a secret keeps working.
+"""
+
+from __future__ import annotations
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+from app.core.errors import SecretStoreError
+
+SERVICE = "Factdesk"
+
+
+def _check_backend() -> None:
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        raise SecretStoreError(
+            "no keyring is available on this system (install and unlock a secret service "
+            "such as GNOME Keyring or KWallet) so secrets cannot be stored."
+        )
+
+
+def keyring_available() -> bool:
+    try:
+        _check_backend()
+    except SecretStoreError:
+        return False
+    return True
+
+
+def get_secret(name: str) -> str | None:
+    _check_backend()
+    try:
+        return keyring.get_password(SERVICE, name)
+    except keyring.errors.KeyringError as exc:
+        raise SecretStoreError(
+            f"the keyring refused to give {name!r} ({type(exc).__name__})."
+        ) from None
+
+
+def set_secret(name: str, value: str) -> None:
+    _check_backend()
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except keyring.errors.KeyringError as exc:
+        raise SecretStoreError(
+            f"the keyring refused to store {name!r} ({type(exc).__name__})."
+        ) from None
+
+
+def delete_secret(name: str) -> None:
+    _check_backend()
+    try:
+        keyring.delete_password(SERVICE, name)
+    except keyring.errors.PasswordDeleteError:
+        pass
+    except keyring.errors.KeyringError as exc:
+        raise SecretStoreError(
+            f"the keyring refused to delete {name!r} ({type(exc).__name__})."
+        ) from None
+
+
+def server_secret_name(url_without_password: str) -> str:
+    return f"server:{url_without_password}"

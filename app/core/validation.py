@@ -1,0 +1,57 @@
+"""Checks on values people type: URLs, dates, short single-line fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from app.core.errors import ValidationError
+
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host and no spaces or control characters."""
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def web_url_or_none(url: str | None, what: str = "link") -> str | None:
+    """Return a cleaned http(s) URL, None for empty, or refuse anything else."""
+    if url is None:
+        return None
+    url = url.strip()
+    if not url:
+        return None
+    if not is_web_url(url):
+        raise ValidationError(
+            f"the {what} {url[:80]!r} is not a web address; only http:// and https:// "
+            "links are accepted."
+        )
+    return url
+
+
+def iso_date_or_none(value: str | date | None, what: str = "date") -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise ValidationError(f"the {what} {value!r} is not a date like 2026-11-25.") from exc
+
+
+def single_line(value: str | None, what: str, limit: int = 500) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise ValidationError(f"the {what} is longer than {limit} characters.")
+    return value or None

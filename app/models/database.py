@@ -1,0 +1,338 @@
+"""Opening and creating project storage: a ``.factdesk`` SQLite file or a PostgreSQL server.
+
+A :class:`Database` wraps one SQLAlchemy engine. Files are checked from their bytes first
+(:mod:`app.models.fileformat`), then their schema is compared with what this build makes,
+and only then does anything write to them (WAL mode, migrations). Every failure is a
+typed :class:`~app.core.errors.ProjectFileError` and leaves the file byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool, StaticPool
+from sqlmodel import Session, SQLModel, create_engine
+
+from app import SQLITE_APPLICATION_ID
+from app.core.errors import (
+    CorruptProjectError,
+    DatabaseUnavailableError,
+    NewerProjectError,
+    ProjectExistsError,
+    ProjectFileError,
+    ProjectReadOnlyError,
+    UnsafeProjectError,
+)
+from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
+from app.models.fileformat import has_wal, read_header, writable_reason
+from app.models.migrations import SCHEMA_VERSION, migrate_sqlite_file
+
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class Database:
+    """An open project store. ``read_only_reason`` says why edits are refused, if they are."""
+
+    engine: Engine
+    kind: str  # "sqlite" | "postgresql"
+    path: Path | None = None
+    url: str | None = None
+    read_only_reason: str | None = None
+    backup_path: Path | None = None  # the copy made before a migration, if any
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    @property
+    def label(self) -> str:
+        """How to name this store to a person: the file name or the server database."""
+        if self.path is not None:
+            return self.path.name
+        return make_url(self.url or "").render_as_string(hide_password=True)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close every connection and leave a file as one self-contained file.
+
+        Checkpointing and leaving WAL mode on close means the file at rest holds all its
+        data, so it can be copied or sent without its ``-wal`` companion.
+        """
+        if self.kind == "sqlite" and self.path is not None and not self.read_only:
+            self.engine.dispose()
+            with (
+                contextlib.suppress(sqlite3.Error),
+                contextlib.closing(sqlite3.connect(str(self.path), timeout=0.5)) as conn,
+            ):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("PRAGMA journal_mode=DELETE")
+        self.engine.dispose()
+
+
+# --- SQLite -------------------------------------------------------------------------
+
+
+def _sqlite_uri(path: Path, *, read_only: bool) -> str:
+    uri = "file:" + quote(str(path.resolve()), safe="/")
+    if read_only:
+        # immutable=1: SQLite creates no journal, WAL or shm file and takes no lock, so
+        # viewing a file leaves nothing beside it. Only sound when no WAL holds data.
+        uri += "?mode=ro&immutable=1" if not has_wal(path) else "?mode=ro"
+    return uri
+
+
+def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
+    uri = _sqlite_uri(path, read_only=read_only)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # A project file may come from anyone: never let its schema run functions.
+        cursor.execute("PRAGMA trusted_schema=OFF")
+        # FULL: an edit the window showed as saved survives a power cut, not only a crash.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    return engine
+
+
+def expected_sqlite_schema() -> dict[str, tuple[str, frozenset[str]]]:
+    """{object name: (type, column names)} of a brand-new project file of this build."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        SQLModel.metadata.create_all(engine)
+        raw = engine.raw_connection()
+        try:
+            return _read_sqlite_schema(raw.driver_connection)  # type: ignore[arg-type]
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+
+
+def _read_sqlite_schema(conn: sqlite3.Connection) -> dict[str, tuple[str, frozenset[str]]]:
+    schema: dict[str, tuple[str, frozenset[str]]] = {}
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    for obj_type, name, _sql in rows:
+        columns: frozenset[str] = frozenset()
+        if obj_type == "table":
+            columns = frozenset(
+                row[1] for row in conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
+            )
+        schema[name] = (obj_type, columns)
+    return schema
+
+
+def check_sqlite_schema(conn: sqlite3.Connection, file_name: str, *, exact: bool) -> None:
+    """Refuse schema objects Factdesk never makes (triggers, views, virtual tables).
+
+    With ``exact`` the tables, their columns and the indexes must be exactly those of
+    this build (used once the file is at the current version).
+    """
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    for obj_type, name, sql in rows:
+        if obj_type in ("trigger", "view"):
+            raise UnsafeProjectError(
+                f"{file_name}: refused, the file contains a {obj_type} ({name!r}) that "
+                "Factdesk never creates; it may have been crafted to run code."
+            )
+        if obj_type == "table" and (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
+            raise UnsafeProjectError(
+                f"{file_name}: refused, the file contains a virtual table ({name!r}) that "
+                "Factdesk never creates."
+            )
+    if not exact:
+        return
+    found = _read_sqlite_schema(conn)
+    expected = expected_sqlite_schema()
+    if found != expected:
+        extra = sorted(set(found) - set(expected))
+        missing = sorted(set(expected) - set(found))
+        changed = sorted(n for n in set(found) & set(expected) if found[n] != expected[n])
+        detail = "; ".join(
+            part
+            for part in (
+                f"unexpected {', '.join(extra)}" if extra else "",
+                f"missing {', '.join(missing)}" if missing else "",
+                f"altered {', '.join(changed)}" if changed else "",
+            )
+            if part
+        )
+        raise UnsafeProjectError(
+            f"{file_name}: refused, its tables are not those of a Factdesk project ({detail})."
+        )
+
+
+def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
+    """Open ``path`` without writing to it and check it is a sound project; return its version."""
+    header = read_header(path)
+    name = path.name
+    if header.user_version > SCHEMA_VERSION:
+        raise NewerProjectError(
+            f"{name}: made by a newer Factdesk (project format {header.user_version}); "
+            f"this version reads formats up to {SCHEMA_VERSION}. Please update Factdesk."
+        )
+    if header.user_version < 1:
+        raise CorruptProjectError(f"{name}: the project file is incomplete (no schema version).")
+    try:
+        with contextlib.closing(
+            sqlite3.connect(_sqlite_uri(path, read_only=True), uri=True, timeout=1.0)
+        ) as conn:
+            conn.execute("PRAGMA trusted_schema=OFF")
+            if quick_check:
+                result = conn.execute("PRAGMA quick_check(1)").fetchone()
+                if not result or result[0] != "ok":
+                    raise CorruptProjectError(f"{name}: the project file is damaged ({result[0]}).")
+            check_sqlite_schema(conn, name, exact=header.user_version == SCHEMA_VERSION)
+    except sqlite3.DatabaseError as exc:
+        raise CorruptProjectError(f"{name}: the project file is damaged ({exc}).") from exc
+    return header.user_version
+
+
+def open_project_file(
+    path: Path | str, *, read_only: bool = False, quick_check: bool = True
+) -> Database:
+    """Open a project file for editing (or, with ``read_only``, only for viewing).
+
+    A file that cannot be written raises :class:`ProjectReadOnlyError` unless ``read_only``
+    is asked for; the window then offers to view it. An older file is migrated after a
+    backup copy; a failed open leaves the file unchanged.
+    """
+    path = Path(path)
+    version = _validate_sqlite(path, quick_check=quick_check)
+    if read_only:
+        if version < SCHEMA_VERSION:
+            raise ProjectReadOnlyError(
+                f"{path.name}: made by an older Factdesk; open it for editing to upgrade it "
+                "(a backup copy is kept)."
+            )
+        return Database(
+            _sqlite_engine(path, read_only=True),
+            "sqlite",
+            path=path,
+            read_only_reason="opened for viewing only",
+        )
+    reason = writable_reason(path)
+    if reason is not None:
+        raise ProjectReadOnlyError(f"{path.name}: cannot be opened for editing: {reason}.")
+    backup = None
+    if version < SCHEMA_VERSION:
+        backup = migrate_sqlite_file(path, version)
+        with contextlib.closing(sqlite3.connect(str(path))) as conn:
+            check_sqlite_schema(conn, path.name, exact=True)
+    engine = _sqlite_engine(path, read_only=False)
+    try:
+        with engine.connect() as conn:
+            # Persistent per file: concurrent readers never wait for the writer.
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    except (OperationalError, SADatabaseError) as exc:
+        engine.dispose()
+        raise ProjectFileError(f"{path.name}: cannot be opened ({exc.orig}).") from exc
+    return Database(engine, "sqlite", path=path, backup_path=backup)
+
+
+def create_project_file(path: Path | str) -> Database:
+    """Create an empty project file (schema only) and open it for editing.
+
+    The file is built under a temporary name in the same folder and renamed into place,
+    so a crash never leaves a half-made project under the user's chosen name.
+    """
+    path = Path(path)
+    if path.exists():
+        raise ProjectExistsError(f"{path.name}: a file of that name already exists.")
+    if not path.parent.is_dir():
+        raise ProjectFileError(f"{path.parent}: no such folder.")
+    fd, tmp_name = tempfile.mkstemp(prefix=".factdesk-new-", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:
+            conn.execute(f"PRAGMA application_id={SQLITE_APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.commit()
+        engine = create_engine(f"sqlite:///{tmp}", poolclass=NullPool)
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectFileError(f"{path.name}: cannot be created ({exc.strerror}).") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return open_project_file(path, quick_check=False)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------
+
+
+def open_server(url: str, *, create: bool = False, password: str | None = None) -> Database:
+    """Connect to a PostgreSQL database (``postgresql+psycopg://user@host:port/db``).
+
+    The password is never part of the stored URL: it comes from the keyring (passed in
+    here) or the standard libpq ways (PGPASSWORD, .pgpass).
+    """
+    from app.models.migrations import ensure_server_schema
+
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() != "postgresql":
+        raise ProjectFileError(f"{url}: not a PostgreSQL URL (postgresql+psycopg://...).")
+    if sa_url.drivername == "postgresql":
+        sa_url = sa_url.set(drivername="postgresql+psycopg")
+    if password is not None:
+        sa_url = sa_url.set(password=password)
+    engine = create_engine(sa_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    try:
+        ensure_server_schema(engine, create=create)
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUnavailableError(
+            f"{sa_url.render_as_string(hide_password=True)}: cannot connect to the server."
+        ) from exc
+    return Database(
+        engine, "postgresql", url=sa_url.set(password=None).render_as_string(hide_password=False)
+    )
+
+
+@contextlib.contextmanager
+def translate_storage_errors(db: Database) -> Iterator[None]:
+    """Turn driver errors raised mid-session into typed, one-line errors."""
+    try:
+        yield
+    except OperationalError as exc:
+        if db.kind == "postgresql":
+            raise DatabaseUnavailableError(
+                f"{db.label}: the database server is not answering; try again when it is back."
+            ) from exc
+        text = str(exc.orig)
+        if "readonly" in text or "read-only" in text:
+            raise ProjectReadOnlyError(
+                f"{db.label}: the project cannot be written ({text})."
+            ) from exc
+        raise ProjectFileError(f"{db.label}: {text}.") from exc
+    except SADatabaseError as exc:
+        raise CorruptProjectError(f"{db.label}: the project file is damaged ({exc.orig}).") from exc

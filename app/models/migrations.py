@@ -1,0 +1,134 @@
+"""Numbered schema migrations, the same steps on SQLite files and on PostgreSQL.
+
+The schema version lives in ``PRAGMA user_version`` in a file and in the one-row table
+``factdesk_schema`` on a server. ``STEPS[n]`` upgrades a store from version ``n - 1`` to
+``n``. A file is copied (SQLite's backup API, so a WAL is included) before the first step
+runs, and all steps run in one exclusive transaction: either the file reaches the current
+version or it is left exactly as it was, with the backup beside it.
+
+Every released schema has a fixture file in ``tests/fixtures/`` that later versions must
+keep opening (``tests/models/test_migrations.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+from sqlmodel import SQLModel, create_engine
+
+from app.core.errors import MigrationError, NewerProjectError, ProjectFileError
+
+SCHEMA_VERSION = 1
+
+MigrationStep = Callable[[Connection], None]
+
+# version -> step upgrading from version - 1. Version 1 is the first released schema.
+STEPS: dict[int, MigrationStep] = {}
+
+
+def backup_path_for(path: Path, version: int) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.stem}.format{version}-backup-{stamp}{path.suffix}")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = path.with_name(
+            f"{path.stem}.format{version}-backup-{stamp}-{counter}{path.suffix}"
+        )
+    return candidate
+
+
+def _run_steps(conn: Connection, from_version: int, to_version: int) -> None:
+    for version in range(from_version + 1, to_version + 1):
+        step = STEPS.get(version)
+        if step is None:
+            raise MigrationError(f"no upgrade step to project format {version}")
+        step(conn)
+
+
+def migrate_sqlite_file(path: Path, from_version: int) -> Path:
+    """Back ``path`` up, then upgrade it to :data:`SCHEMA_VERSION`. Returns the backup path."""
+    target = SCHEMA_VERSION
+    backup = backup_path_for(path, from_version)
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(str(path))) as source,
+            contextlib.closing(sqlite3.connect(str(backup))) as copy,
+        ):
+            source.backup(copy)
+    except sqlite3.Error as exc:
+        backup.unlink(missing_ok=True)
+        raise MigrationError(
+            f"{path.name}: could not make a backup before upgrading ({exc})."
+        ) from exc
+
+    raw = sqlite3.connect(str(path), isolation_level=None)
+    engine = create_engine("sqlite://", creator=lambda: raw, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # steps may rebuild tables
+            conn.exec_driver_sql("BEGIN EXCLUSIVE")
+            try:
+                _run_steps(conn, from_version, target)
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise MigrationError(f"upgrade left {len(problems)} broken references")
+                conn.exec_driver_sql(f"PRAGMA user_version={target}")
+                conn.exec_driver_sql("COMMIT")
+            except BaseException:
+                conn.exec_driver_sql("ROLLBACK")
+                raise
+    except MigrationError as exc:
+        raise MigrationError(
+            f"{path.name}: upgrade failed and nothing was changed ({exc}); "
+            f"a backup is at {backup.name}."
+        ) from exc
+    except Exception as exc:
+        raise MigrationError(
+            f"{path.name}: upgrade failed and nothing was changed ({exc}); "
+            f"a backup is at {backup.name}."
+        ) from exc
+    finally:
+        engine.dispose()
+        raw.close()
+    return backup
+
+
+def server_schema_version(conn: Connection) -> int | None:
+    exists = conn.execute(text("SELECT to_regclass('factdesk_schema')")).scalar()
+    if exists is None:
+        return None
+    return int(conn.execute(text("SELECT version FROM factdesk_schema")).scalar_one())
+
+
+def ensure_server_schema(engine: Engine, *, create: bool) -> None:
+    """Create (``create``) or upgrade the schema on a PostgreSQL database."""
+    with engine.begin() as conn:
+        # One upgrader at a time: others wait here instead of racing the same steps.
+        conn.execute(text("SELECT pg_advisory_xact_lock(4644534)"))
+        version = server_schema_version(conn)
+        if version is None:
+            if not create:
+                raise ProjectFileError(
+                    "this database holds no Factdesk projects yet; create it with "
+                    "'factdesk new --db URL'."
+                )
+            SQLModel.metadata.create_all(conn)
+            conn.execute(text("CREATE TABLE factdesk_schema (version integer NOT NULL)"))
+            conn.execute(text("INSERT INTO factdesk_schema VALUES (:v)"), {"v": SCHEMA_VERSION})
+            return
+        if version > SCHEMA_VERSION:
+            raise NewerProjectError(
+                f"the server's Factdesk schema is format {version}; this version reads formats "
+                f"up to {SCHEMA_VERSION}. Please update Factdesk."
+            )
+        if version < SCHEMA_VERSION:
+            _run_steps(conn, version, SCHEMA_VERSION)
+            conn.execute(text("UPDATE factdesk_schema SET version = :v"), {"v": SCHEMA_VERSION})
