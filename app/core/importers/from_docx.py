@@ -45,7 +45,9 @@ def check_archive(data: bytes) -> None:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise CorruptArticleError("The Word document is damaged: its ZIP archive is unreadable.") from exc
+        raise CorruptArticleError(
+            "The Word document is damaged: its ZIP archive is unreadable."
+        ) from exc
     if len(members) > MAX_DOCX_MEMBERS:
         raise UnsafeArchiveError(
             f"The Word document holds {len(members)} files (limit {MAX_DOCX_MEMBERS}); "
@@ -54,7 +56,9 @@ def check_archive(data: bytes) -> None:
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise EncryptedArticleError("The Word document is encrypted; remove the password and try again.")
+            raise EncryptedArticleError(
+                "The Word document is encrypted; remove the password and try again."
+            )
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > MAX_DOCX_RATIO:
@@ -156,8 +160,18 @@ def draft_from_docx(data: bytes) -> Draft:
             if role is ParagraphRole.BODY and text.strip():
                 state["body"] = True
             draft.add(text, role)
-    except (OpcError, KeyError, ValueError, TypeError, AttributeError, IndexError,
-            zipfile.BadZipFile, etree.LxmlError, RecursionError, NotImplementedError) as exc:
+    except (
+        OpcError,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        zipfile.BadZipFile,
+        etree.LxmlError,
+        RecursionError,
+        NotImplementedError,
+    ) as exc:
         raise CorruptArticleError(
             "The Word document is damaged or not a real .docx file; it could not be read."
         ) from exc

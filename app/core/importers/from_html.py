@@ -46,25 +46,110 @@ _PARSER = lxml.html.HTMLParser(
 
 # Never text, wherever they are.
 _NEVER_TEXT = (
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "video", "audio", "select", "button", "input", "textarea", "head", "title",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "video",
+    "audio",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "head",
+    "title",
 )
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote body dd details div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
-    "tbody td tfoot th thead tr ul caption center".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+        "center",
+    ]
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 # Class, id or itemprop words that name a role.
 _CREDIT_WORDS = frozenset(
-    "credit credits copyright photographer photo-credit image-credit media-credit "
-    "caption-credit byline-photo source-credit".split()
+    [
+        "credit",
+        "credits",
+        "copyright",
+        "photographer",
+        "photo-credit",
+        "image-credit",
+        "media-credit",
+        "caption-credit",
+        "byline-photo",
+        "source-credit",
+    ]
 )
-_CAPTION_WORDS = frozenset("caption wp-caption-text image-caption media-caption figcaption".split())
+_CAPTION_WORDS = frozenset(
+    ["caption", "wp-caption-text", "image-caption", "media-caption", "figcaption"]
+)
 _STANDFIRST_WORDS = frozenset(
-    "standfirst dek deck subtitle sub-title subheadline sub-headline summary article-summary "
-    "lede intro article-intro excerpt teaser strapline kicker-summary description".split()
+    [
+        "standfirst",
+        "dek",
+        "deck",
+        "subtitle",
+        "sub-title",
+        "subheadline",
+        "sub-headline",
+        "summary",
+        "article-summary",
+        "lede",
+        "intro",
+        "article-intro",
+        "excerpt",
+        "teaser",
+        "strapline",
+        "kicker-summary",
+        "description",
+    ]
 )
 _MAX_JSON_LD = 1_000_000
 
@@ -142,9 +227,21 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 
 
 _ARTICLE_TYPES = frozenset(
-    "Article NewsArticle ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle "
-    "BackgroundNewsArticle ReviewNewsArticle BlogPosting Report ScholarlyArticle "
-    "SocialMediaPosting LiveBlogPosting WebPage".split()
+    [
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "Report",
+        "ScholarlyArticle",
+        "SocialMediaPosting",
+        "LiveBlogPosting",
+        "WebPage",
+    ]
 )
 
 
@@ -233,7 +330,7 @@ def extract_metadata(root: lxml.html.HtmlElement) -> ArticleMetadata:
 
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "")
+        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
         content = clean_field(element.get("content"))
         if key and content:
             meta.setdefault(key.strip().lower(), content)
@@ -245,14 +342,32 @@ def extract_metadata(root: lxml.html.HtmlElement) -> ArticleMetadata:
         offer("title", meta.get(key))
     for key in ("og:site_name", "application-name", "publisher", "dc.publisher"):
         offer("outlet", meta.get(key))
-    for key in ("author", "article:author", "dc.creator", "byl", "parsely-author",
-                "sailthru.author", "twitter:creator"):
+    for key in (
+        "author",
+        "article:author",
+        "dc.creator",
+        "byl",
+        "parsely-author",
+        "sailthru.author",
+        "twitter:creator",
+    ):
         value = meta.get(key)
         if value and not value.startswith(("http://", "https://", "@")):
             offer("author", value)
-    for key in ("article:published_time", "datepublished", "og:published_time", "pubdate",
-                "publishdate", "publish-date", "date", "dc.date", "dc.date.issued",
-                "dcterms.created", "parsely-pub-date", "sailthru.date"):
+    for key in (
+        "article:published_time",
+        "datepublished",
+        "og:published_time",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "parsely-pub-date",
+        "sailthru.date",
+    ):
         offer("published", meta.get(key))
     if found["published"] is None:
         for time_element in root.iter("time"):
@@ -444,9 +559,33 @@ class _Collector:
 
 _BOILERPLATE_TAGS = frozenset(("nav", "aside", "footer", "form", "menu", "dialog"))
 _BOILERPLATE_WORDS = frozenset(
-    "nav navbar navigation menu cookie cookies cookie-banner consent share sharing social "
-    "related comments comment footer sidebar newsletter advert ad ads promo breadcrumb "
-    "breadcrumbs subscribe paywall".split()
+    [
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "cookie",
+        "cookies",
+        "cookie-banner",
+        "consent",
+        "share",
+        "sharing",
+        "social",
+        "related",
+        "comments",
+        "comment",
+        "footer",
+        "sidebar",
+        "newsletter",
+        "advert",
+        "ad",
+        "ads",
+        "promo",
+        "breadcrumb",
+        "breadcrumbs",
+        "subscribe",
+        "paywall",
+    ]
 )
 
 
@@ -488,8 +627,9 @@ def _walk_html(
                 elif tag == "figcaption":
                     roles.append(ParagraphRole.CAPTION)
                 else:
-                    roles.append(roles[-1] if roles[-1] is not ParagraphRole.HEADLINE
-                                 else ParagraphRole.BODY)
+                    roles.append(
+                        roles[-1] if roles[-1] is not ParagraphRole.HEADLINE else ParagraphRole.BODY
+                    )
                 if tag == "tr":
                     cells.append(False)
             if element.text:
@@ -608,4 +748,3 @@ def draft_from_mhtml_bytes(data: bytes) -> Draft:
 def draft_from_fragment(text: str) -> Draft:
     """Every block of an HTML fragment (clipboard, HTML inside Markdown)."""
     return draft_from_html(text, main_content=False)
-

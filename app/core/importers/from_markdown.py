@@ -23,13 +23,25 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
 _FIELD_NAMES = {
-    "title": "title", "headline": "title",
-    "author": "author", "authors": "author", "byline": "author",
-    "date": "published", "published": "published", "pubdate": "published",
-    "url": "url", "canonical_url": "url", "canonical": "url", "link": "url",
-    "outlet": "outlet", "site": "outlet", "site_name": "outlet", "publisher": "outlet",
+    "title": "title",
+    "headline": "title",
+    "author": "author",
+    "authors": "author",
+    "byline": "author",
+    "date": "published",
+    "published": "published",
+    "pubdate": "published",
+    "url": "url",
+    "canonical_url": "url",
+    "canonical": "url",
+    "link": "url",
+    "outlet": "outlet",
+    "site": "outlet",
+    "site_name": "outlet",
+    "publisher": "outlet",
     "source": "outlet",
-    "lang": "language", "language": "language",
+    "lang": "language",
+    "language": "language",
 }
 
 
@@ -53,7 +65,7 @@ def _front_matter(text: str) -> tuple[str, ArticleMetadata]:
         published=parse_date(fields.get("published")),
         language=language.split("-")[0].lower() if language else None,
     )
-    return text[match.end():], metadata
+    return text[match.end() :], metadata
 
 
 def _inline(children: list[Token]) -> tuple[str, list[str], bool]:

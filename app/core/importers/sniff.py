@@ -28,8 +28,10 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 
 # Signatures of binary formats people may try to import, with what to tell them.
 _KNOWN_BINARY: tuple[tuple[bytes, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-     "This is an old Word (.doc) or other Office 97 file; save it as .docx and import that."),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "This is an old Word (.doc) or other Office 97 file; save it as .docx and import that.",
+    ),
     (b"{\\rtf", "This is an RTF file; save it as .docx or plain text and import that."),
     (b"\x89PNG\r\n\x1a\n", "This is a PNG image, not an article; import the text instead."),
     (b"\xff\xd8\xff", "This is a JPEG image, not an article; import the text instead."),
@@ -88,7 +90,7 @@ def detect_format(data: bytes, name: str | None = None) -> str:
     probe = head
     for bom, encoding in _BOMS:
         if data.startswith(bom) and encoding != "utf-8":
-            probe = data[len(bom):2048].decode(encoding, "replace").encode("utf-8", "replace")
+            probe = data[len(bom) : 2048].decode(encoding, "replace").encode("utf-8", "replace")
             lowered = probe.lstrip().lower()
             break
     if probe.startswith(codecs.BOM_UTF8):
@@ -149,7 +151,7 @@ def decode_text(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise UnsupportedFormatError(
                     f"The file starts as {encoding.upper()} text but holds bytes that are "
@@ -162,10 +164,10 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             text = None
     if text is None:
-        encoding = _looks_utf16(data)
-        if encoding is not None:
+        guessed = _looks_utf16(data)
+        if guessed is not None:
             try:
-                text = data.decode(encoding)
+                text = data.decode(guessed)
             except UnicodeDecodeError:
                 text = None
     if text is None:
