@@ -85,7 +85,7 @@ def scale_info(scale: RatingScale, levels: list[RatingLevel]) -> RatingScaleInfo
     )
 
 
-def article_info(row: Mapping[str, Any], counts: dict[str, int] | None = None) -> ArticleInfo:
+def article_info(row: Mapping[Any, Any], counts: dict[str, int] | None = None) -> ArticleInfo:
     return ArticleInfo(
         id=str(row["id"]),
         title=row["title"],
@@ -103,7 +103,7 @@ def article_info(row: Mapping[str, Any], counts: dict[str, int] | None = None) -
     )
 
 
-def attachment_info(row: Mapping[str, Any]) -> AttachmentInfo:
+def attachment_info(row: Mapping[Any, Any]) -> AttachmentInfo:
     return AttachmentInfo(
         id=str(row["id"]),
         sha256=row["sha256"],
@@ -113,7 +113,7 @@ def attachment_info(row: Mapping[str, Any]) -> AttachmentInfo:
     )
 
 
-def evidence_info(row: Mapping[str, Any], attachment: AttachmentInfo | None) -> EvidenceInfo:
+def evidence_info(row: Mapping[Any, Any], attachment: AttachmentInfo | None) -> EvidenceInfo:
     return EvidenceInfo(
         id=str(row["id"]),
         claim_id=str(row["claim_id"]),
@@ -133,7 +133,7 @@ def evidence_info(row: Mapping[str, Any], attachment: AttachmentInfo | None) -> 
 
 
 def claim_info(
-    row: Mapping[str, Any],
+    row: Mapping[Any, Any],
     scale: RatingScaleInfo,
     reviewers: Mapping[str, str],
     evidence: tuple[EvidenceInfo, ...] = (),

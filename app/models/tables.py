@@ -271,7 +271,8 @@ EDITABLE_TABLES: tuple[type[Record], ...] = (
     Attachment,
     Evidence,
 )
+_ALL_TABLES: tuple[type[SQLModel], ...] = (*EDITABLE_TABLES, ChangeLog, Signature)
 TABLE_BY_NAME: dict[str, type[SQLModel]] = {
-    str(t.__tablename__): t  # type: ignore[misc]
-    for t in (*EDITABLE_TABLES, ChangeLog, Signature)
+    str(getattr(t, "__tablename__")): t  # noqa: B009 - typed as object by SQLModel
+    for t in _ALL_TABLES
 }

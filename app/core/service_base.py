@@ -1,0 +1,336 @@
+"""Shared state, transactions and change-log helpers of the project service.
+
+Split from :mod:`app.core.project` so each part of the service stays small; only
+:class:`app.core.project.ProjectService` is meant to be used from outside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, col
+
+from app.core import convert
+from app.core.errors import (
+    NotFoundError,
+    ProjectReadOnlyError,
+    StaleEditError,
+)
+from app.core.records import (
+    ArticleText,
+    ClaimInfo,
+    ClaimKind,
+    ClaimStatus,
+    EvidenceInfo,
+    ParagraphRole,
+    RatingScaleInfo,
+)
+from app.models.database import Database, translate_storage_errors
+from app.models.tables import (
+    ChangeLog,
+    Project,
+    RatingLevel,
+    RatingScale,
+    Record,
+    Reviewer,
+)
+
+CONTEXT_CHARS = 80  # text kept either side of a claim to re-anchor it later
+MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class DetectedSentence:
+    """What the service needs of a detected claim (matches analysis.SentenceAnalysis)."""
+
+    start: int
+    end: int
+    score: float
+    claimant: str | None
+    kinds: tuple[ClaimKind, ...]
+    role: ParagraphRole
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    """Which claims to list. Every field narrows; None means any."""
+
+    article_id: str | None = None
+    status: ClaimStatus | None = None
+    rating_id: str | None = None
+    unrated: bool = False
+    kind: ClaimKind | None = None
+    text: str | None = None
+    include_dismissed: bool = True
+
+
+_CLAIM_FIELDS = {
+    "wording",
+    "claimant",
+    "status",
+    "explanation",
+    "rating_id",
+    "conclusion",
+    "kinds",
+    "start_offset",
+    "end_offset",
+    "quote",
+    "context_before",
+    "context_after",
+    "score",
+    "role",
+    "origin",
+}
+_EVIDENCE_FIELDS = {
+    "url",
+    "title",
+    "publisher",
+    "accessed",
+    "archive_url",
+    "stance",
+    "note",
+    "attachment_id",
+    "position",
+}
+_ARTICLE_FIELDS = {"title", "outlet", "author", "url", "published", "language"}
+
+
+def _uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFoundError(f"no {what} with id {str(value)[:60]!r}.") from exc
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ServiceBase:
+    """State and transaction helpers shared by the parts of :class:`ProjectService`."""
+
+    def __init__(self, db: Database, project_id: uuid.UUID, author: str) -> None:
+        self.db = db
+        self.project_id = project_id
+        self.author = author.strip() or "Unknown reviewer"
+        self._scale_cache: RatingScaleInfo | None = None
+
+    # --- transactions -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        with translate_storage_errors(self.db), self.db.session() as s:
+            yield s
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Session]:
+        if self.db.read_only_reason is not None:
+            raise ProjectReadOnlyError(
+                f"{self.db.label}: changes are not possible ({self.db.read_only_reason})."
+            )
+        with translate_storage_errors(self.db), self.db.session() as s:
+            try:
+                with s.begin():
+                    yield s
+            except StaleDataError as exc:
+                raise StaleEditError(
+                    "someone else saved a change to this record first; nothing was written. "
+                    "Reload to see their version."
+                ) from exc
+
+    if TYPE_CHECKING:  # provided by the other parts of ProjectService
+
+        def scale(self) -> RatingScaleInfo: ...
+
+        def article_text(self, article_id: str) -> ArticleText: ...
+
+        def _insert_evidence(self, s: Session, claim_id: uuid.UUID, ev: EvidenceInfo) -> None: ...
+
+        def _evidence_for(
+            self, s: Session, claim_ids: list[uuid.UUID] | None
+        ) -> dict[str, list[EvidenceInfo]]: ...
+
+    def _stamp(self, row: Record) -> None:
+        row.updated_at = _now()
+        row.updated_by = self.author
+
+    def _get(
+        self,
+        s: Session,
+        table: type[Record],
+        record_id: str | uuid.UUID,
+        what: str,
+        expected_revision: int | None = None,
+    ) -> Any:
+        row = s.get(table, _uuid(record_id, what))
+        if row is None or getattr(row, "project_id", self.project_id) != self.project_id:
+            raise NotFoundError(f"no {what} with id {record_id}.")
+        if expected_revision is not None and row.revision != expected_revision:
+            raise StaleEditError(
+                f"this {what} was changed by {row.updated_by or 'someone else'} at "
+                f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you loaded it; nothing was written. "
+                "Reload to see their version.",
+                changed_by=row.updated_by,
+                changed_at=row.updated_at.isoformat(),
+            )
+        return row
+
+    def _apply(self, s: Session, row: Record, table_name: str, fields: dict[str, Any]) -> bool:
+        """Set ``fields`` on ``row``, logging each real change. Returns whether any changed."""
+        changed = False
+        for name, value in fields.items():
+            old = getattr(row, name)
+            if old == value:
+                continue
+            setattr(row, name, value)
+            s.add(
+                ChangeLog(
+                    project_id=self.project_id,
+                    author=self.author,
+                    table_name=table_name,
+                    record_id=row.id,
+                    operation="update",
+                    field=name,
+                    old_value=convert.to_json(old),
+                    new_value=convert.to_json(value),
+                    record_revision=row.revision + 1,
+                )
+            )
+            changed = True
+        if changed:
+            self._stamp(row)
+        return changed
+
+    def _reviewer_id(self, s: Session) -> uuid.UUID:
+        found = s.execute(
+            select(col(Reviewer.id)).where(
+                col(Reviewer.project_id) == self.project_id,
+                col(Reviewer.display_name) == self.author,
+            )
+        ).scalar_one_or_none()
+        if found is not None:
+            return uuid.UUID(str(found))
+        reviewer = Reviewer(
+            project_id=self.project_id,
+            display_name=self.author,
+            created_by=self.author,
+            updated_by=self.author,
+        )
+        s.add(reviewer)
+        s.add(_log_insert(self.project_id, self.author, reviewer))
+        return reviewer.id
+
+    def _load_scale(self, s: Session, project: Project | None = None) -> RatingScaleInfo:
+        if project is None:
+            project = s.get(Project, self.project_id)
+        assert project is not None and project.scale_id is not None
+        scale = s.get(RatingScale, project.scale_id)
+        assert scale is not None
+        levels = list(
+            s.execute(select(RatingLevel).where(col(RatingLevel.scale_id) == scale.id)).scalars()
+        )
+        info = convert.scale_info(scale, levels)
+        self._scale_cache = info
+        return info
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return " ".join(line.split())[:200]
+    return "Untitled article"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _count_labels(claims: list[ClaimInfo]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for claim in claims:
+        key = claim.rating_label or "Unrated"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _claim_log_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("context_before", "context_after")}
+
+
+def _record_fields(row: Record, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    table = type(row).__table__  # type: ignore[attr-defined]
+    return {c.name: getattr(row, c.name) for c in table.c if c.name not in skip}
+
+
+def _log_row(
+    project_id: uuid.UUID,
+    author: str,
+    at: datetime,
+    table: str,
+    record_id: uuid.UUID,
+    operation: str,
+    *,
+    new: dict[str, Any] | None = None,
+    old: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "project_id": project_id,
+        "at": at,
+        "author": author,
+        "table_name": table,
+        "record_id": record_id,
+        "operation": operation,
+        "field": None,
+        "old_value": convert.to_json({k: convert.json_value(v) for k, v in old.items()})
+        if old is not None
+        else None,
+        "new_value": convert.to_json({k: convert.json_value(v) for k, v in new.items()})
+        if new is not None
+        else None,
+        "record_revision": 1 if operation == "insert" else None,
+    }
+
+
+def _log_insert(
+    project_id: uuid.UUID, author: str, row: Record, skip: tuple[str, ...] = ()
+) -> ChangeLog:
+    return ChangeLog(
+        **_log_row(
+            project_id,
+            author,
+            _now(),
+            str(type(row).__tablename__),
+            row.id,
+            "insert",
+            new=_record_fields(row, skip),
+        )
+    )
+
+
+def _log_delete(
+    project_id: uuid.UUID, author: str, row: Record, skip: tuple[str, ...] = ("data",)
+) -> ChangeLog:
+    return ChangeLog(
+        **_log_row(
+            project_id,
+            author,
+            _now(),
+            str(type(row).__tablename__),
+            row.id,
+            "delete",
+            old=_record_fields(row, skip),
+        )
+    )

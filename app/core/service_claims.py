@@ -1,0 +1,446 @@
+"""Project service: listing, editing, merging and splitting claims."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session, col
+
+from app.core import convert
+from app.core.errors import (
+    ValidationError,
+)
+from app.core.records import (
+    AttachmentInfo,
+    Changes,
+    ClaimInfo,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    EvidenceInfo,
+    ParagraphRole,
+)
+from app.core.service_base import (
+    _CLAIM_FIELDS,
+    CONTEXT_CHARS,
+    ClaimFilter,
+    ServiceBase,
+    _count_labels,
+    _escape_like,
+    _log_delete,
+    _log_insert,
+    _now,
+    _uuid,
+)
+from app.core.validation import single_line
+from app.models.tables import (
+    Article,
+    Attachment,
+    Claim,
+    Evidence,
+    Reviewer,
+)
+
+
+class ClaimOps(ServiceBase):
+    """Project service: listing, editing, merging and splitting claims."""
+
+    # --- claims -----------------------------------------------------------------------
+
+    def _claim_query(self, flt: ClaimFilter) -> Any:
+        table = Claim.__table__  # type: ignore[attr-defined]
+        conditions = [table.c.project_id == self.project_id]
+        if flt.article_id is not None:
+            conditions.append(table.c.article_id == _uuid(flt.article_id, "article"))
+        if flt.status is not None:
+            conditions.append(table.c.status == ClaimStatus(flt.status).value)
+        elif not flt.include_dismissed:
+            conditions.append(table.c.status != ClaimStatus.DISMISSED.value)
+        if flt.rating_id is not None:
+            conditions.append(table.c.rating_id == _uuid(flt.rating_id, "rating"))
+        if flt.unrated:
+            conditions.append(and_(table.c.rating_id.is_(None), table.c.conclusion.is_(None)))
+        if flt.kind is not None:
+            padded = func.coalesce("," + table.c.kinds + ",", "")
+            conditions.append(padded.like(f"%,{ClaimKind(flt.kind).value},%"))
+        if flt.text:
+            needle = f"%{_escape_like(flt.text.strip())}%"
+            conditions.append(
+                or_(
+                    table.c.wording.ilike(needle, escape="\\"),
+                    table.c.quote.ilike(needle, escape="\\"),
+                    table.c.claimant.ilike(needle, escape="\\"),
+                    table.c.explanation.ilike(needle, escape="\\"),
+                )
+            )
+        return select(table).where(and_(*conditions))
+
+    def claims(
+        self, flt: ClaimFilter | None = None, *, with_evidence: bool = False
+    ) -> list[ClaimInfo]:
+        """Claims matching ``flt`` in article order (article, then position)."""
+        flt = flt or ClaimFilter()
+        table = Claim.__table__  # type: ignore[attr-defined]
+        articles = Article.__table__  # type: ignore[attr-defined]
+        query = self._claim_query(flt)
+        if flt.article_id is None:
+            query = query.join(articles, articles.c.id == table.c.article_id).order_by(
+                articles.c.created_at, articles.c.id, table.c.start_offset, table.c.end_offset
+            )
+        else:
+            query = query.order_by(table.c.start_offset, table.c.end_offset)
+        with self._read() as s:
+            scale = self._load_scale(s)
+            reviewers = self._reviewer_names(s)
+            rows = s.execute(query).mappings().all()
+            evidence: dict[str, list[EvidenceInfo]] = {}
+            if with_evidence and rows:
+                evidence = self._evidence_for(
+                    s, [r["id"] for r in rows] if len(rows) < 500 else None
+                )
+            return [
+                convert.claim_info(r, scale, reviewers, tuple(evidence.get(str(r["id"]), ())))
+                for r in rows
+            ]
+
+    def claim_counts(self, article_id: str | None = None) -> dict[str, int]:
+        """Number of claims by status (and ``"rated"``/``"unrated"`` among the live ones)."""
+        table = Claim.__table__  # type: ignore[attr-defined]
+        cond = [table.c.project_id == self.project_id]
+        if article_id is not None:
+            cond.append(table.c.article_id == _uuid(article_id, "article"))
+        with self._read() as s:
+            counts = {status.value: 0 for status in ClaimStatus}
+            for status, n in s.execute(
+                select(table.c.status, func.count()).where(*cond).group_by(table.c.status)
+            ):
+                counts[status] = n
+            rated = s.execute(
+                select(func.count()).where(
+                    *cond,
+                    table.c.status != ClaimStatus.DISMISSED.value,
+                    or_(table.c.rating_id.is_not(None), table.c.conclusion.is_not(None)),
+                )
+            ).scalar_one()
+        live = sum(n for k, n in counts.items() if k != ClaimStatus.DISMISSED.value)
+        counts["rated"] = rated
+        counts["unrated"] = live - rated
+        return counts
+
+    def rating_counts(self, article_id: str | None = None) -> dict[str, int]:
+        """Number of live claims per verdict label."""
+        return _count_labels(
+            self.claims(ClaimFilter(article_id=article_id, include_dismissed=False))
+        )
+
+    def claim(self, claim_id: str) -> ClaimInfo:
+        with self._read() as s:
+            row = self._get(s, Claim, claim_id, "claim")
+            mapping = {c.name: getattr(row, c.name) for c in Claim.__table__.c}  # type: ignore[attr-defined]
+            evidence = self._evidence_for(s, [row.id]).get(str(row.id), [])
+            return convert.claim_info(
+                mapping, self._load_scale(s), self._reviewer_names(s), tuple(evidence)
+            )
+
+    def _reviewer_names(self, s: Session) -> dict[str, str]:
+        return {
+            str(i): n
+            for i, n in s.execute(
+                select(col(Reviewer.id), col(Reviewer.display_name)).where(
+                    col(Reviewer.project_id) == self.project_id
+                )
+            )
+        }
+
+    def _evidence_for(
+        self, s: Session, claim_ids: list[uuid.UUID] | None
+    ) -> dict[str, list[EvidenceInfo]]:
+        table = Evidence.__table__  # type: ignore[attr-defined]
+        query = select(table).where(table.c.project_id == self.project_id)
+        if claim_ids is not None:
+            query = query.where(table.c.claim_id.in_(claim_ids))
+        rows = (
+            s.execute(query.order_by(table.c.claim_id, table.c.position, table.c.created_at))
+            .mappings()
+            .all()
+        )
+        attachment_ids = {r["attachment_id"] for r in rows if r["attachment_id"] is not None}
+        attachments: dict[Any, AttachmentInfo] = {}
+        if attachment_ids:
+            atable = Attachment.__table__  # type: ignore[attr-defined]
+            cols = [c for c in atable.c if c.name != "data"]
+            for a in s.execute(select(*cols).where(atable.c.id.in_(attachment_ids))).mappings():
+                attachments[a["id"]] = convert.attachment_info(a)
+        found: dict[str, list[EvidenceInfo]] = {}
+        for r in rows:
+            found.setdefault(str(r["claim_id"]), []).append(
+                convert.evidence_info(r, attachments.get(r["attachment_id"]))
+            )
+        return found
+
+    def add_claim(
+        self,
+        article_id: str,
+        start: int,
+        end: int,
+        *,
+        origin: ClaimOrigin = ClaimOrigin.MANUAL,
+        wording: str | None = None,
+        claimant: str | None = None,
+        kinds: Sequence[ClaimKind] = (),
+        score: float | None = None,
+        role: ParagraphRole = ParagraphRole.BODY,
+        claim_id: str | None = None,
+    ) -> tuple[ClaimInfo, Changes]:
+        """Mark ``text[start:end]`` of an article as a claim (a selection the detector missed)."""
+        with self._write() as s:
+            article = self._get(s, Article, article_id, "article")
+            text = article.text
+            # Trim the selection to its visible words: a stray space is not part of a claim.
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if not 0 <= start < end <= len(text):
+                raise ValidationError("the selection is empty or outside the article.")
+            quote = text[start:end]
+            claim = Claim(
+                id=_uuid(claim_id, "claim") if claim_id else uuid.uuid4(),
+                project_id=self.project_id,
+                article_id=article.id,
+                start_offset=start,
+                end_offset=end,
+                quote=quote,
+                context_before=text[max(0, start - CONTEXT_CHARS) : start],
+                context_after=text[end : end + CONTEXT_CHARS],
+                wording=wording or quote,
+                claimant=single_line(claimant, "claimant"),
+                kinds=convert.kinds_to_text(list(kinds)),
+                score=score,
+                origin=ClaimOrigin(origin).value,
+                status=ClaimStatus.NEW.value,
+                role=ParagraphRole(role).value,
+                created_by=self.author,
+                updated_by=self.author,
+            )
+            s.add(claim)
+            s.add(_log_insert(self.project_id, self.author, claim))
+        info = self.claim(str(claim.id))
+        return info, Changes(claims=frozenset({info.id}), articles=frozenset({info.article_id}))
+
+    def update_claim(
+        self, claim_id: str, *, expected_revision: int | None = None, **fields: Any
+    ) -> tuple[ClaimInfo, Changes]:
+        """Change fields of a claim: wording, claimant, status, explanation, rating_id, ..."""
+        unknown = set(fields) - _CLAIM_FIELDS
+        if unknown:
+            raise ValidationError(f"cannot edit {', '.join(sorted(unknown))} of a claim.")
+        clean = dict(fields)
+        if "claimant" in clean:
+            clean["claimant"] = single_line(clean["claimant"], "claimant")
+        if "status" in clean:
+            try:
+                clean["status"] = ClaimStatus(clean["status"]).value
+            except ValueError as exc:
+                raise ValidationError(f"unknown status {clean['status']!r}.") from exc
+        if "kinds" in clean:
+            clean["kinds"] = convert.kinds_to_text(list(clean["kinds"]))
+        if "wording" in clean:
+            clean["wording"] = (clean["wording"] or "").strip()
+        with self._write() as s:
+            row = self._get(s, Claim, claim_id, "claim", expected_revision)
+            if "rating_id" in clean:
+                clean["rating_id"] = self._checked_level(s, clean["rating_id"])
+            if "conclusion" in clean:
+                clean["conclusion"] = single_line(clean["conclusion"], "conclusion", 200)
+            rating_changes = {"rating_id", "conclusion"} & set(clean)
+            if rating_changes and any(getattr(row, k) != clean[k] for k in rating_changes):
+                clean["reviewer_id"] = self._reviewer_id(s)
+                clean["reviewed_at"] = _now()
+            self._apply(s, row, "claim", clean)
+        info = self.claim(claim_id)
+        return info, Changes(claims=frozenset({info.id}), articles=frozenset({info.article_id}))
+
+    def _checked_level(self, s: Session, level_id: str | uuid.UUID | None) -> uuid.UUID | None:
+        if level_id is None:
+            return None
+        scale = self._load_scale(s)
+        wanted = str(_uuid(level_id, "rating"))
+        if scale.level_by_id(wanted) is None:
+            raise ValidationError("that rating is not on this project's scale.")
+        return uuid.UUID(wanted)
+
+    def set_rating(
+        self, claim_id: str, rating: str | None, *, expected_revision: int | None = None
+    ) -> tuple[ClaimInfo, Changes]:
+        """Rate a claim by a level's label (case-insensitive), or clear it with None.
+
+        On a conclusion-only scale the text itself is the verdict.
+        """
+        scale = self.scale()
+        if rating is None or not rating.strip():
+            return self.update_claim(
+                claim_id, expected_revision=expected_revision, rating_id=None, conclusion=None
+            )
+        if scale.conclusion_only:
+            return self.update_claim(
+                claim_id,
+                expected_revision=expected_revision,
+                conclusion=rating.strip(),
+                rating_id=None,
+            )
+        level = scale.level_by_label(rating)
+        if level is None:
+            raise ValidationError(
+                f"{rating!r} is not a rating of this project; use one of: "
+                + ", ".join(lv.label for lv in scale.levels)
+                + "."
+            )
+        return self.update_claim(
+            claim_id, expected_revision=expected_revision, rating_id=level.id, conclusion=None
+        )
+
+    def dismiss_claim(self, claim_id: str) -> tuple[ClaimInfo, Changes]:
+        return self.update_claim(claim_id, status=ClaimStatus.DISMISSED)
+
+    def restore_claim(
+        self, claim_id: str, status: ClaimStatus = ClaimStatus.NEW
+    ) -> tuple[ClaimInfo, Changes]:
+        return self.update_claim(claim_id, status=status)
+
+    def delete_claim(self, claim_id: str) -> tuple[ClaimInfo, Changes]:
+        """Remove a claim and its evidence. Returns it whole so an undo can put it back."""
+        before = self.claim(claim_id)
+        with self._write() as s:
+            row = self._get(s, Claim, claim_id, "claim")
+            for ev in s.execute(select(Evidence).where(col(Evidence.claim_id) == row.id)).scalars():
+                s.add(_log_delete(self.project_id, self.author, ev))
+            s.add(_log_delete(self.project_id, self.author, row))
+            s.delete(row)
+        return before, Changes(
+            claims=frozenset({claim_id}),
+            articles=frozenset({before.article_id}),
+            evidence=frozenset(e.id for e in before.evidence),
+        )
+
+    def reinsert_claim(self, info: ClaimInfo) -> Changes:
+        """Put back a claim removed by :meth:`delete_claim` (same id, evidence included)."""
+        with self._write() as s:
+            article = self._get(s, Article, info.article_id, "article")
+            reviewer = self._reviewer_id(s) if info.reviewer else None
+            claim = Claim(
+                id=_uuid(info.id, "claim"),
+                project_id=self.project_id,
+                article_id=article.id,
+                start_offset=info.start,
+                end_offset=info.end,
+                quote=info.quote,
+                context_before=info.context_before,
+                context_after=info.context_after,
+                wording=info.wording,
+                claimant=info.claimant,
+                kinds=convert.kinds_to_text(list(info.kinds)),
+                score=info.score,
+                origin=info.origin.value,
+                status=info.status.value,
+                role=info.role.value,
+                rating_id=uuid.UUID(info.rating_id) if info.rating_id else None,
+                conclusion=info.rating_label if info.rating_id is None else None,
+                explanation=info.explanation,
+                reviewer_id=reviewer,
+                reviewed_at=info.reviewed_at,
+                created_at=info.created_at,
+                created_by=self.author,
+                updated_by=self.author,
+            )
+            s.add(claim)
+            s.add(_log_insert(self.project_id, self.author, claim))
+            s.flush()
+            for ev in info.evidence:
+                self._insert_evidence(s, claim.id, ev)
+        return Changes(
+            claims=frozenset({info.id}),
+            articles=frozenset({info.article_id}),
+            evidence=frozenset(e.id for e in info.evidence),
+        )
+
+    def merge_claims(self, first_id: str, second_id: str) -> tuple[ClaimInfo, Changes]:
+        """Join two claims of one article into the first; the second's evidence moves over."""
+        a, b = self.claim(first_id), self.claim(second_id)
+        if a.article_id != b.article_id:
+            raise ValidationError("only claims of the same article can be merged.")
+        if b.start < a.start:
+            a, b = b, a
+        text = self.article_text(a.article_id).text
+        start, end = a.start, max(a.end, b.end)
+        with self._write() as s:
+            keep = self._get(s, Claim, a.id, "claim")
+            gone = self._get(s, Claim, b.id, "claim")
+            for ev in s.execute(
+                select(Evidence).where(col(Evidence.claim_id) == gone.id)
+            ).scalars():
+                self._apply(s, ev, "evidence", {"claim_id": keep.id})
+            kinds = sorted(set(a.kinds) | set(b.kinds))
+            explanation = "\n\n".join(x for x in (a.explanation, b.explanation) if x)
+            self._apply(
+                s,
+                keep,
+                "claim",
+                {
+                    "start_offset": start,
+                    "end_offset": end,
+                    "quote": text[start:end],
+                    "context_after": text[end : end + CONTEXT_CHARS],
+                    "wording": text[start:end]
+                    if a.wording == a.quote
+                    else f"{a.wording} {b.wording}".strip(),
+                    "kinds": convert.kinds_to_text(kinds),
+                    "explanation": explanation,
+                    "claimant": a.claimant or b.claimant,
+                },
+            )
+            s.add(_log_delete(self.project_id, self.author, gone))
+            s.flush()
+            s.delete(gone)
+        return self.claim(a.id), Changes(
+            claims=frozenset({a.id, b.id}), articles=frozenset({a.article_id})
+        )
+
+    def split_claim(self, claim_id: str, at: int) -> tuple[ClaimInfo, ClaimInfo, Changes]:
+        """Split a claim at article offset ``at`` into two; the rating stays with the first."""
+        info = self.claim(claim_id)
+        if not info.start < at < info.end:
+            raise ValidationError("split the claim at a point inside it.")
+        text = self.article_text(info.article_id).text
+        with self._write() as s:
+            row = self._get(s, Claim, claim_id, "claim")
+            first_end = at
+            while first_end > info.start and text[first_end - 1].isspace():
+                first_end -= 1
+            self._apply(
+                s,
+                row,
+                "claim",
+                {
+                    "end_offset": first_end,
+                    "quote": text[info.start : first_end],
+                    "wording": text[info.start : first_end]
+                    if info.wording == info.quote
+                    else info.wording,
+                    "context_after": text[first_end : first_end + CONTEXT_CHARS],
+                },
+            )
+        second, changes = self.add_claim(
+            info.article_id,
+            at,
+            info.end,
+            origin=info.origin,
+            claimant=info.claimant,
+            kinds=info.kinds,
+            score=info.score,
+            role=info.role,
+        )
+        return self.claim(claim_id), second, changes | Changes(claims=frozenset({claim_id}))

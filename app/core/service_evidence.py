@@ -1,0 +1,244 @@
+"""Project service: evidence and attachments of claims."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from app.core import convert
+from app.core.errors import (
+    NotFoundError,
+    ValidationError,
+)
+from app.core.records import (
+    AttachmentInfo,
+    Changes,
+    EvidenceInfo,
+    Stance,
+)
+from app.core.service_base import (
+    _EVIDENCE_FIELDS,
+    MAX_ATTACHMENT_BYTES,
+    ServiceBase,
+    _log_delete,
+    _log_insert,
+    _uuid,
+)
+from app.core.validation import iso_date_or_none, single_line, web_url_or_none
+from app.models.tables import (
+    Attachment,
+    Claim,
+    Evidence,
+)
+
+
+class EvidenceOps(ServiceBase):
+    """Project service: evidence and attachments of claims."""
+
+    # --- evidence and attachments -----------------------------------------------------
+
+    def _clean_evidence(self, fields: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(fields) - _EVIDENCE_FIELDS
+        if unknown:
+            raise ValidationError(f"cannot edit {', '.join(sorted(unknown))} of evidence.")
+        clean = dict(fields)
+        if "url" in clean:
+            clean["url"] = web_url_or_none(clean["url"], "evidence link")
+        if "archive_url" in clean:
+            clean["archive_url"] = web_url_or_none(clean["archive_url"], "archive link")
+        if "accessed" in clean:
+            clean["accessed"] = iso_date_or_none(clean["accessed"], "access date")
+        if "stance" in clean:
+            try:
+                clean["stance"] = Stance(clean["stance"]).value
+            except ValueError as exc:
+                raise ValidationError(
+                    f"stance must be supports, refutes or context, not {clean['stance']!r}."
+                ) from exc
+        for name in ("title", "publisher"):
+            if name in clean:
+                clean[name] = single_line(clean[name], name, 2000) or ""
+        if "note" in clean:
+            clean["note"] = (clean["note"] or "").strip()
+        if "attachment_id" in clean and clean["attachment_id"] is not None:
+            clean["attachment_id"] = _uuid(clean["attachment_id"], "attachment")
+        return clean
+
+    def add_evidence(
+        self,
+        claim_id: str,
+        *,
+        url: str | None = None,
+        title: str = "",
+        publisher: str = "",
+        accessed: date | str | None = None,
+        archive_url: str | None = None,
+        stance: Stance | str = Stance.CONTEXT,
+        note: str = "",
+        attachment_id: str | None = None,
+    ) -> tuple[EvidenceInfo, Changes]:
+        clean = self._clean_evidence(
+            {
+                "url": url,
+                "title": title,
+                "publisher": publisher,
+                "accessed": accessed if accessed is not None else date.today(),
+                "archive_url": archive_url,
+                "stance": stance,
+                "note": note,
+                "attachment_id": attachment_id,
+            }
+        )
+        if clean["url"] is None and clean["attachment_id"] is None and not clean["note"]:
+            raise ValidationError("evidence needs a link, an attached file or a note.")
+        with self._write() as s:
+            claim = self._get(s, Claim, claim_id, "claim")
+            if clean["attachment_id"] is not None:
+                self._get(s, Attachment, clean["attachment_id"], "attachment")
+            position = s.execute(
+                select(func.coalesce(func.max(col(Evidence.position)), -1) + 1).where(
+                    col(Evidence.claim_id) == claim.id
+                )
+            ).scalar_one()
+            row = Evidence(
+                project_id=self.project_id,
+                claim_id=claim.id,
+                position=position,
+                created_by=self.author,
+                updated_by=self.author,
+                **clean,
+            )
+            s.add(row)
+            s.add(_log_insert(self.project_id, self.author, row))
+        info = self.evidence(str(row.id))
+        return info, Changes(evidence=frozenset({info.id}), claims=frozenset({claim_id}))
+
+    def _insert_evidence(self, s: Session, claim_id: uuid.UUID, ev: EvidenceInfo) -> None:
+        row = Evidence(
+            id=_uuid(ev.id, "evidence"),
+            project_id=self.project_id,
+            claim_id=claim_id,
+            position=ev.position,
+            url=ev.url,
+            title=ev.title,
+            publisher=ev.publisher,
+            accessed=ev.accessed,
+            archive_url=ev.archive_url,
+            stance=ev.stance.value,
+            note=ev.note,
+            attachment_id=_uuid(ev.attachment.id, "attachment") if ev.attachment else None,
+            created_by=self.author,
+            updated_by=self.author,
+        )
+        s.add(row)
+        s.add(_log_insert(self.project_id, self.author, row))
+
+    def evidence(self, evidence_id: str) -> EvidenceInfo:
+        with self._read() as s:
+            row = self._get(s, Evidence, evidence_id, "evidence")
+            for item in self._evidence_for(s, [row.claim_id]).get(str(row.claim_id), []):
+                if item.id == str(row.id):
+                    return item
+        raise NotFoundError(f"no evidence with id {evidence_id}.")
+
+    def update_evidence(
+        self, evidence_id: str, *, expected_revision: int | None = None, **fields: Any
+    ) -> tuple[EvidenceInfo, Changes]:
+        clean = self._clean_evidence(fields)
+        with self._write() as s:
+            row = self._get(s, Evidence, evidence_id, "evidence", expected_revision)
+            self._apply(s, row, "evidence", clean)
+            claim_id = str(row.claim_id)
+        return self.evidence(evidence_id), Changes(
+            evidence=frozenset({evidence_id}), claims=frozenset({claim_id})
+        )
+
+    def remove_evidence(self, evidence_id: str) -> tuple[EvidenceInfo, Changes]:
+        """Remove an evidence item; returns it so an undo can put it back."""
+        before = self.evidence(evidence_id)
+        with self._write() as s:
+            row = self._get(s, Evidence, evidence_id, "evidence")
+            s.add(_log_delete(self.project_id, self.author, row))
+            s.delete(row)
+        return before, Changes(
+            evidence=frozenset({evidence_id}), claims=frozenset({before.claim_id})
+        )
+
+    def reinsert_evidence(self, info: EvidenceInfo) -> Changes:
+        with self._write() as s:
+            claim = self._get(s, Claim, info.claim_id, "claim")
+            self._insert_evidence(s, claim.id, info)
+        return Changes(evidence=frozenset({info.id}), claims=frozenset({info.claim_id}))
+
+    def store_attachment(
+        self, data: bytes, filename: str, media_type: str = "application/octet-stream"
+    ) -> AttachmentInfo:
+        """Store a file in the project, once per content (deduplicated by SHA-256)."""
+        from app.core.attachments import safe_filename
+
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                f"{safe_filename(filename)} is larger than the "
+                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB limit for an attached file."
+            )
+        sha256 = hashlib.sha256(data).hexdigest()
+        name = safe_filename(filename)
+        with self._write() as s:
+            found = s.execute(
+                select(col(Attachment.id)).where(
+                    col(Attachment.project_id) == self.project_id, col(Attachment.sha256) == sha256
+                )
+            ).scalar_one_or_none()
+            if found is None:
+                row = Attachment(
+                    project_id=self.project_id,
+                    sha256=sha256,
+                    filename=name,
+                    media_type=media_type[:200],
+                    size=len(data),
+                    data=data,
+                    created_by=self.author,
+                    updated_by=self.author,
+                )
+                s.add(row)
+                s.add(_log_insert(self.project_id, self.author, row, skip=("data",)))
+                found = row.id
+        with self._read() as s:
+            stored = s.get(Attachment, found)
+            assert stored is not None
+            row = stored
+            return AttachmentInfo(
+                id=str(row.id),
+                sha256=row.sha256,
+                filename=row.filename,
+                media_type=row.media_type,
+                size=row.size,
+            )
+
+    def attach_file(self, path: Path | str) -> AttachmentInfo:
+        import mimetypes
+
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_ATTACHMENT_BYTES:
+                raise ValidationError(
+                    f"{path.name} is larger than the "
+                    f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB limit."
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValidationError(f"{path.name}: cannot be read ({exc.strerror}).") from exc
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return self.store_attachment(data, path.name, media_type)
+
+    def attachment_data(self, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
+        with self._read() as s:
+            row = self._get(s, Attachment, attachment_id, "attachment")
+            return convert.attachment_info(row.__dict__), bytes(row.data)
