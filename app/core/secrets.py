@@ -68,3 +68,35 @@ def delete_secret(name: str) -> None:
 
 def server_secret_name(url_without_password: str) -> str:
     return f"server:{url_without_password}"
+
+
+# --- signing keys -----------------------------------------------------------------------
+# A reviewer's Ed25519 private key, as 64 hex digits of its raw 32 bytes. The public half
+# travels in signed project files; the private half never leaves the keyring.
+
+
+def signing_key_secret_name(reviewer: str) -> str:
+    return f"signing-key:{reviewer}"
+
+
+def get_signing_key(reviewer: str) -> bytes | None:
+    """The reviewer's raw private signing key, or None if they have none yet."""
+    stored = get_secret(signing_key_secret_name(reviewer))
+    if stored is None:
+        return None
+    try:
+        raw = bytes.fromhex(stored)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise SecretStoreError(
+            f"the signing key kept in the keyring for {reviewer!r} is not usable; "
+            "remove it from the keyring to make a new one."
+        )
+    return raw
+
+
+def set_signing_key(reviewer: str, raw_private_key: bytes) -> None:
+    if len(raw_private_key) != 32:
+        raise ValueError("an Ed25519 private key is 32 bytes")
+    set_secret(signing_key_secret_name(reviewer), raw_private_key.hex())

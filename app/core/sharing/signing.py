@@ -1,0 +1,496 @@
+"""Signing a project with the reviewer's Ed25519 key, and verifying a signed project.
+
+What is signed: the canonical content digest (:mod:`app.core.sharing.canonical`) of the
+project's articles, claims, ratings, explanations, evidence, attachment hashes, rating
+scale and reviewers, together with the signer's name, key fingerprint and the time.
+The Signature row keeps the public key, its fingerprint (SHA-256 of the raw public key),
+the manifest of per-record digests and the signature; the private key stays in the
+operating system's keyring (:mod:`app.core.secrets`) and is made on first use.
+
+A verifier recomputes the manifest from the file as it is now: a record whose digest
+differs (or that appeared or disappeared) is reported by kind, id and a human label.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import Connection, insert, select, update
+
+from app.core import secrets
+from app.core.errors import ProjectReadOnlyError, SecretStoreError
+from app.core.sharing.canonical import (
+    KIND_LABEL,
+    content_digest,
+    project_manifest,
+    read_snapshot,
+    record_label,
+    sa_table,
+)
+from app.core.sharing.safeopen import damaged_file_errors
+from app.models.tables import ChangeLog, Reviewer, Signature
+
+if TYPE_CHECKING:
+    from app.core.project import ProjectService
+
+ALGORITHM = "ed25519"
+SIGNED_FORMAT = "factdesk-signature/1"
+
+
+class VerifyStatus(StrEnum):
+    VALID = "valid"
+    CHANGED = "changed"
+    UNTRUSTED = "untrusted"
+    UNSIGNED = "unsigned"
+
+    @property
+    def exit_status(self) -> int:
+        return {"valid": 0, "changed": 1, "untrusted": 1, "unsigned": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureInfo:
+    id: str
+    signer_name: str
+    key_fingerprint: str
+    signed_at: datetime
+    content_sha256: str
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedRecord:
+    kind: str  # table name: claim, article, evidence, ...
+    id: str
+    label: str  # a claim's wording, an article's title, ...
+    change: str  # "modified" | "added" | "removed"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABEL.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    status: VerifyStatus
+    message: str
+    signer_name: str | None = None
+    key_fingerprint: str | None = None
+    signed_at: datetime | None = None
+    trusted_name: str | None = None  # the name the user trusted this key under
+    changed: tuple[ChangedRecord, ...] = field(default=())
+    signature_intact: bool = False  # the signature itself checks against its public key
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "message": self.message,
+            "signer": self.signer_name,
+            "fingerprint": self.key_fingerprint,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "trusted_as": self.trusted_name,
+            "changed": [
+                {"kind": c.kind, "id": c.id, "label": c.label, "change": c.change}
+                for c in self.changed
+            ],
+        }
+
+
+def fingerprint_of(public_key: bytes) -> str:
+    return hashlib.sha256(public_key).hexdigest()
+
+
+def format_fingerprint(fingerprint: str) -> str:
+    """Groups of four for reading aloud over the phone: ``ab12 cd34 ...``."""
+    return " ".join(fingerprint[i : i + 4] for i in range(0, len(fingerprint), 4))
+
+
+def _public_bytes(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | None:
+    """The reviewer's private key from the keyring; made and stored on first use."""
+    try:
+        raw = secrets.get_signing_key(reviewer)
+        if raw is None:
+            if not create:
+                return None
+            key = Ed25519PrivateKey.generate()
+            from cryptography.hazmat.primitives.serialization import (
+                NoEncryption,
+                PrivateFormat,
+            )
+
+            secrets.set_signing_key(
+                reviewer, key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+            )
+            # Read it back: a keyring that silently drops secrets must not yield a key
+            # whose private half is lost the moment this process ends.
+            raw = secrets.get_signing_key(reviewer)
+            if raw is None:
+                raise SecretStoreError("the keyring did not keep the new signing key.")
+        return Ed25519PrivateKey.from_private_bytes(raw)
+    except SecretStoreError as exc:
+        raise SecretStoreError(
+            f"signing needs the operating system's keyring, which is not usable: {exc} "
+            "Everything else works without it."
+        ) from None
+
+
+def my_fingerprint(reviewer: str) -> str | None:
+    """The fingerprint of the reviewer's key, or None without a key or a keyring."""
+    try:
+        key = signing_key(reviewer, create=False)
+    except SecretStoreError:
+        return None
+    return fingerprint_of(_public_bytes(key)) if key is not None else None
+
+
+def _signed_message(
+    project_id: str, signer: str, fingerprint: str, signed_at: datetime, digest: str
+) -> bytes:
+    return json.dumps(
+        {
+            "format": SIGNED_FORMAT,
+            "project": project_id,
+            "signer": signer,
+            "fingerprint": fingerprint,
+            "algorithm": ALGORITHM,
+            "signed_at": signed_at.astimezone(UTC).isoformat(),
+            "content_sha256": digest,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+
+
+def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> SignatureInfo:
+    """Sign the project's current content as ``service.author``, in one transaction.
+
+    Raises :class:`SecretStoreError` with a clear message when there is no keyring.
+    """
+    db = service.db
+    if db.read_only_reason is not None:
+        raise ProjectReadOnlyError(f"{db.label}: cannot be signed ({db.read_only_reason}).")
+    signer = service.author
+    key = signing_key(signer)
+    assert key is not None
+    public = _public_bytes(key)
+    fingerprint = fingerprint_of(public)
+    now = datetime.now(UTC).replace(microsecond=0)
+    with damaged_file_errors(db.label), db.engine.begin() as conn:
+        _record_reviewer_key(conn, service.project_id, signer, fingerprint, public, now)
+        snapshot = read_snapshot(conn, service.project_id, with_changelog=False)
+        manifest = project_manifest(snapshot)
+        digest = content_digest(service.project_id, manifest)
+        message = _signed_message(str(service.project_id), signer, fingerprint, now, digest)
+        signature_id = uuid.uuid4()
+        conn.execute(
+            insert(sa_table(Signature)),
+            [
+                {
+                    "id": signature_id,
+                    "project_id": service.project_id,
+                    "signed_at": now,
+                    "signer_name": signer,
+                    "key_fingerprint": fingerprint,
+                    "public_key": public,
+                    "algorithm": ALGORITHM,
+                    "content_sha256": digest,
+                    "manifest": json.dumps(manifest, sort_keys=True, separators=(",", ":")),
+                    "signature": key.sign(message),
+                }
+            ],
+        )
+    if trust_own_key:
+        from app.core.sharing.trust import trust_key, trusted_fingerprints
+
+        if fingerprint not in trusted_fingerprints():
+            trust_key(fingerprint, f"{signer} (this computer)")
+    return SignatureInfo(str(signature_id), signer, fingerprint, now, digest, len(manifest))
+
+
+def _record_reviewer_key(
+    conn: Connection,
+    project_id: uuid.UUID,
+    name: str,
+    fingerprint: str,
+    public: bytes,
+    now: datetime,
+) -> None:
+    table = Reviewer.__table__  # type: ignore[attr-defined]
+    row = (
+        conn.execute(
+            select(table).where(table.c.project_id == project_id, table.c.display_name == name)
+        )
+        .mappings()
+        .first()
+    )
+    log = ChangeLog.__table__  # type: ignore[attr-defined]
+    if row is None:
+        record_id = uuid.uuid4()
+        conn.execute(
+            insert(table),
+            [
+                {
+                    "id": record_id,
+                    "project_id": project_id,
+                    "display_name": name,
+                    "key_fingerprint": fingerprint,
+                    "public_key": public,
+                    "created_at": now,
+                    "updated_at": now,
+                    "created_by": name,
+                    "updated_by": name,
+                    "revision": 1,
+                }
+            ],
+        )
+        conn.execute(
+            insert(log),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "project_id": project_id,
+                    "at": now,
+                    "author": name,
+                    "table_name": "reviewer",
+                    "record_id": record_id,
+                    "operation": "insert",
+                    "new_value": json.dumps({"display_name": name, "key_fingerprint": fingerprint}),
+                    "record_revision": 1,
+                }
+            ],
+        )
+        return
+    if row["key_fingerprint"] == fingerprint and row["public_key"] == public:
+        return
+    revision = int(row["revision"]) + 1
+    conn.execute(
+        update(table)
+        .where(table.c.id == row["id"])
+        .values(
+            key_fingerprint=fingerprint,
+            public_key=public,
+            updated_at=now,
+            updated_by=name,
+            revision=revision,
+        )
+    )
+    conn.execute(
+        insert(log),
+        [
+            {
+                "id": uuid.uuid4(),
+                "project_id": project_id,
+                "at": now,
+                "author": name,
+                "table_name": "reviewer",
+                "record_id": row["id"],
+                "operation": "update",
+                "field": field_name,
+                "old_value": json.dumps(old),
+                "new_value": json.dumps(new),
+                "record_revision": revision,
+            }
+            for field_name, old, new in (
+                ("key_fingerprint", row["key_fingerprint"], fingerprint),
+                (
+                    "public_key",
+                    row["public_key"].hex() if row["public_key"] else None,
+                    public.hex(),
+                ),
+            )
+        ],
+    )
+
+
+def signatures(service: ProjectService) -> list[SignatureInfo]:
+    """Every signature of the project, newest first."""
+    table = Signature.__table__  # type: ignore[attr-defined]
+    with damaged_file_errors(service.db.label), service.db.engine.connect() as conn:
+        rows = (
+            conn.execute(
+                select(table)
+                .where(table.c.project_id == service.project_id)
+                .order_by(table.c.signed_at.desc())
+            )
+            .mappings()
+            .all()
+        )
+    out = []
+    for r in rows:
+        try:
+            count = len(json.loads(r["manifest"]))
+        except (ValueError, TypeError):
+            count = 0
+        out.append(
+            SignatureInfo(
+                str(r["id"]),
+                r["signer_name"],
+                r["key_fingerprint"],
+                r["signed_at"],
+                r["content_sha256"],
+                count,
+            )
+        )
+    return out
+
+
+def verify_project(
+    service: ProjectService, trusted_fingerprints: dict[str, str] | set[str] | None = None
+) -> VerifyResult:
+    """Check the newest signature against the project as it is now.
+
+    ``trusted_fingerprints`` is the user's list (``{fingerprint: name}`` or a set); None
+    reads it from the user's configuration (:mod:`app.core.sharing.trust`).
+    """
+    if trusted_fingerprints is None:
+        from app.core.sharing.trust import trusted_fingerprints as load_trusted
+
+        trusted_fingerprints = load_trusted()
+    trusted = (
+        dict(trusted_fingerprints)
+        if isinstance(trusted_fingerprints, dict)
+        else dict.fromkeys(trusted_fingerprints, "")
+    )
+    db = service.db
+    table = Signature.__table__  # type: ignore[attr-defined]
+    with damaged_file_errors(db.label), db.engine.connect() as conn:
+        sig = (
+            conn.execute(
+                select(table)
+                .where(table.c.project_id == service.project_id)
+                .order_by(table.c.signed_at.desc(), table.c.id)
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if sig is None:
+            return VerifyResult(VerifyStatus.UNSIGNED, "the project is not signed.")
+        snapshot = read_snapshot(conn, service.project_id, with_changelog=False)
+    signer, fingerprint = str(sig["signer_name"]), str(sig["key_fingerprint"])
+    signed_at = sig["signed_at"]
+    base = {"signer_name": signer, "key_fingerprint": fingerprint, "signed_at": signed_at}
+
+    public = bytes(sig["public_key"] or b"")
+    intact = fingerprint_of(public) == fingerprint and _signature_checks(
+        public,
+        bytes(sig["signature"] or b""),
+        _signed_message(
+            str(service.project_id), signer, fingerprint, signed_at, str(sig["content_sha256"])
+        ),
+    )
+    signed_manifest = _parse_manifest(sig["manifest"])
+    if signed_manifest is None or content_digest(service.project_id, signed_manifest) != str(
+        sig["content_sha256"]
+    ):
+        intact = False
+    current = project_manifest(snapshot)
+    if not intact:
+        return VerifyResult(
+            VerifyStatus.CHANGED,
+            "the signature does not match: the signature record itself was altered, "
+            "so nothing in this file can be relied on.",
+            changed=_diff(signed_manifest or {}, current, snapshot),
+            **base,
+        )
+    changed = _diff(signed_manifest or {}, current, snapshot)
+    if changed:
+        what = ", ".join(f"{c.kind_label} {c.label!r}" for c in changed[:3])
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        return VerifyResult(
+            VerifyStatus.CHANGED,
+            f"changed since {signer} signed it: {what}{more}.",
+            changed=changed,
+            signature_intact=True,
+            **base,
+        )
+    if fingerprint not in trusted:
+        return VerifyResult(
+            VerifyStatus.UNTRUSTED,
+            f"signed by {signer} and unchanged, but with a key not in your trusted list "
+            f"(fingerprint {format_fingerprint(fingerprint)}).",
+            signature_intact=True,
+            **base,
+        )
+    known_as = trusted[fingerprint]
+    return VerifyResult(
+        VerifyStatus.VALID,
+        f"signed by {signer} and unchanged since {signed_at:%Y-%m-%d %H:%M} UTC.",
+        trusted_name=known_as,
+        signature_intact=True,
+        **base,
+    )
+
+
+def _signature_checks(public: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _parse_manifest(text: Any) -> dict[str, str] | None:
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        return None
+    return data
+
+
+_KIND_ORDER = {
+    k: i
+    for i, k in enumerate(
+        (
+            "claim",
+            "evidence",
+            "article",
+            "attachment",
+            "ratinglevel",
+            "ratingscale",
+            "project",
+            "reviewer",
+        )
+    )
+}
+
+
+def _diff(
+    signed: dict[str, str], current: dict[str, str], snapshot: Any
+) -> tuple[ChangedRecord, ...]:
+    found: list[ChangedRecord] = []
+    for key in signed.keys() | current.keys():
+        before, now = signed.get(key), current.get(key)
+        if before == now:
+            continue
+        kind, _, record_id = key.partition(":")
+        row = None
+        try:
+            row = snapshot.row(kind, uuid.UUID(record_id))
+        except (KeyError, ValueError):
+            row = None
+        change = "added" if before is None else "removed" if now is None else "modified"
+        found.append(ChangedRecord(kind, record_id, record_label(kind, row), change))
+    found.sort(key=lambda c: (_KIND_ORDER.get(c.kind, 99), c.label, c.id))
+    return tuple(found)
