@@ -1,0 +1,105 @@
+"""Start the window: QApplication, then the (light) window, then the project.
+
+Heavy modules (SQLAlchemy, the analysis model) are imported only when a project or an
+article is opened, after the window is on screen (architecture.md: start-up).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import APP_ID, APP_NAME, ORGANISATION, PROJECT_SUFFIX, __version__
+
+
+def _make_app(argv: Sequence[str]) -> object:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setOrganizationDomain("factdesk.org")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    QApplication.setDesktopFileName(APP_ID)
+    return app
+
+
+def make_window(settings: object | None = None, author: str | None = None) -> object:
+    from PySide6.QtCore import QSettings
+
+    from app.ui.main_window import MainWindow
+
+    if author is None:
+        from app.core.settings import reviewer_name
+
+        author = reviewer_name()
+    return MainWindow(settings if isinstance(settings, QSettings) else QSettings(), author)
+
+
+def screenshot(window: object, out: str, project: str | None) -> int:
+    """Render the window at 1280x800 with the project's first claim selected."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.resize(1280, 800)
+    window.show()
+    if project and not window.open_project(project):
+        return 2
+    if window.service is not None:
+        window.workspace.step_claim(1)
+    for _ in range(5):
+        QApplication.processEvents()
+    image = window.grab()
+    if not image.save(out, "PNG"):
+        print(f"{APP_NAME}: cannot write {out}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    """Run the window; ``argv`` may hold a project or article path, or ``--screenshot``."""
+    args = list(argv)
+    shot: str | None = None
+    if "--screenshot" in args:
+        i = args.index("--screenshot")
+        if i + 1 >= len(args):
+            print(f"{APP_NAME}: --screenshot needs an output file", file=sys.stderr)
+            return 2
+        shot = args[i + 1]
+        del args[i : i + 2]
+    paths = [a for a in args if not a.startswith("-")]
+    app = _make_app([])
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    settings: QSettings | None = None
+    if shot is not None:
+        # A screenshot must not depend on (or change) the user's window layout.
+        settings = QSettings(str(Path(os.devnull)), QSettings.Format.IniFormat)
+    window = make_window(settings)
+    if shot is not None:
+        window.settings.clear()  # type: ignore[attr-defined]
+        return screenshot(window, shot, paths[0] if paths else None)
+    window.show()  # type: ignore[attr-defined]
+
+    def load() -> None:
+        for path in paths:
+            if path.endswith(PROJECT_SUFFIX):
+                window.open_project(path)  # type: ignore[attr-defined]
+        articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
+        if articles and window.service is None:  # type: ignore[attr-defined]
+            recent = window.recent_projects()  # type: ignore[attr-defined]
+            if recent:
+                window.open_project(recent[0])  # type: ignore[attr-defined]
+        for path in articles:
+            window.import_article(path)  # type: ignore[attr-defined]
+
+    # After the first paint: the window is up before SQLAlchemy is imported.
+    QTimer.singleShot(0, load)
+    return int(app.exec())

@@ -1,0 +1,90 @@
+"""Long work off the GUI thread: a QRunnable that reports back through signals.
+
+Workers never touch widgets; they call the service (which opens its own short sessions)
+and hand a plain result back. Cancelling sets a flag the job checks between steps; a
+step that has begun (one committed transaction) finishes, so the project is never left
+half-written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.core.errors import FactdeskError
+
+
+class Cancelled(Exception):
+    """Raised inside a job when the person pressed Cancel."""
+
+
+class TaskSignals(QObject):
+    progress = Signal(str)
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class Task(QRunnable):
+    """Runs ``job(check, report)``: ``check()`` raises :class:`Cancelled` once cancelled."""
+
+    def __init__(self, job: Callable[[Callable[[], None], Callable[[str], None]], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the window keeps a reference until it hears back
+        self.job = job
+        self.signals = TaskSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def run(self) -> None:
+        try:
+            result = self.job(self._check, self.signals.progress.emit)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except FactdeskError as exc:
+            self.signals.failed.emit(exc.message)
+        except Exception as exc:  # a worker must never die silently
+            self.signals.failed.emit(f"unexpected error: {type(exc).__name__}: {exc}")
+        else:
+            self.signals.done.emit(result)
+
+
+def start(task: Task) -> None:
+    QThreadPool.globalInstance().start(task)
+
+
+def import_job(service: Any, path: str | None, text: str | None = None, html: str | None = None):
+    """A job that reads, analyses and stores one article (file or pasted text)."""
+
+    def job(check: Callable[[], None], report: Callable[[str], None]) -> Any:
+        from pathlib import Path
+
+        from app.core import ingest
+
+        report("Reading the article…")
+        check()
+        if path is not None:
+            from app.core.importers import read_article
+
+            imported = read_article(Path(path))
+            name = Path(path).name
+        else:
+            from app.core.importers import read_pasted
+
+            imported = read_pasted(text, html)
+            name = "pasted text"
+        check()
+        report("Finding the claims…")
+        # The last step is one transaction: once it starts, it completes.
+        return ingest.store_imported(service, imported, source_name=name)
+
+    return job
