@@ -1,0 +1,199 @@
+"""The verdict report as Markdown: readable as source, and rendered by any viewer.
+
+Layout (heading levels are fixed; the tests rely on them)::
+
+    # Verdict report: <title>            title block: project, counts, scale
+    ## <article title>                   one per article: metadata list
+    ### Summary                          table: #, claim, claimant, verdict
+    ### Claims
+    #### Claim <n> — <verdict>           one per claim: quote, facts, explanation, evidence
+    ## Rating scale                      legend
+    ---                                  footer: version, time, scope, signature
+
+Every user field goes through :mod:`app.core.reports.markup`; explanations are
+re-written by :func:`~app.core.reports.markup.sanitise_markdown`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.core.records import ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.reports import text as t
+from app.core.reports.markup import (
+    excerpt,
+    md_heading_text,
+    md_lines,
+    md_link,
+    md_text,
+    one_line,
+    safe_url,
+    sanitise_markdown,
+)
+from app.core.reports.model import ArticleReport, ReportData
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _field(name: str, value: str) -> str:
+    return f"- **{name}:** {value}"
+
+
+def _title_block(data: ReportData) -> list[str]:
+    lines = [f"# Verdict report: {md_heading_text(data.title)}", ""]
+    facts = []
+    if data.options.article_id is not None:
+        facts.append(_field("Project", md_text(data.project.name)))
+    facts.append(_field("Claims", md_text(t.counts_line(data))))
+    facts.append(_field("Rating scale", md_text(data.scale.name)))
+    lines += facts
+    return lines
+
+
+def _article_meta(article: ArticleReport) -> list[str]:
+    a = article.article
+    facts = []
+    if one_line(a.outlet):
+        facts.append(_field("Outlet", md_text(a.outlet)))
+    if one_line(a.author):
+        facts.append(_field("Author", md_text(a.author)))
+    if a.published is not None:
+        facts.append(_field("Published", t.day(a.published)))
+    if one_line(a.url):
+        facts.append(_field("Address", md_link(a.url, a.url)))
+    return facts
+
+
+def _summary(claims: tuple[ClaimInfo, ...], first: int) -> list[str]:
+    lines = ["| # | Claim | Claimant | Verdict |", "|--:|:--|:--|:--|"]
+    for n, claim in enumerate(claims, first):
+        wording = md_text(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT)) or "—"
+        claimant = md_text(claim.claimant) or "—"
+        verdict = md_text(t.headline(claim))
+        if not claim.rating_label or claim.status == ClaimStatus.DISMISSED:
+            verdict = f"*{verdict}*"
+        lines.append(f"| {n} | {wording} | {claimant} | {verdict} |")
+    return lines
+
+
+def _evidence(index: int, ev: EvidenceInfo) -> list[str]:
+    title = one_line(ev.title)
+    if not title:
+        title = one_line(ev.attachment.filename) if ev.attachment else ""
+    if not title:
+        title = one_line(ev.url) or "Untitled source"
+    head = md_link(title, ev.url) if safe_url(ev.url) else md_text(title)
+    if ev.url and not safe_url(ev.url):
+        head += f" ({md_text(ev.url)})"
+    if one_line(ev.publisher):
+        head += f" — {md_text(ev.publisher)}"
+    marker = f"{index}. "
+    pad = " " * len(marker)
+    lines = [marker + head]
+    details = [f"- **Stance:** {md_text(t.stance(ev.stance))}"]
+    if ev.accessed is not None:
+        details.append(f"- **Accessed:** {t.day(ev.accessed)}")
+    if one_line(ev.archive_url):
+        details.append(f"- **Archived copy:** {md_link(ev.archive_url, ev.archive_url)}")
+    if ev.attachment is not None:
+        sha = ev.attachment.sha256
+        shown = f"`{sha}`" if _SHA256.fullmatch(sha) else md_text(sha)
+        details.append(
+            f"- **Attached file:** {md_text(ev.attachment.filename) or 'unnamed'} (SHA-256 {shown})"
+        )
+    if one_line(ev.note):
+        details.append(f"- **Note:** {md_text(ev.note)}")
+    lines += [pad + d for d in details]
+    return lines
+
+
+def _claim_section(n: int, claim: ClaimInfo) -> list[str]:
+    lines = [f"#### Claim {n} — {md_heading_text(t.headline(claim))}", ""]
+    quote = md_lines(claim.quote)
+    if quote:
+        lines += [f"> {q}" if q else ">" for q in quote]
+        lines.append("")
+    wording = one_line(claim.wording)
+    same = not wording or wording == one_line(claim.quote)
+    facts = [
+        _field("Checked wording", "as quoted" if same else md_text(wording)),
+        _field("Claimant", md_text(claim.claimant) or "not named"),
+        _field("Verdict", f"**{md_text(t.verdict(claim))}**"),
+        _field("Status", t.status(claim)),
+    ]
+    reviewed = t.reviewed_line(claim)
+    if claim.rating_label and reviewed:
+        facts.append(_field("Reviewed by", md_text(reviewed)))
+    lines += facts
+    explanation = sanitise_markdown(claim.explanation)
+    lines += ["", "**Explanation**", ""]
+    lines += explanation.split("\n") if explanation else ["*No explanation written yet.*"]
+    lines += ["", "**Evidence**", ""]
+    if claim.evidence:
+        for index, ev in enumerate(claim.evidence, 1):
+            lines += _evidence(index, ev)
+    else:
+        lines.append("*No evidence recorded.*")
+    return lines
+
+
+def _legend(data: ReportData) -> list[str]:
+    lines = ["## Rating scale", ""]
+    scale = data.scale
+    if scale.conclusion_only:
+        lines.append(
+            f"{md_text(scale.name)}: verdicts are short written conclusions, not fixed levels."
+        )
+        used = sorted({one_line(c.rating_label) for c in data.claims if c.rating_label})
+        if used:
+            lines += ["", "Conclusions in this report:", ""]
+            lines += [f"- {md_text(label)}" for label in used]
+        return lines
+    lines.append(f"{md_text(scale.name)}, from best to worst:")
+    lines.append("")
+    with_values = t.scale_values(scale)
+    if with_values:
+        lines += ["| Verdict | Value | Meaning |", "|:--|--:|:--|"]
+    else:
+        lines += ["| Verdict | Meaning |", "|:--|:--|"]
+    for level in sorted(scale.levels, key=lambda lv: lv.position):
+        cells = [f"**{md_text(level.label)}**"]
+        if with_values:
+            cells.append(t.number(level.value) or "—")
+        cells.append(md_text(level.description) or "—")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _footer(data: ReportData) -> list[str]:
+    lines = ["---", "", md_text(t.generated_line(data)), "", md_text(t.options_line(data.options))]
+    if data.options.signature_status is not None:
+        status = md_text(data.options.signature_status) or "unknown"
+        lines += ["", f"**Signature:** {status}"]
+    return lines
+
+
+def render_markdown(data: ReportData) -> str:
+    """The report as Markdown text (ends with a newline)."""
+    lines = _title_block(data)
+    n = 1
+    for article in data.articles:
+        lines += ["", f"## {md_heading_text(article.article.title) or 'Untitled article'}", ""]
+        meta = _article_meta(article)
+        if meta:
+            lines += [*meta, ""]
+        if not article.claims:
+            lines.append("*No claims of this article match the report's options.*")
+            continue
+        lines += ["### Summary", "", *_summary(article.claims, n), "", "### Claims"]
+        for claim in article.claims:
+            lines += ["", *_claim_section(n, claim)]
+            n += 1
+    if not data.articles:
+        lines += ["", "*This project has no articles yet.*"]
+    lines += ["", *_legend(data), "", *_footer(data)]
+    return "\n".join(lines) + "\n"
+
+
+# The window's name for it.
+render_markdown_report = render_markdown

@@ -1,0 +1,377 @@
+"""Making user text safe to put into Markdown and HTML.
+
+Everything a report shows comes from people (or from articles they imported): titles,
+claimants, quotes, explanations, evidence. None of it may change the report's structure
+or inject anything. Two tools:
+
+* :func:`md_text` and friends escape plain text so that Markdown reads it back as exactly
+  that text: every character that can start inline markup is backslash-escaped, block
+  markers at the start of a line are neutralised, and control characters are dropped.
+* :func:`sanitise_markdown` lets explanations keep ordinary Markdown (emphasis, lists,
+  links, code, quotes). It parses them with markdown-it-py (raw HTML off, images off,
+  links only to http/https) and writes a *new* Markdown text from the parsed tokens,
+  escaping all text. Headings become bold paragraphs so an explanation can never add a
+  section to the report. Nothing of the original source is copied through unescaped,
+  so constructs the parser did not recognise come out as literal text.
+
+:func:`markdown_to_html_fragment` renders Markdown for the window's preview with the same
+restrictions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from app.core.validation import is_web_url
+
+# Characters that can open or close inline markup anywhere in a line (CommonMark + GFM).
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
+# "&amp;", "&#38;", "&#x26;" would be decoded as entities: escape the ampersand.
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# At the start of a line these begin a block (heading, quote, list, rule, setext line...).
+_LINE_START = re.compile(r"^([#>+=-])")
+_ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
+# C0/C1 controls (tab and newline are handled separately) and the bidi controls that
+# make text display in an order other than the one stored.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Characters that cannot appear raw in a Markdown link destination or a table cell.
+_URL_UNSAFE = re.compile(r"[\s\"<>\\^`{|}]")
+
+
+def clean_text(text: str | None) -> str:
+    """Text with line endings unified to ``\\n`` and control characters removed."""
+    if not text:
+        return ""
+    text = _NEWLINES.sub("\n", text).replace("\t", "    ")
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str | None) -> str:
+    """Text on one line: whitespace runs (newlines included) become one space."""
+    return " ".join(clean_text(text).split())
+
+
+def excerpt(text: str | None, limit: int) -> str:
+    flat = one_line(text)
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def escape_inline(text: str) -> str:
+    """Escape characters that could form inline markup (not line-start block markers)."""
+    return _ENTITY.sub(r"\\&", _INLINE_SPECIALS.sub(r"\\\1", text))
+
+
+def protect_line_start(line: str) -> str:
+    """Neutralise a block marker at the start of an (already escaped) line."""
+    line = line.lstrip(" ")
+    if _LINE_START.match(line):
+        return "\\" + line
+    m = _ORDERED_START.match(line)
+    if m:
+        return f"{m.group(1)}\\{m.group(2)}{line[m.end() :]}"
+    return line
+
+
+def md_text(text: str | None) -> str:
+    """Plain text as one inert line of Markdown (safe at a line start and in table cells)."""
+    return protect_line_start(escape_inline(one_line(text)))
+
+
+def md_heading_text(text: str | None) -> str:
+    """Like :func:`md_text`, and no ``#`` can close the heading early."""
+    return md_text(text).replace("#", "\\#")
+
+
+def md_lines(text: str | None) -> list[str]:
+    """Multi-line plain text as inert Markdown lines (blank lines kept, runs collapsed)."""
+    lines: list[str] = []
+    for raw in clean_text(text).split("\n"):
+        line = protect_line_start(escape_inline(" ".join(raw.split())))
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address a report may link to, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    return url if is_web_url(url) else None
+
+
+def _percent(url: str) -> str:
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+
+
+def md_destination(url: str) -> str:
+    """A ``<...>`` link destination that cannot end early or break a table cell."""
+    return f"<{_percent(url)}>"
+
+
+def md_link(text: str | None, url: str | None) -> str:
+    """``[text](url)`` for an http(s) URL; otherwise the text (and the address) as plain text."""
+    label = one_line(text)
+    target = safe_url(url)
+    if target is None:
+        shown = " ".join(x for x in (label, one_line(url)) if x)
+        return md_text(shown) if shown else ""
+    if not label or label == target:
+        return f"<{_percent(target)}>"  # an autolink: the address shown once
+    return f"[{escape_inline(label)}]({md_destination(target)})"
+
+
+# --- the restricted Markdown dialect -------------------------------------------------------
+
+
+def _web_link_only(url: str) -> bool:
+    return is_web_url(url)
+
+
+@lru_cache(maxsize=2)
+def _parser(tables: bool) -> MarkdownIt:
+    """markdown-it with raw HTML off, no images and links only to http(s) addresses."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable(["image", "html_inline", "html_block"])
+    if tables:
+        md.enable("table")
+    md.validateLink = _web_link_only  # type: ignore[method-assign]
+
+    def link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        tokens[idx].attrSet("rel", "noopener noreferrer nofollow")
+        rendered: str = self.renderToken(tokens, idx, options, env)
+        return rendered
+
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+def markdown_to_html_fragment(md: str) -> str:
+    """Render report Markdown to an HTML fragment for the preview.
+
+    Raw HTML is shown as text, images are not loaded and only http(s) links are made,
+    whatever the Markdown contains.
+    """
+    rendered: str = _parser(True).render(clean_text(md))
+    return rendered
+
+
+@dataclass
+class _Node:
+    token: Token | None
+    children: list[_Node] = field(default_factory=list)
+
+
+def _tree(tokens: list[Token]) -> _Node:
+    root = _Node(None)
+    stack = [root]
+    for tok in tokens:
+        if tok.nesting == 1:
+            node = _Node(tok)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif tok.nesting == -1:
+            stack.pop()
+        else:
+            stack[-1].children.append(_Node(tok))
+    return root
+
+
+def _code_span(content: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if content.startswith(("`", " ")) or content.endswith(("`", " ")) else ""
+    if not content.strip(" "):
+        pad = ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def _inline(children: Sequence[Token], breaks: bool = True) -> str:
+    """Re-emit inline tokens as Markdown; text escaped, line starts protected.
+
+    With ``breaks`` false, line breaks become spaces (for a heading made bold).
+    """
+    out: list[str] = []
+    at_line_start = True
+    link_depth = 0
+    pending_href: list[str | None] = []
+
+    def emit(piece: str, text: bool = False) -> None:
+        nonlocal at_line_start
+        if text and at_line_start:
+            piece = protect_line_start(piece)
+        if piece:
+            out.append(piece)
+            at_line_start = False
+
+    for tok in children:
+        kind = tok.type
+        if kind == "text":
+            emit(escape_inline(one_line_keep_edges(tok.content)), text=True)
+        elif kind == "code_inline":
+            span = _code_span(one_line_keep_edges(tok.content))
+            if at_line_start and span.startswith("```"):
+                # Three backticks at a line start would open a fenced block: show as text.
+                emit(escape_inline(one_line_keep_edges(tok.content)), text=True)
+            else:
+                emit(span)
+        elif kind in ("softbreak", "hardbreak"):
+            if not breaks:
+                out.append(" ")
+                continue
+            out.append("\\\n" if kind == "hardbreak" else "\n")
+            at_line_start = True
+        elif kind in ("em_open", "em_close"):
+            emit("*")
+        elif kind in ("strong_open", "strong_close"):
+            emit("**")
+        elif kind == "link_open":
+            href = safe_url(str(tok.attrGet("href") or ""))
+            pending_href.append(href)
+            link_depth += 1
+            if href is not None:
+                emit("[")
+        elif kind == "link_close":
+            link_depth -= 1
+            href = pending_href.pop() if pending_href else None
+            if href is not None:
+                emit(f"]({md_destination(href)})")
+        elif tok.children:
+            emit(_inline(tok.children, breaks))
+        elif tok.content:
+            emit(escape_inline(one_line_keep_edges(tok.content)), text=True)
+    return "".join(out)
+
+
+def one_line_keep_edges(text: str) -> str:
+    """Like :func:`one_line` but keeps one space at either edge (spacing between tokens)."""
+    if not text:
+        return ""
+    inner = one_line(text)
+    if not inner:
+        return " "
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return lead + inner + trail
+
+
+def _fence(content: str) -> list[str]:
+    longest = max((len(run) for run in re.findall(r"`{3,}", content)), default=2)
+    fence = "`" * (longest + 1)
+    body = content.rstrip("\n").split("\n") if content.strip("\n") else []
+    return [fence, *body, fence]
+
+
+def _prefixed(lines: list[str], first: str, rest: str) -> list[str]:
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        prefix = first if i == 0 else rest
+        out.append((prefix + line) if line else prefix.rstrip())
+    return out
+
+
+def _blocks(nodes: list[_Node], tight: bool = False) -> list[str]:
+    lines: list[str] = []
+    previous: str | None = None
+    for node in nodes:
+        tok = node.token
+        if tok is None:
+            continue
+        kind = tok.type
+        block: list[str]
+        if kind == "paragraph_open":
+            inline = node.children[0].token if node.children else None
+            text = _inline(inline.children or []) if inline is not None else ""
+            block = text.split("\n") if text else []
+        elif kind == "heading_open":
+            inline = node.children[0].token if node.children else None
+            text = _inline(inline.children or [], False) if inline is not None else ""
+            text = text.strip()
+            block = [f"**{text}**"] if text else []
+        elif kind == "blockquote_open":
+            block = _prefixed(_blocks(node.children), "> ", "> ")
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            block = _list(node, ordered=kind == "ordered_list_open")
+        elif kind in ("code_block", "fence"):
+            block = _fence(clean_text(tok.content))
+        elif kind == "hr":
+            block = ["* * *"]
+        elif kind == "inline":
+            block = _inline(tok.children or []).split("\n")
+        else:  # anything else is shown as its text, escaped
+            block = md_lines(tok.content) if tok.content else []
+        if not block:
+            continue
+        if lines:
+            # A tight list keeps a paragraph and its sub-list together; every other pair
+            # of blocks gets a blank line so nothing can turn into a setext heading.
+            joined = tight and previous == "paragraph_open" and kind.endswith("list_open")
+            if not joined:
+                lines.append("")
+        lines.extend(block)
+        previous = kind
+    return lines
+
+
+def _list(node: _Node, ordered: bool) -> list[str]:
+    assert node.token is not None
+    start = 1
+    if ordered:
+        raw = node.token.attrGet("start")
+        start = int(raw) if raw is not None else 1
+    items = [child for child in node.children if child.token is not None]
+    tight = all(
+        grand.token is None or grand.token.type != "paragraph_open" or grand.token.hidden
+        for item in items
+        for grand in item.children
+    )
+    lines: list[str] = []
+    for number, item in enumerate(items, start):
+        marker = f"{number}. " if ordered else "- "
+        body = _blocks(item.children, tight=tight) or [""]
+        if lines and not tight:
+            lines.append("")
+        lines.extend(_prefixed(body, marker, " " * len(marker)))
+    return lines
+
+
+def sanitise_markdown(text: str | None) -> str:
+    """An explanation rewritten as safe Markdown: emphasis, code, lists, quotes, web links.
+
+    Raw HTML, images, link syntax with other schemes and headings never survive as such;
+    their text does, escaped.
+    """
+    source = clean_text(text)
+    if not source.strip():
+        return ""
+    tokens = _parser(False).parse(source)
+    return "\n".join(_blocks(_tree(tokens).children)).strip("\n")
+
+
+def plain_text(text: str | None) -> str:
+    """The readable text of a Markdown explanation, without markup (for JSON-LD)."""
+    source = clean_text(text)
+    if not source.strip():
+        return ""
+    words: list[str] = []
+    for tok in _parser(False).parse(source):
+        if tok.type == "inline":
+            for child in tok.children or []:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            words.append(" ")
+        elif tok.type in ("code_block", "fence"):
+            words.append(tok.content)
+    return one_line("".join(words))

@@ -1,0 +1,108 @@
+"""What a report shows, gathered once from the project service as plain data.
+
+Renderers (Markdown, HTML, ClaimReview) only read a :class:`ReportData`; they never talk
+to the service, so the window can build the data off the GUI thread and render it twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app import __version__
+from app.core.errors import NotFoundError
+from app.core.records import ArticleInfo, ClaimInfo, ClaimStatus, ProjectInfo, RatingScaleInfo
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Which claims a report covers.
+
+    ``article_id`` None means the whole project. ``signature_status`` is a short
+    human-readable line from the signing code ("Signed by … — valid"), shown in the footer.
+    """
+
+    article_id: str | None = None
+    only_done: bool = False
+    include_unrated: bool = True
+    include_dismissed: bool = False
+    signature_status: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleReport:
+    """One article and the claims of it that the report covers, in article order."""
+
+    article: ArticleInfo
+    claims: tuple[ClaimInfo, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a renderer needs; no service, no session."""
+
+    project: ProjectInfo
+    scale: RatingScaleInfo
+    articles: tuple[ArticleReport, ...]
+    options: ReportOptions
+    generated_at: datetime
+    version: str = __version__
+
+    @property
+    def claims(self) -> tuple[ClaimInfo, ...]:
+        return tuple(c for a in self.articles for c in a.claims)
+
+    @property
+    def title(self) -> str:
+        if self.options.article_id is not None and len(self.articles) == 1:
+            return self.articles[0].article.title
+        return self.project.name
+
+
+def is_rated(claim: ClaimInfo) -> bool:
+    return bool(claim.rating_label)
+
+
+def wanted(claim: ClaimInfo, options: ReportOptions) -> bool:
+    """Whether ``claim`` belongs in a report made with ``options``."""
+    if claim.status == ClaimStatus.DISMISSED:
+        return options.include_dismissed
+    if options.only_done and claim.status != ClaimStatus.DONE:
+        return False
+    return options.include_unrated or is_rated(claim)
+
+
+def build_report(service: Any, options: ReportOptions | None = None) -> ReportData:
+    """Gather a report's data: one read of the articles, the scale and the claims."""
+    from app.core.project import ClaimFilter
+
+    options = options or ReportOptions()
+    project = service.info()
+    articles: list[ArticleInfo] = service.articles()
+    if options.article_id is not None:
+        try:
+            wanted_id = str(uuid.UUID(options.article_id.strip()))
+        except ValueError:
+            wanted_id = ""
+        chosen = [a for a in articles if a.id == wanted_id]
+        if not chosen:
+            raise NotFoundError(f"no article with id {options.article_id[:60]}.")
+        articles = chosen
+    only = articles[0].id if options.article_id is not None else None
+    claims: list[ClaimInfo] = service.claims(
+        ClaimFilter(article_id=only, include_dismissed=options.include_dismissed),
+        with_evidence=True,
+    )
+    by_article: dict[str, list[ClaimInfo]] = {a.id: [] for a in articles}
+    for claim in claims:
+        if claim.article_id in by_article and wanted(claim, options):
+            by_article[claim.article_id].append(claim)
+    return ReportData(
+        project=project,
+        scale=project.scale,
+        articles=tuple(ArticleReport(a, tuple(by_article[a.id])) for a in articles),
+        options=options,
+        generated_at=datetime.now(UTC),
+    )
