@@ -125,7 +125,15 @@ def read_article_bytes(data: bytes, name: str | None = None) -> ImportedArticle:
         raise _too_large(len(data))
     if not data.strip():
         raise EmptyArticleError("The file is empty.")
-    kind = sniff.detect_format(data, name)
+    try:
+        kind = sniff.detect_format(data, name)
+    except ArticleImportError:
+        raise
+    except Exception as exc:  # a damaged header can trip the sniffing parsers too
+        _log.warning("Sniffing an article failed", exc_info=True)
+        raise CorruptArticleError(
+            f"The file is damaged and could not be read ({type(exc).__name__})."
+        ) from exc
     source_format = sniff.HTML if kind == sniff.MHTML else kind
     return _guarded(kind, lambda: _finish(_draft(kind, data), source_format))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 import docx
@@ -44,7 +45,7 @@ def check_archive(data: bytes) -> None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise CorruptArticleError(
             "The Word document is damaged: its ZIP archive is unreadable."
         ) from exc
@@ -171,6 +172,8 @@ def draft_from_docx(data: bytes) -> Draft:
         etree.LxmlError,
         RecursionError,
         NotImplementedError,
+        zlib.error,
+        EOFError,
     ) as exc:
         raise CorruptArticleError(
             "The Word document is damaged or not a real .docx file; it could not be read."

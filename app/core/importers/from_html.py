@@ -385,7 +385,11 @@ def extract_metadata(root: lxml.html.HtmlElement) -> ArticleMetadata:
     if found["title"] is None and page_title:
         # "Headline | Outlet" or "Headline - Outlet": drop the outlet part.
         parts = re.split(r"\s+[|–—-]\s+", page_title)
-        offer("title", parts[0] if len(parts) > 1 and len(parts[0]) > 10 else page_title)
+        if len(parts) > 1 and len(parts[0].split()) >= 2:
+            offer("title", parts[0])
+            if len(parts) == 2 and len(parts[1]) <= 40:
+                offer("outlet", parts[1])
+        offer("title", page_title)
 
     language = found["language"]
     if language:

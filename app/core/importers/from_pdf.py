@@ -9,7 +9,8 @@ where each line sits. Factdesk then
 * rebuilds paragraphs from vertical gaps, indents and short last lines, joining the
   lines of a paragraph with a space;
 * joins words hyphenated at line ends ("infor-" + "mation"), keeping the hyphen when the
-  document spells the same word with a hyphen elsewhere ("well-known");
+  document spells the same word, or another word with the same first part, with a
+  hyphen elsewhere ("well-known", "well-attended");
 * marks lines set clearly larger than the body text as headline (the first, on the first
   page) or subheadings.
 
@@ -102,19 +103,38 @@ def _page_lines(page: Any) -> list[_Line]:
 
 
 def _running_key(line: _Line) -> tuple[str, int]:
-    """Text with digits masked (page numbers, dates) and height on the page."""
-    return re.sub(r"\d+", "#", " ".join(line.text.lower().split())), round(line.y / 4)
+    """Text and height on the page; digits masked in short lines (page numbers, dates).
+
+    Long lines keep their digits: body lines at the top of pages can look alike.
+    """
+    text = " ".join(line.text.lower().split())
+    if len(text) <= 50:
+        text = re.sub(r"\d+", "#", text)
+    return text, round(line.y / 4)
 
 
 _EDGE_DEPTH = 2  # lines looked at from the top and from the bottom of each page
+
+
+def _line_spacing(pages: list[list[_Line]]) -> float:
+    """The usual distance between two lines of body text (0 when unknown)."""
+    gaps = [
+        round(a.y - b.y, 1)
+        for lines in pages
+        for a, b in itertools.pairwise(lines)
+        if 0 < a.y - b.y < 100 and abs(a.size - b.size) < 0.5
+    ]
+    return statistics.median(gaps) if gaps else 0.0
 
 
 def _remove_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop page numbers and lines repeated at the same place at the top or bottom of pages.
 
     Lines are peeled from each edge inward: a line goes only if every line between it
-    and the edge went too, so body text is never taken out of the middle of a page.
+    and the edge went too, and only if a gap wider than the usual line spacing separates
+    it from the next line, so body text is never taken from the middle of a page.
     """
+    spacing = _line_spacing(pages)
     counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
         order = sorted(lines, key=lambda line: -line.y)
@@ -122,7 +142,9 @@ def _remove_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
         counts.update({_running_key(line) for line in edge})
     threshold = max(2, math.ceil(len(pages) / 2))
 
-    def running(line: _Line) -> bool:
+    def running(line: _Line, neighbour: _Line | None) -> bool:
+        if neighbour is not None and spacing and abs(line.y - neighbour.y) < spacing * 1.3:
+            return False
         return bool(_PAGE_NUMBER.match(line.text)) or (
             len(pages) > 1 and counts[_running_key(line)] >= threshold
         )
@@ -131,14 +153,12 @@ def _remove_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     for lines in pages:
         order = sorted(lines, key=lambda line: -line.y)
         dropped: set[int] = set()
-        for line in order[:_EDGE_DEPTH]:
-            if not running(line):
-                break
-            dropped.add(id(line))
-        for line in reversed(order[-_EDGE_DEPTH:]):
-            if not running(line):
-                break
-            dropped.add(id(line))
+        for from_edge in (order, order[::-1]):
+            for index, line in enumerate(from_edge[:_EDGE_DEPTH]):
+                neighbour = from_edge[index + 1] if index + 1 < len(from_edge) else None
+                if not running(line, neighbour):
+                    break
+                dropped.add(id(line))
         kept.append([line for line in lines if id(line) not in dropped])
     return kept
 
@@ -150,7 +170,8 @@ def _join_lines(lines: list[str], hyphenated: set[str]) -> str:
         start = _FIRST_WORD.match(line)
         if end is not None and start is not None and line[:1].islower():
             compound = f"{end.group(1)}-{start.group(1)}".lower()
-            if text.endswith("-") and compound in hyphenated:
+            prefix = f"{end.group(1).lower()}-"
+            if text.endswith("-") and (compound in hyphenated or prefix in hyphenated):
                 text = text + line
             else:
                 text = text[:-1] + line
@@ -161,13 +182,7 @@ def _join_lines(lines: list[str], hyphenated: set[str]) -> str:
 
 def _paragraphs(pages: list[list[_Line]]) -> list[tuple[list[str], float]]:
     """Group lines into paragraphs: (lines, font size)."""
-    gaps = [
-        round(a.y - b.y, 1)
-        for lines in pages
-        for a, b in itertools.pairwise(lines)
-        if 0 < a.y - b.y < 100 and abs(a.size - b.size) < 0.5
-    ]
-    spacing = statistics.median(gaps) if gaps else 0.0
+    spacing = _line_spacing(pages)
     lengths = sorted(len(line.text) for lines in pages for line in lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
     left = statistics.median(line.x for lines in pages for line in lines) if lengths else 0.0
@@ -293,19 +308,21 @@ def draft_from_pdf(data: bytes) -> Draft:
 
 
 def _draft_from_lines(pages: list[list[_Line]], metadata: ArticleMetadata) -> Draft:
-    hyphenated = {
-        word.lower()
-        for lines in pages
-        for line in lines
-        for word in re.findall(r"\w+-\w+", line.text)
-    }
+    # Compounds the document hyphenates inside lines ("well-known"), and their first
+    # parts ("well-"): a line-end hyphen before those is a real hyphen.
+    hyphenated = {"self-", "well-"}
+    for page in pages:
+        for line in page:
+            for word in re.findall(r"(\w+)-(\w+)", line.text):
+                hyphenated.add(f"{word[0]}-{word[1]}".lower())
+                hyphenated.add(f"{word[0]}-".lower())
     groups = _paragraphs(pages)
-    body_sizes = Counter(round(size) for lines, size in groups for _ in lines)
+    body_sizes = Counter(round(size) for texts, size in groups for _ in texts)
     body = body_sizes.most_common(1)[0][0] if body_sizes else 0
     draft = Draft(metadata=metadata)
     headline_seen = False
-    for lines, size in groups:
-        text = _join_lines(lines, hyphenated)
+    for texts, size in groups:
+        text = _join_lines(texts, hyphenated)
         role = ParagraphRole.BODY
         if body and size >= body * 1.25 and len(text) < 300:
             role = ParagraphRole.SUBHEADING

@@ -110,7 +110,7 @@ def _zip_format(data: bytes) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise UnsupportedFormatError(
             "The file is a damaged ZIP archive (a .docx file cannot be opened)."
         ) from exc
