@@ -255,13 +255,13 @@ class ArticleView(QPlainTextEdit):
         """Emphasise one claim (and scroll to it); the panel calls this on selection."""
         old = self.highlighter.span_for(self.highlighter.selected_id)
         self.highlighter.selected_id = claim_id
+        self.viewport().update()
         if old is not None:
             self._rehighlight_range(old.start, old.end)
         new = self.highlighter.span_for(claim_id)
         if new is None:
             return
         self._rehighlight_range(new.start, new.end)
-        self.viewport().update()
         if scroll:
             cursor = QTextCursor(self.document())
             cursor.setPosition(new.start)
