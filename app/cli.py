@@ -403,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Other modules (reports, sharing, self-test) add their subcommands here.
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 EXTRA_COMMANDS.append(lambda s: __import__("app.core.reports.cli", fromlist=["_"]).register(s))
+EXTRA_COMMANDS.append(lambda s: __import__("app.core.sharing.cli", fromlist=["_"]).register(s))
 
 
 def run(argv: Sequence[str]) -> int:

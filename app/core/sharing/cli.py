@@ -1,0 +1,152 @@
+"""``factdesk sign``, ``verify`` and ``merge``: the sharing subcommands.
+
+Registered into :mod:`app.cli` through ``EXTRA_COMMANDS``. Errors are typed
+:class:`~app.core.errors.FactdeskError` subclasses, which the command line prints as one
+line on stderr with their exit status (2 for an unreadable project).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import ProjectReadOnlyError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _author() -> str:
+    from app.core.settings import reviewer_name
+
+    return reviewer_name()
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(text.rstrip("\n") + "\n")
+
+
+def _open(path: str, *, view_only: bool) -> Any:
+    from app.core.project import ProjectService
+    from app.core.sharing.safeopen import open_for_sharing
+
+    db = open_for_sharing(Path(path), view_only=view_only)
+    if not view_only and db.read_only_reason is not None:
+        db.close()
+        raise ProjectReadOnlyError(f"{Path(path).name}: cannot be changed: {db.read_only_reason}.")
+    return ProjectService.for_database(db, author=_author())
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from app.core.sharing.signing import format_fingerprint, sign_project
+
+    service = _open(args.project, view_only=False)
+    try:
+        info = sign_project(service)
+    finally:
+        service.close()
+    _emit(
+        args,
+        {
+            "signer": info.signer_name,
+            "fingerprint": info.key_fingerprint,
+            "signed_at": info.signed_at.isoformat(),
+            "content_sha256": info.content_sha256,
+            "records": info.records,
+        },
+        f"Signed {Path(args.project).name} as {info.signer_name} ({info.records} records).\n"
+        f"Key fingerprint: {format_fingerprint(info.key_fingerprint)}",
+    )
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app.core.sharing.signing import format_fingerprint, verify_project
+
+    service = _open(args.project, view_only=True)
+    try:
+        result = verify_project(service)
+    finally:
+        service.close()
+    lines = [f"{result.status.value.upper()}: {result.message}"]
+    if result.key_fingerprint:
+        lines.append(f"Signer: {result.signer_name}")
+        lines.append(f"Key fingerprint: {format_fingerprint(result.key_fingerprint)}")
+    for c in result.changed:
+        lines.append(f"  {c.change:<8} {c.kind_label} {c.id}  {c.label}")
+    _emit(args, result.to_json(), "\n".join(lines))
+    return result.status.exit_status
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from app.core.sharing.merge import apply_merge, conflicts_text, plan_merge
+
+    service = _open(args.project, view_only=False)
+    try:
+        plan = plan_merge(service, Path(args.other))
+        if plan.conflicts and args.prefer is None:
+            _emit(
+                args,
+                {
+                    "merged": False,
+                    "conflicts": [c.to_json() for c in plan.conflicts],
+                    "warnings": plan.warnings,
+                },
+                "\n".join(
+                    [
+                        f"{len(plan.conflicts)} conflicting change(s); nothing was merged. "
+                        "Run again with --prefer mine or --prefer theirs:",
+                        *("  " + line for line in conflicts_text(plan.conflicts)),
+                    ]
+                ),
+            )
+            return EXIT_FAILED
+        result = apply_merge(service, plan, prefer=args.prefer)
+    finally:
+        service.close()
+    inserted = ", ".join(f"{n} {k}" for k, n in sorted(result.inserted.items())) or "nothing"
+    deleted = ", ".join(f"{n} {k}" for k, n in sorted(result.deleted.items())) or "nothing"
+    lines = [
+        f"Merged {result.source_name} into {Path(args.project).name}: "
+        f"{result.updated_fields} field(s) updated; added {inserted}; removed {deleted}.",
+    ]
+    if result.conflicts:
+        lines.append(f"{len(result.conflicts)} conflict(s) decided as {args.prefer}:")
+        lines.extend("  " + line for line in conflicts_text(result.conflicts))
+    lines.extend(f"Note: {w}" for w in result.warnings)
+    _emit(args, {"merged": True, **result.to_json()}, "\n".join(lines))
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    """Add ``sign``, ``verify`` and ``merge`` to the ``factdesk`` command."""
+    p = subparsers.add_parser("sign", help="sign a project with your key (kept in the keyring)")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sign)
+
+    p = subparsers.add_parser(
+        "verify",
+        help="check a project's signature (exit 0 valid, 1 changed or untrusted, "
+        "2 unsigned or unreadable)",
+    )
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
+
+    p = subparsers.add_parser("merge", help="merge another copy of a project into PROJECT")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("other", metavar="OTHER")
+    p.add_argument(
+        "--prefer",
+        choices=("mine", "theirs"),
+        help="how to decide conflicting changes (without it, conflicts are listed and "
+        "nothing is merged)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_merge)
