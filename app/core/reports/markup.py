@@ -240,6 +240,9 @@ def _inline(children: Sequence[Token], breaks: bool = True) -> str:
             pending_href.append(href)
             link_depth += 1
             if href is not None:
+                if out and out[-1].endswith("!"):
+                    # "!" then "[" would make an image: escape the text's "!".
+                    out[-1] = out[-1][:-1] + "\\!"
                 emit("[")
         elif kind == "link_close":
             link_depth -= 1

@@ -1,0 +1,170 @@
+"""The Markdown report of a real project: structure, options, and hostile fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import NotFoundError
+from app.core.project import DetectedSentence, ProjectService
+from app.core.records import ArticleMetadata, ClaimStatus, ParagraphRole
+from app.core.reports import ReportOptions, build_report, render_markdown
+from tests.core.reports.report_checks import STRICT, check_markdown
+
+HOSTILE = [
+    "a | b || c",
+    "line one\nline two\r\nline three",
+    "# not a heading",
+    "> not a quote",
+    "- not a list",
+    "+ not a list",
+    "* not a list",
+    "1. not a list",
+    "2) not a list",
+    "===",
+    "---",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![pixel](https://tracker.example/p.gif)",
+    "<javascript:alert(1)>",
+    "<https://autolink.example/>",
+    "&lt;b&gt; &amp; &#60;",
+    "back\\slash\\",
+    "`code` ``` fence",
+    "**bold** _em_ ~~strike~~",
+    "[ref]: https://evil.example/",
+    "    indented code",
+    "tab\there",
+    "nul\x00 esc\x1b bell\x07",
+    "bidi \u202eevil\u202c",
+    "emoji 😀 e\u0301 中文 עברית",
+    "trailing backslash \\",
+    "<!-- comment -->",
+    "|---|---|",
+]
+
+
+def _project(tmp_path: Path) -> ProjectService:
+    service = ProjectService.create_file(tmp_path / "h.factdesk", author="Eve <script>")
+    text = "\n\n".join(
+        f"Sentence number {i} says 40 percent of {i} things." for i in range(len(HOSTILE))
+    )
+    spans = []
+    pos = 0
+    for i in range(len(HOSTILE)):
+        s = f"Sentence number {i} says 40 percent of {i} things."
+        start = text.index(s, pos)
+        spans.append(DetectedSentence(start, start + len(s), 0.9, None, (), ParagraphRole.BODY))
+        pos = start + len(s)
+    article, _ = service.add_article(
+        text,
+        metadata=ArticleMetadata(
+            title="<script>alert('title')</script> | # title",
+            outlet="[Outlet](javascript:alert(1))",
+            author="> **Author** |",
+            url="https://news.example/a?x=<b>|c",
+            published=date(2024, 1, 2),
+        ),
+        detected=spans,
+    )
+    for claim, nasty in zip(service.claims(), HOSTILE, strict=True):
+        service.set_rating(claim.id, "False")
+        service.update_claim(
+            claim.id,
+            wording=nasty,
+            claimant=nasty,
+            explanation=nasty + "\n\n" + nasty,
+            status=ClaimStatus.DONE,
+        )
+        service.add_evidence(
+            claim.id,
+            url="https://src.example/x_(1)|<y>",
+            title=nasty,
+            publisher=nasty,
+            note=nasty,
+            archive_url="https://archive.example/x",
+        )
+        service.add_evidence(claim.id, note=nasty, title="note only " + nasty)
+    assert article.id
+    return service
+
+
+def test_sample_report_structure(sample: ProjectService) -> None:
+    data = build_report(sample, ReportOptions(include_dismissed=True))
+    md = render_markdown(data)
+    counts = check_markdown(md, data)
+    assert counts["rows"] == 6
+    assert "| 1 | About 42,000 households are under the boil-water notice. |" in md
+    assert "[Northbridge Water annual report 2023](<https://water.example/annual-2023.pdf>)" in md
+    assert "`a8007bb8" in md or "SHA-256 `" in md
+    assert md.endswith("\n") and "Factdesk 0.1.0" in md
+
+
+def test_options_choose_claims(sample: ProjectService) -> None:
+    everything = build_report(sample, ReportOptions(include_dismissed=True))
+    default = build_report(sample, ReportOptions())
+    done = build_report(sample, ReportOptions(only_done=True))
+    rated = build_report(sample, ReportOptions(include_unrated=False))
+    assert len(everything.claims) == 6
+    assert len(default.claims) == 5
+    assert all(c.status != ClaimStatus.DISMISSED for c in default.claims)
+    assert len(done.claims) == 3 and all(c.status == ClaimStatus.DONE for c in done.claims)
+    assert len(rated.claims) == 3 and all(c.rating_label for c in rated.claims)
+    for data in (everything, default, done, rated):
+        check_markdown(render_markdown(data), data)
+    assert "Scope: finished claims only" in render_markdown(done)
+
+
+def test_one_article(sample: ProjectService) -> None:
+    article = sample.articles()[0]
+    data = build_report(sample, ReportOptions(article_id=article.id.upper()))
+    md = render_markdown(data)
+    check_markdown(md, data)
+    assert md.startswith("# Verdict report: Northbridge boil-water notice")
+    assert "- **Project:** Northbridge water" in md
+    with pytest.raises(NotFoundError):
+        build_report(sample, ReportOptions(article_id="not-an-id"))
+
+
+def test_signature_status_in_footer(sample: ProjectService) -> None:
+    data = build_report(sample, ReportOptions(signature_status="Signed by Ana — <valid>"))
+    md = render_markdown(data)
+    assert md.rstrip().endswith("**Signature:** Signed by Ana — \\<valid\\>")
+    assert "Signature" not in render_markdown(build_report(sample))
+
+
+def test_empty_project(tmp_path: Path) -> None:
+    service = ProjectService.create_file(tmp_path / "e.factdesk", author="Ana")
+    data = build_report(service)
+    md = render_markdown(data)
+    check_markdown(md, data)
+    assert "no articles yet" in md
+    service.close()
+
+
+def test_hostile_fields_through_the_service(tmp_path: Path) -> None:
+    service = _project(tmp_path)
+    data = build_report(service)
+    md = render_markdown(data)
+    counts = check_markdown(md, data)
+    assert counts["rows"] == len(HOSTILE)
+    # The only links are the recorded web addresses.
+    hrefs = {
+        t.attrGet("href")
+        for tok in STRICT.parse(md)
+        for t in (tok.children or [])
+        if t.type == "link_open"
+    }
+    assert hrefs == {
+        "https://news.example/a?x=%3Cb%3E%7Cc",
+        "https://src.example/x_(1)%7C%3Cy%3E",
+        "https://archive.example/x",
+        # web links written in explanations stay links (the image becomes a plain link)
+        "https://autolink.example/",
+        "https://tracker.example/p.gif",
+    }
+    assert "<script>" not in md and "\x00" not in md and "\u202e" not in md
+    service.close()
