@@ -269,6 +269,10 @@ def create_project_file(path: Path | str) -> Database:
     fd, tmp_name = tempfile.mkstemp(prefix=".factdesk-new-", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); a project gets the user's usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as conn:
             conn.execute(f"PRAGMA application_id={SQLITE_APPLICATION_ID}")

@@ -122,7 +122,9 @@ def writable_reason(path: Path) -> str | None:
     SQLite also needs to create journal files beside the database, so the folder must be
     writable too.
     """
-    if not os.access(path, os.W_OK):
+    # The mode bits count even for an administrator (whom os.access lets write anything):
+    # a file someone marked read-only is opened read-only.
+    if not path.stat().st_mode & 0o222 or not os.access(path, os.W_OK):
         return "the file is read-only"
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return "its folder is read-only"

@@ -13,6 +13,7 @@ keep opening (``tests/models/test_migrations.py``).
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel, create_engine
 
 from app.core.errors import MigrationError, NewerProjectError, ProjectFileError
+from app.models.fileformat import has_wal
 
 SCHEMA_VERSION = 1
 
@@ -58,12 +60,16 @@ def migrate_sqlite_file(path: Path, from_version: int) -> Path:
     target = SCHEMA_VERSION
     backup = backup_path_for(path, from_version)
     try:
-        with (
-            contextlib.closing(sqlite3.connect(str(path))) as source,
-            contextlib.closing(sqlite3.connect(str(backup))) as copy,
-        ):
-            source.backup(copy)
-    except sqlite3.Error as exc:
+        if has_wal(path):
+            # Committed pages may still sit in the WAL: SQLite's backup API copies them too.
+            with (
+                contextlib.closing(sqlite3.connect(str(path))) as source,
+                contextlib.closing(sqlite3.connect(str(backup))) as copy,
+            ):
+                source.backup(copy)
+        else:
+            shutil.copy2(path, backup)  # byte for byte what the user had
+    except (sqlite3.Error, OSError) as exc:
         backup.unlink(missing_ok=True)
         raise MigrationError(
             f"{path.name}: could not make a backup before upgrading ({exc})."

@@ -1,0 +1,73 @@
+# Factdesk developer commands. `make run` and `make test` do all the set-up they need on
+# a fresh Debian machine (as root they also install the system packages) and are safe to
+# repeat: the virtual environment is reused until pyproject.toml changes.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+SAMPLE := var/sample.factdesk
+export QT_QPA_PLATFORM ?= offscreen
+
+# Debian packages: Qt's offscreen/xcb platforms, a font, PostgreSQL for the server tests,
+# Xvfb and ImageMagick for real-window screenshots.
+APT_PACKAGES := libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libglib2.0-0 \
+	libdbus-1-3 fonts-dejavu-core xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-xkb1 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
+	postgresql imagemagick
+
+.PHONY: setup system-packages run test lint typecheck bench dist stress fuzz sample clean
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "Missing system packages (install them as root):$$missing"; \
+		fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,build]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+$(SAMPLE): | setup
+	mkdir -p var
+	$(PY) scripts/make_sample_project.py $(SAMPLE)
+
+sample: $(SAMPLE)
+
+run: setup $(SAMPLE)
+	QT_QPA_PLATFORM= $(PY) -m app $(SAMPLE)
+
+lint: setup
+	$(VENV)/bin/ruff check app tests bench scripts
+	$(VENV)/bin/mypy
+
+test: setup lint
+	$(PY) -m pytest -p no:cacheprovider
+
+bench: setup
+	$(PY) bench/run_all.py
+
+dist: setup
+	$(VENV)/bin/pyinstaller --noconfirm --clean packaging/factdesk.spec
+	dist/factdesk/factdesk self-test
+
+stress: setup
+	FACTDESK_STRESS_KILLS=200 $(PY) -m pytest -p no:cacheprovider tests/reliability -k crash
+
+fuzz: setup
+	FACTDESK_FUZZ_FULL=1 $(PY) -m pytest -p no:cacheprovider tests -k fuzz
+
+clean:
+	rm -rf build dist var .pytest_cache .mypy_cache .ruff_cache
