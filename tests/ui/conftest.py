@@ -82,6 +82,12 @@ def add_article(service: ProjectService, text: str = ARTICLE, title: str = "Wate
 
 
 @pytest.fixture
+def helpers():
+    """The fixture builders, for tests that make more projects (conftest is not importable)."""
+    return {"ARTICLE": ARTICLE, "add_article": add_article}
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     path = tmp_path / "test.factdesk"
     service = ProjectService.create_file(path, author="Tester")

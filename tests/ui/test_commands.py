@@ -15,8 +15,6 @@ def stack(qapp):
     return QUndoStack()
 
 
-
-
 def test_edit_claim_rating_status_and_text(stack, service):
     claim = service.claims()[0]
     fields = commands.rating_fields(service, "Mostly false")
@@ -25,12 +23,18 @@ def test_edit_claim_rating_status_and_text(stack, service):
     changed = service.claim(claim.id)
     assert changed.rating_label == "Mostly false" and changed.status == ClaimStatus.DONE
     assert (changed.explanation, changed.claimant, changed.wording) == (
-        "**No.**", "Council", "Bills +40%"
+        "**No.**",
+        "Council",
+        "Bills +40%",
     )
     stack.undo()
     back = service.claim(claim.id)
     assert (back.rating_id, back.status, back.explanation, back.claimant, back.wording) == (
-        None, ClaimStatus.NEW, "", None, claim.wording
+        None,
+        ClaimStatus.NEW,
+        "",
+        None,
+        claim.wording,
     )
     stack.redo()
     assert service.claim(claim.id).rating_label == "Mostly false"
@@ -100,7 +104,9 @@ def test_evidence_add_edit_remove(stack, service):
     )
     commands.push(stack, add)
     ev = service.claim(claim.id).evidence[0]
-    commands.push(stack, commands.EditEvidenceCommand(service, ev, {"title": "Y", "stance": "refutes"}))
+    commands.push(
+        stack, commands.EditEvidenceCommand(service, ev, {"title": "Y", "stance": "refutes"})
+    )
     assert service.evidence(ev.id).title == "Y"
     commands.push(stack, commands.RemoveEvidenceCommand(service, ev.id))
     assert service.claim(claim.id).evidence == ()
