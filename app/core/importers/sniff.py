@@ -57,7 +57,7 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body|p|div|article)[\s>]", re.IGNORECASE)
-_MHTML_START = re.compile(rb"^(?:[\x21-\x7e]+:[^\r\n]*\r?\n)*?MIME-Version:", re.IGNORECASE)
+_MHTML_START = re.compile(rb"^(?:[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n)*?MIME-Version:", re.I)
 
 _PDF_OBJECT = re.compile(rb"\d+ \d+ obj\b")
 

@@ -179,3 +179,10 @@ def test_pasted_html_without_text_falls_back_to_plain_text() -> None:
     assert article.text == "Plain words."
     with pytest.raises(EmptyArticleError):
         read_pasted(None, "<script>1</script>")
+
+
+def test_utf16_page_with_bom() -> None:
+    data = "\ufeff" + page().decode()
+    article = read_article_bytes(data.encode("utf-16-le"), "page.htm")
+    assert article.source_format == "html"
+    assert article.text.startswith("Unemployment falls to 3.9%")
