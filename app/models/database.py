@@ -208,7 +208,9 @@ def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
                 if not result or result[0] != "ok":
                     raise CorruptProjectError(f"{name}: the project file is damaged ({result[0]}).")
             check_sqlite_schema(conn, name, exact=header.user_version == SCHEMA_VERSION)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # A damaged file can make SQLite return text that is not UTF-8 (in check results
+        # or schema names), which Python's driver fails to decode.
         raise CorruptProjectError(f"{name}: the project file is damaged ({exc}).") from exc
     return header.user_version
 
