@@ -368,7 +368,14 @@ def _plan(mine: Snapshot, theirs: Snapshot, source_name: str) -> MergePlan:
             else:
                 deletes.extend(rows)
 
+    from app.core.project import MAX_ATTACHMENT_BYTES
+
     for kind, row in inserts:
+        if kind == "attachment" and len(row.get("data") or b"") > MAX_ATTACHMENT_BYTES:
+            raise CorruptProjectError(
+                f"{source_name}: the attached file {row['filename']!r} is larger than the "
+                f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB limit; nothing was merged."
+            )
         if kind == "attachment" and row["sha256"] != row["data_sha256"]:
             raise CorruptProjectError(
                 f"{source_name}: the attached file {row['filename']!r} does not match its "

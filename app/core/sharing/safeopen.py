@@ -196,6 +196,13 @@ def check_content(db: Database, file_name: str | None = None) -> None:
     """Decode every row of every table as the services will; raise on anything unreadable."""
     name = file_name or db.label
     with damaged_file_errors(name), db.engine.connect() as conn:
+        if db.kind == "sqlite":
+            # quick_check (done on every open) does not compare indexes with their tables;
+            # a file from elsewhere gets the full check, or a damaged index would feed the
+            # views values that the table rows below do not show.
+            result = conn.exec_driver_sql("PRAGMA integrity_check(1)").scalar()
+            if result != "ok":
+                raise CorruptProjectError(f"{name}: the project file is damaged ({result}).")
         for model in _CHECKED_TABLES:
             table = sa_table(model)
             cols = [c for c in table.c if c.name not in ("data", "text")]
