@@ -14,6 +14,24 @@ from pathlib import Path
 from app import APP_ID, APP_NAME, ORGANISATION, PROJECT_SUFFIX, __version__
 
 
+def preload_core() -> None:
+    """Import the storage stack on a thread while Qt builds and shows the window.
+
+    SQLAlchemy and SQLModel take a few hundred ms to import; much of Qt's start-up runs
+    in C++ without the GIL, so the two overlap. The main thread's own import later waits
+    on the module lock if the thread has not finished.
+    """
+    import threading
+
+    def load() -> None:
+        try:
+            import app.core.project  # noqa: F401
+        except Exception:  # the main thread's import reports it properly
+            return
+
+    threading.Thread(target=load, name="preload-core", daemon=True).start()
+
+
 def _make_app(argv: Sequence[str]) -> object:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -73,6 +91,8 @@ def run_gui(argv: Sequence[str]) -> int:
         shot = args[i + 1]
         del args[i : i + 2]
     paths = [a for a in args if not a.startswith("-")]
+    if paths:
+        preload_core()
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -80,8 +100,13 @@ def run_gui(argv: Sequence[str]) -> int:
     assert isinstance(app, QApplication)
     settings: QSettings | None = None
     if shot is not None:
-        # A screenshot must not depend on (or change) the user's window layout.
-        settings = QSettings(str(Path(os.devnull)), QSettings.Format.IniFormat)
+        # A screenshot must not depend on (or change) the user's window layout. Never
+        # point QSettings at os.devnull: it saves by renaming a temporary file over its
+        # path, which replaces /dev/null with a regular file.
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="factdesk-shot-")) / "layout.ini"
+        settings = QSettings(str(scratch), QSettings.Format.IniFormat)
     window = make_window(settings)
     if shot is not None:
         window.settings.clear()  # type: ignore[attr-defined]
