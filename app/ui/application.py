@@ -6,7 +6,6 @@ article is opened, after the window is on screen (architecture.md: start-up).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path

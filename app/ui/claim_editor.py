@@ -266,15 +266,15 @@ class ClaimEditor(QWidget):
                 reviewer = f" · rated by {claim.reviewer}" if claim.reviewer else ""
                 self.heading.setText(f"Claim, {origin}{score}{reviewer}")
                 # Keep what the person is typing when the update is our own echo.
-                if not (same and self.wording.hasFocus()):
-                    if self.wording.toPlainText() != claim.wording:
-                        self.wording.setPlainText(claim.wording)
+                typing_wording = same and self.wording.hasFocus()
+                if not typing_wording and self.wording.toPlainText() != claim.wording:
+                    self.wording.setPlainText(claim.wording)
                 if not (same and self.claimant.hasFocus()):
                     self.claimant.setText(claim.claimant or "")
-                if not (same and self.explanation.hasFocus()):
-                    if self.explanation.toPlainText() != claim.explanation:
-                        self.explanation.setPlainText(claim.explanation)
-                        self.preview.setHtml(render_markdown(claim.explanation))
+                typing_explanation = same and self.explanation.hasFocus()
+                if not typing_explanation and self.explanation.toPlainText() != claim.explanation:
+                    self.explanation.setPlainText(claim.explanation)
+                    self.preview.setHtml(render_markdown(claim.explanation))
                 self.status.setCurrentIndex(max(0, self.status.findData(claim.status.value)))
                 self._show_rating()
                 self.evidence_model.set_evidence(claim.evidence)

@@ -320,6 +320,7 @@ class MainWindow(QMainWindow):
         self.project_path = path
         self.undo_stack.clear()
         info = service.info()
+        self.project_id = info.id
         self.scale = info.scale
         self.workspace.set_scale(self.scale)
         self.workspace.editor.set_scale(self.scale)
@@ -334,14 +335,21 @@ class MainWindow(QMainWindow):
         )
         if path:
             self._remember(str(Path(path).resolve()))
+        self.workspace.load_claim = self._load_claim  # type: ignore[method-assign]
         self.stack.setCurrentWidget(self.workspace)
         articles = service.articles()
         self.workspace.articles_model.set_articles(articles)
         if articles:
             last = str(self.settings.value(f"project/{info.id}/article", ""))
             chosen = next((a.id for a in articles if a.id == last), articles[0].id)
-            self.show_article(chosen)
+            self.show_article(chosen, articles)
         self._update_actions()
+
+    def _load_claim(self, claim_id: str) -> Any:
+        try:
+            return self.service.claim(claim_id)
+        except FactdeskError:
+            return self.workspace.claims_model.claim(claim_id)
 
     def close_project(self) -> None:
         if self.service is None:
@@ -360,17 +368,19 @@ class MainWindow(QMainWindow):
         self.counts_label.setText("")
         self._update_actions()
 
-    def show_article(self, article_id: str) -> None:
+    def show_article(self, article_id: str, articles: list[Any] | None = None) -> None:
         """Load an article's text and claims into the view and the panel."""
         from app.core.project import ClaimFilter
 
         self.workspace.editor.commit_text()
         service = self.service
         text = service.article_text(article_id)
-        claims = service.claims(ClaimFilter(article_id=article_id), with_evidence=True)
-        info = service.article(article_id)
+        # Evidence is read per claim when one is selected: most claims never are.
+        claims = service.claims(ClaimFilter(article_id=article_id))
+        known = {a.id: a for a in articles or ()}
+        info = known.get(article_id) or service.article(article_id)
         self.article_id = article_id
-        self.settings.setValue(f"project/{service.info().id}/article", article_id)
+        self.settings.setValue(f"project/{self.project_id}/article", article_id)
         meta = " · ".join(
             x
             for x in (
@@ -703,7 +713,7 @@ class MainWindow(QMainWindow):
     def export_report(self) -> None:
         from app.ui.reports_hook import export_dialog
 
-        export_dialog(self, self.service, self.article_id)
+        export_dialog(self, self.service, None)  # the whole project's verdicts
 
     # --- drag and drop -------------------------------------------------------------------
 

@@ -147,7 +147,7 @@ def test_mark_selection_split_merge_and_undo(window):
     assert window.service.claim(claim.id).end == claim.end
     window.undo_stack.undo()
     window.undo_stack.undo()
-    assert [c.id for c in ws.claims_model.claims()][0] == claim.id
+    assert ws.claims_model.claims()[0].id == claim.id
     assert window.service.claim(claim.id).end == claim.end
 
 

@@ -1,0 +1,210 @@
+"""Window speed and memory figures (issue 5, point 12). Prints; asserts nothing.
+
+(a) process start to the window shown with the sample project's content, against a bare
+    PySide6 QMainWindow with a text view, measured in the same run;
+(b) a generated 1 MB article with 5,000 claims: open until highlighted, and one rating
+    change repainted;
+(c) peak memory of (b).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
+app = QApplication([])
+w = QMainWindow(); w.setCentralWidget(QPlainTextEdit(open(sys.argv[1]).read())); w.resize(1280, 800)
+w.show(); app.processEvents()
+print(time.time(), flush=True)
+"""
+
+FACTDESK = """
+import sys, time
+from app.ui.application import _make_app, make_window, preload_core
+preload_core()
+from PySide6.QtCore import QSettings
+app = _make_app([])
+w = make_window(QSettings(sys.argv[2], QSettings.Format.IniFormat), "Bench")
+w.resize(1280, 800); w.show(); app.processEvents()
+w.open_project(sys.argv[1]); w.workspace.step_claim(1); app.processEvents()
+assert w.workspace.claims_model.rowCount() > 0
+print(time.time(), flush=True)
+"""
+
+
+def naive_spans(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.\n]+\.", text)]
+
+
+def make_sample_project(folder: Path) -> Path:
+    from app.core.project import DetectedSentence, ProjectService
+    from app.core.records import ParagraphRole
+
+    path = folder / "sample.factdesk"
+    text = (ROOT / "resources/samples/northbridge-water.txt").read_text(encoding="utf-8")
+    service = ProjectService.create_file(path, author="Bench")
+    try:
+        from app.core.ingest import import_article_file
+
+        import_article_file(service, ROOT / "resources/samples/northbridge-water.txt")
+    except Exception:  # the detector may not be there yet: mark every sentence
+        detected = [
+            DetectedSentence(s, e, 0.5, None, (), ParagraphRole.BODY) for s, e in naive_spans(text)
+        ]
+        service.add_article(text, detected=detected)
+    service.close()
+    return path
+
+
+def startup(folder: Path, runs: int = 5) -> None:
+    sample = make_sample_project(folder)
+    text_file = folder / "sample.txt"
+    text_file.write_text((ROOT / "resources/samples/northbridge-water.txt").read_text())
+    bare_times, fd_times = [], []
+    # An installed application has its bytecode compiled; this environment may forbid
+    # writing it, which would charge Factdesk (not bare PySide6) for compiling each run.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "app")],
+        env=env,
+        check=False,
+        capture_output=True,
+    )
+    for i in range(runs):
+        for script, args, out in (
+            (BARE, [str(text_file)], bare_times),
+            (FACTDESK, [str(sample), str(folder / f"s{i}.ini")], fd_times),
+        ):
+            t0 = time.time()
+            result = subprocess.run(
+                [sys.executable, "-c", script, *args],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+                env=env,
+            )
+            out.append(float(result.stdout.strip().splitlines()[-1]) - t0)
+    bare, fd = statistics.median(bare_times), statistics.median(fd_times)
+    print(
+        f"(a) start to window shown: bare PySide6 {bare * 1000:.0f} ms, "
+        f"Factdesk with the sample project {fd * 1000:.0f} ms, ratio {fd / bare:.2f}x "
+        f"(median of {runs})"
+    )
+
+
+def big_article(folder: Path) -> None:
+    import resource
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.project import DetectedSentence, ProjectService
+    from app.core.records import ParagraphRole
+    from app.ui.application import _make_app, make_window
+
+    rng = random.Random(5)
+    words = [
+        "council", "water", "plant", "budget", "percent", "million", "homes", "said",
+        "report", "residents", "increase", "figure", "year", "city", "repairs",
+        "officials", "health", "notice", "data", "cost",
+    ]  # fmt: skip
+    paragraphs, claims, pos = [], [], 0
+    text_parts: list[str] = []
+    while pos < 1_000_000:
+        sentences = []
+        for _ in range(4):
+            n = rng.randint(12, 22)
+            s = (
+                " ".join(rng.choice(words) for _ in range(n)).capitalize()
+                + f" {rng.randint(1, 99)}."
+            )
+            sentences.append(s)
+        para = " ".join(sentences)
+        offset = pos
+        for s in sentences:
+            start = para.index(s) + offset
+            claims.append((start, start + len(s)))
+        text_parts.append(para)
+        pos += len(para) + 2
+        paragraphs.append(para)
+    text = "\n\n".join(text_parts)
+    chosen = sorted(rng.sample(claims, 5000))
+    path = folder / "big.factdesk"
+    service = ProjectService.create_file(path, author="Bench")
+    service.add_article(
+        text,
+        detected=[DetectedSentence(s, e, 0.7, None, (), ParagraphRole.BODY) for s, e in chosen],
+    )
+    service.close()
+
+    app = _make_app([])
+    window = make_window(QSettings(str(folder / "big.ini"), QSettings.Format.IniFormat), "Bench")
+    window.resize(1280, 800)
+    window.show()
+    QApplication.processEvents()
+    t0 = time.perf_counter()
+    window.open_project(str(path))
+    QApplication.processEvents()
+    total = time.perf_counter() - t0
+    view = window.workspace.view
+    last = view.document().lastBlock()
+    highlighted = bool(last.layout().formats())
+    # Highlighting alone, for the record (text already loaded, fresh spans applied).
+    t1 = time.perf_counter()
+    view.highlighter.rehighlight()
+    rehighlight = time.perf_counter() - t1
+    mid = window.workspace.claims_model.claims()[2500]
+    window.workspace.select_claim(mid.id)
+    QApplication.processEvents()
+    t2 = time.perf_counter()
+    window.rate_by_number(5)
+    view.viewport().repaint()
+    with_db = time.perf_counter() - t2
+    # The repaint part alone: recolour the range and paint the viewport once.
+    claim = window.service.claim(mid.id)
+    t3 = time.perf_counter()
+    view.update_claim(claim, claim.id, window.scale)
+    view.viewport().repaint()
+    repaint = time.perf_counter() - t3
+    print(
+        f"(b) 1 MB article ({len(text):,} chars, {len(chosen):,} claims): open project to "
+        f"fully highlighted {total * 1000:.0f} ms (last block highlighted: {highlighted}); "
+        f"re-highlight of the whole text {rehighlight * 1000:.0f} ms"
+    )
+    print(
+        f"    one rating change: recolour + repaint {repaint * 1000:.1f} ms; "
+        f"with the database write and panel refresh {with_db * 1000:.1f} ms"
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(c) peak memory with that article open: {peak:.0f} MB")
+    window.close()
+    app.quit()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        startup(folder)
+        big_article(folder)
+
+
+if __name__ == "__main__":
+    main()
