@@ -324,10 +324,13 @@ def _plan(mine: Snapshot, theirs: Snapshot, source_name: str) -> MergePlan:
                         continue
                     else:
                         clashing[name] = tv
-                companions = {
-                    n: clashing.pop(n) for n in _COMPANIONS.get(kind, ()) if n in clashing
-                }
                 leader = next((n for n in _LEADERS.get(kind, ()) if n in clashing), None)
+                companions: dict[str, Any] = {}
+                for n in _COMPANIONS.get(kind, ()):
+                    if n in clashing:
+                        companions[n] = clashing.pop(n)
+                    elif leader is not None and n in changed:
+                        companions[n] = changed.pop(n)  # follows the verdict's decision
                 for name, tv in clashing.items():
                     c = _field_conflict(kind, mid, mrow, name, mrow[name], tv, hist_m, hist_t,
                                         mine, theirs)  # fmt: skip

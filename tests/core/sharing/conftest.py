@@ -82,7 +82,7 @@ def ensure_reviewer(service: ProjectService) -> None:
 
 def build_project(path: Path, author: str = "Ann", text: str = ARTICLE) -> ProjectService:
     service = ProjectService.create_file(path, author=author)
-    article, _ = service.add_article(text, detected=sentences(text))
+    service.add_article(text, detected=sentences(text))
     claims = service.claims()
     service.set_rating(claims[0].id, "False")
     service.update_claim(claims[0].id, explanation="The statistics office says 1%.")
