@@ -105,14 +105,22 @@ TAMPERS = [
         "SELECT id FROM claim WHERE explanation != ''",
         "UPDATE claim SET explanation='Checked: true.' WHERE id=:id",
     ),
-    ("claim", "SELECT id FROM claim ORDER BY start_offset DESC",
-     "UPDATE claim SET wording='Something else' WHERE id=:id"),  # fmt: skip
-    ("evidence", "SELECT id FROM evidence WHERE url IS NOT NULL",
-     "UPDATE evidence SET url='https://evil.example' WHERE id=:id"),  # fmt: skip
-    ("evidence", "SELECT id FROM evidence WHERE url IS NOT NULL",
-     "DELETE FROM evidence WHERE id=:id"),  # fmt: skip
-    ("claim", "SELECT id FROM claim ORDER BY start_offset DESC",
-     "DELETE FROM claim WHERE id=:id"),  # fmt: skip
+    (
+        "claim",
+        "SELECT id FROM claim ORDER BY start_offset DESC",
+        "UPDATE claim SET wording='Something else' WHERE id=:id",
+    ),
+    (
+        "evidence",
+        "SELECT id FROM evidence WHERE url IS NOT NULL",
+        "UPDATE evidence SET url='https://evil.example' WHERE id=:id",
+    ),
+    (
+        "evidence",
+        "SELECT id FROM evidence WHERE url IS NOT NULL",
+        "DELETE FROM evidence WHERE id=:id",
+    ),
+    ("claim", "SELECT id FROM claim ORDER BY start_offset DESC", "DELETE FROM claim WHERE id=:id"),
 ]
 
 
