@@ -41,7 +41,7 @@ from PySide6.QtCore import QSettings
 app = _make_app([])
 w = make_window(QSettings(sys.argv[2], QSettings.Format.IniFormat), "Bench")
 w.resize(1280, 800); w.show(); app.processEvents()
-w.open_project(sys.argv[1]); w.workspace.step_claim(1); app.processEvents()
+w.open_project(sys.argv[1]); app.processEvents()
 assert w.workspace.claims_model.rowCount() > 0
 print(time.time(), flush=True)
 """

@@ -67,8 +67,8 @@ def screenshot(window: object, out: str, project: str | None) -> int:
     window.show()
     if project and not window.open_project(project):
         return 2
-    if window.service is not None:
-        window.workspace.step_claim(1)
+    if window.service is not None and window.workspace.current_claim_id() is None:
+        window.workspace.step_claim(1)  # opening an article selects its first claim
     for _ in range(5):
         QApplication.processEvents()
     image = window.grab()

@@ -132,8 +132,13 @@ class ClaimEditor(QWidget):
         self.evidence.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.evidence.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.evidence.verticalHeader().hide()
+        self.evidence.verticalHeader().setDefaultSectionSize(24)
+        self.evidence.setWordWrap(False)
+        self.evidence.setAlternatingRowColors(True)
         self.evidence.horizontalHeader().setStretchLastSection(True)
         self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 110), (2, 82), (3, 72), (4, 120), (5, 120)):
+            self.evidence.setColumnWidth(col, width)
         self.evidence.doubleClicked.connect(self._on_evidence_doubleClicked)
         self.evidence.selectionModel().currentChanged.connect(self._on_evidence_currentChanged)
 

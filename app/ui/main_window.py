@@ -396,6 +396,10 @@ class MainWindow(QMainWindow):
         self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
         self.workspace.select_article_row(article_id)
         self.workspace.editor.set_claim(None)
+        # Keyboard first: start on the first claim with the list focused, so J/K and the
+        # rating keys work at once.
+        self.workspace.step_claim(1)
+        self.workspace.claims.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_counts()
         self._update_actions()
 

@@ -134,7 +134,7 @@ class Workspace(QWidget):
         self.right.addWidget(self.editor)
         self.right.setStretchFactor(0, 1)
         self.right.setStretchFactor(1, 1)
-        self.right.setSizes([300, 440])
+        self.right.setSizes([250, 490])
 
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -151,7 +151,7 @@ class Workspace(QWidget):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([200, 570, 510])
+        self.splitter.setSizes([180, 580, 520])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
