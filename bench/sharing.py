@@ -18,8 +18,8 @@ from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.project import DetectedSentence, ProjectService  # noqa: E402
-from app.core.records import ParagraphRole  # noqa: E402
+from app.core.project import DetectedSentence, ProjectService
+from app.core.records import ParagraphRole
 
 CLAIMS_PER_ARTICLE = 500
 
