@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from app.core.errors import ValidationError
 from app.core.records import ArticleInfo, ClaimInfo
 from app.core.reports.markup import one_line, plain_text, safe_url
-from app.core.reports.model import ReportData
+from app.core.reports.model import ReportData, is_rated
 from app.core.validation import is_web_url
 
 # Words that mark a claimant as an organisation rather than a person.
@@ -130,7 +130,7 @@ def claim_reviews(
     for report in data.articles:
         article = report.article
         for claim in report.claims:
-            if not one_line(claim.rating_label):
+            if not is_rated(claim):
                 continue
             item: dict[str, Any] = {"@type": "Claim"}
             who = _item_author(claim, article)
@@ -148,7 +148,9 @@ def claim_reviews(
                     "@type": "ClaimReview",
                     "@id": url,
                     "url": url,
-                    "claimReviewed": one_line(claim.wording) or one_line(claim.quote),
+                    "claimReviewed": one_line(claim.wording)
+                    or one_line(claim.quote)
+                    or "Untitled claim",
                     "reviewRating": _rating(claim, data),
                     "itemReviewed": item,
                     "author": author,

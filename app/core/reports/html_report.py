@@ -17,7 +17,7 @@ from app.core.paths import resource_path
 from app.core.records import ClaimInfo, ClaimStatus, EvidenceInfo, RatingScaleInfo
 from app.core.reports import text as t
 from app.core.reports.markup import _parser, excerpt, one_line, safe_url, sanitise_markdown
-from app.core.reports.model import ArticleReport, ReportData
+from app.core.reports.model import ArticleReport, ReportData, is_rated
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -68,7 +68,7 @@ def _verdict(claim: ClaimInfo, scale: RatingScaleInfo) -> str:
         css = "verdict unrated"
     elif level is not None:
         css = f"verdict v-{level.position}"
-    elif claim.rating_label:
+    elif is_rated(claim):
         css = "verdict conclusion"
     else:
         css = "verdict unrated"
@@ -149,7 +149,7 @@ def _claim(n: int, claim: ClaimInfo, scale: RatingScaleInfo) -> str:
         ("Status", _e(t.status(claim))),
     ]
     reviewed = t.reviewed_line(claim)
-    if claim.rating_label and reviewed:
+    if is_rated(claim) and reviewed:
         rows.append(("Reviewed by", _e(reviewed)))
     parts.append(_dl(rows, "facts"))
     explanation = sanitise_markdown(claim.explanation)
@@ -203,7 +203,7 @@ def _legend(data: ReportData) -> str:
         parts.append(
             f"<p>{_e(scale.name)}: verdicts are short written conclusions, not fixed levels.</p>"
         )
-        used = sorted({one_line(c.rating_label) for c in data.claims if c.rating_label})
+        used = sorted({one_line(c.rating_label) for c in data.claims if is_rated(c)})
         if used:
             parts.append("<p>Conclusions in this report:</p><ul>")
             parts += [f"<li>{_e(label)}</li>" for label in used]

@@ -30,7 +30,7 @@ from app.core.reports.markup import (
     safe_url,
     sanitise_markdown,
 )
-from app.core.reports.model import ArticleReport, ReportData
+from app.core.reports.model import ArticleReport, ReportData, is_rated
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -70,7 +70,7 @@ def _summary(claims: tuple[ClaimInfo, ...], first: int) -> list[str]:
         wording = md_text(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT)) or "—"
         claimant = md_text(claim.claimant) or "—"
         verdict = md_text(t.headline(claim))
-        if not claim.rating_label or claim.status == ClaimStatus.DISMISSED:
+        if not is_rated(claim) or claim.status == ClaimStatus.DISMISSED:
             verdict = f"*{verdict}*"
         lines.append(f"| {n} | {wording} | {claimant} | {verdict} |")
     return lines
@@ -122,7 +122,7 @@ def _claim_section(n: int, claim: ClaimInfo) -> list[str]:
         _field("Status", t.status(claim)),
     ]
     reviewed = t.reviewed_line(claim)
-    if claim.rating_label and reviewed:
+    if is_rated(claim) and reviewed:
         facts.append(_field("Reviewed by", md_text(reviewed)))
     lines += facts
     explanation = sanitise_markdown(claim.explanation)
@@ -144,7 +144,7 @@ def _legend(data: ReportData) -> list[str]:
         lines.append(
             f"{md_text(scale.name)}: verdicts are short written conclusions, not fixed levels."
         )
-        used = sorted({one_line(c.rating_label) for c in data.claims if c.rating_label})
+        used = sorted({one_line(c.rating_label) for c in data.claims if is_rated(c)})
         if used:
             lines += ["", "Conclusions in this report:", ""]
             lines += [f"- {md_text(label)}" for label in used]

@@ -87,7 +87,7 @@ def md_text(text: str | None) -> str:
 
 def md_heading_text(text: str | None) -> str:
     """Like :func:`md_text`, and no ``#`` can close the heading early."""
-    return md_text(text).replace("#", "\\#")
+    return protect_line_start(escape_inline(one_line(text)).replace("#", "\\#"))
 
 
 def md_lines(text: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 from app import __version__
 from app.core.errors import NotFoundError
 from app.core.records import ArticleInfo, ClaimInfo, ClaimStatus, ProjectInfo, RatingScaleInfo
+from app.core.reports.markup import one_line
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class ReportData:
 
 
 def is_rated(claim: ClaimInfo) -> bool:
-    return bool(claim.rating_label)
+    return bool(one_line(claim.rating_label))
 
 
 def wanted(claim: ClaimInfo, options: ReportOptions) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.core.records import ClaimInfo, ClaimStatus, RatingScaleInfo, Stance
-from app.core.reports.model import ReportData, ReportOptions
+from app.core.reports.markup import one_line
+from app.core.reports.model import ReportData, ReportOptions, is_rated
 
 STATUS_LABELS = {
     ClaimStatus.NEW: "New",
@@ -42,7 +43,7 @@ def number(value: float | None) -> str:
 
 
 def verdict(claim: ClaimInfo) -> str:
-    return claim.rating_label or UNRATED
+    return one_line(claim.rating_label) or UNRATED
 
 
 def headline(claim: ClaimInfo) -> str:
@@ -88,7 +89,7 @@ def scale_values(scale: RatingScaleInfo) -> bool:
 
 def counts_line(data: ReportData) -> str:
     claims = data.claims
-    rated = sum(1 for c in claims if c.rating_label)
+    rated = sum(1 for c in claims if is_rated(c))
     n_articles = len(data.articles)
     return (
         f"{len(claims)} claim{'s' if len(claims) != 1 else ''} "

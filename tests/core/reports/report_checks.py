@@ -199,7 +199,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section",
     "article", "h1", "h2", "h3", "h4", "h5", "p", "dl", "dt", "dd", "table", "thead", "tbody",
     "tr", "th", "td", "span", "a", "em", "strong", "code", "pre", "blockquote", "ol", "ul",
-    "li", "br", "hr",
+    "li", "br", "hr", "div",
 }  # fmt: skip
 
 

@@ -128,9 +128,12 @@ def offline_loader(url: str, options: Any = None) -> dict[str, Any]:
     return {"contextUrl": None, "documentUrl": url, "document": LOCAL_CONTEXT}
 
 
+jsonschema.Draft202012Validator.check_schema(CLAIM_REVIEW_SCHEMA)
+VALIDATOR = jsonschema.Draft202012Validator(CLAIM_REVIEW_SCHEMA)
+
+
 def validate(document: Any) -> None:
-    jsonschema.Draft202012Validator.check_schema(CLAIM_REVIEW_SCHEMA)
-    jsonschema.Draft202012Validator(CLAIM_REVIEW_SCHEMA).validate(document)
+    VALIDATOR.validate(document)
     for review in document["@graph"]:
         rating = review["reviewRating"]
         if "ratingValue" in rating:
