@@ -48,8 +48,8 @@ HYPER = {
     "char_wb_ngrams": [CHAR_MIN, CHAR_MAX],
     "sublinear_tf": True,
     "solver": "lbfgs",
-    "max_iter": 5000,
-    "tol": 1e-6,
+    "max_iter": 2000,
+    "tol": 1e-4,
     "cv_folds": 5,
     "cv_grouping": "doc_id (debate)",
     "threshold_rule": "maximise out-of-fold F1 of the positive class",
@@ -229,13 +229,18 @@ def best_threshold(labels: np.ndarray, scores: np.ndarray) -> tuple[float, dict[
         f = 2 * p * r / (p + r) if p + r else 0.0
         if f > best[1] + 1e-12:
             best = (t, f, p, r)
-    return best[0], {"f1": round(best[1], 4), "precision": round(best[2], 4),
-                     "recall": round(best[3], 4)}
+    return best[0], {
+        "f1": round(best[1], 4),
+        "precision": round(best[2], 4),
+        "recall": round(best[3], 4),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared/data/checkworthiness"))
+    parser.add_argument(
+        "data_dir", nargs="?", default=str(REPO.parent / "shared/data/checkworthiness")
+    )
     parser.add_argument("--out", default=str(REPO / "resources/model"))
     parser.add_argument("--weights-only", action="store_true")
     args = parser.parse_args(argv)
@@ -286,7 +291,9 @@ def main(argv: list[str] | None = None) -> int:
             "licence": "ClaimBuster dataset (Arslan et al., 2020), CC BY 4.0",
         }
     )
-    metadata_path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    metadata_path.write_text(
+        json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"wrote {out / MODEL_FILE} ({len(blob)} bytes)", file=sys.stderr)
     return 0
 

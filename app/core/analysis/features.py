@@ -16,6 +16,7 @@ separately; the cues are binary and are not normalised.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -41,7 +42,7 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
 def word_features(normalised: str) -> Counter[str]:
     tokens = _WORD.findall(normalised)
     counts: Counter[str] = Counter(tokens)
-    counts.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+    counts.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     return counts
 
 

@@ -1,0 +1,213 @@
+"""Claim detection: sentences, check-worthiness, claim kinds and claimants, offline.
+
+Pure Python (no Qt, no numpy, no scikit-learn at run time). The entry point is
+:func:`analyse`; :func:`infer_paragraphs` guesses the structure of plain text.
+
+Documented limits (each raises :class:`~app.core.errors.AnalysisError` with a message
+for people):
+
+* at most :data:`MAX_TEXT_CHARS` characters (4 million, about 4 MB of English: roughly
+  four times the longest articles Factdesk is meant for);
+* text, not binary data: NUL bytes, or more than 1 % control characters, are refused;
+* text without sentence punctuation is cut into "sentences" of at most
+  :data:`~app.core.analysis.segment.MAX_SENTENCE_CHARS` characters at line breaks or spaces.
+
+Empty or blank text gives an empty list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.core.analysis.claimant import ClaimantTracker, find_speaker, mask_quotes, quote_spans
+from app.core.analysis.kinds import content_kinds
+from app.core.analysis.model import load_model
+from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
+from app.core.analysis.structure import infer_paragraphs
+from app.core.errors import AnalysisError
+from app.core.records import ClaimKind, Paragraph, ParagraphRole
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "MAX_SENTENCE_CHARS",
+    "MAX_TEXT_CHARS",
+    "MODEL_CREDIT",
+    "SentenceAnalysis",
+    "analyse",
+    "infer_paragraphs",
+]
+
+MAX_TEXT_CHARS = 4_000_000
+MODEL_CREDIT = (
+    "Check-worthiness model trained on the ClaimBuster dataset (Arslan et al., 2020), CC BY 4.0"
+)
+# The shipped model's threshold, chosen by cross-validation on its training data; the
+# test suite checks that it equals the one recorded in resources/model/checkworthiness.json.
+DEFAULT_THRESHOLD: float = 0.31
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_FIRST_PERSON = {"i", "we"}
+_MIN_QUOTE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceAnalysis:
+    """One sentence of an article and what detection found in it."""
+
+    start: int
+    end: int
+    text: str  # == article_text[start:end]
+    score: float  # 0..1 check-worthiness
+    checkworthy: bool  # score >= threshold, and never for a credit
+    claimant: str | None
+    kinds: tuple[ClaimKind, ...]
+    role: ParagraphRole  # role of the paragraph it is in
+    paragraph: int  # index of its paragraph
+
+
+def _check_text(text: str) -> None:
+    if not isinstance(text, str):
+        raise AnalysisError("Claim detection needs text.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise AnalysisError(
+            f"The text is too long for claim detection ({len(text):,} characters; "
+            f"the limit is {MAX_TEXT_CHARS:,})."
+        )
+    if "\x00" in text:
+        raise AnalysisError("This looks like binary data, not text (it contains NUL bytes).")
+    sample = text[:200_000]
+    if sample and len(_CONTROL.findall(sample)) > len(sample) / 100:
+        raise AnalysisError("This looks like binary data, not text (many control characters).")
+
+
+def _check_paragraphs(text: str, paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    previous_end = 0
+    for p in paragraphs:
+        if not (previous_end <= p.start <= p.end <= len(text)):
+            raise AnalysisError("The article's paragraph structure does not match its text.")
+        previous_end = p.end
+    return list(paragraphs)
+
+
+def _sentence_spans(
+    text: str, paragraphs: list[Paragraph], lines: bool
+) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph index) of every sentence."""
+    out: list[tuple[int, int, int]] = []
+    if lines:
+        index = 0
+        for start, end in split_lines(text):
+            while index < len(paragraphs) and paragraphs[index].end <= start:
+                index += 1
+            inside = index < len(paragraphs) and paragraphs[index].start <= start
+            out.append((start, end, index if inside else -1))
+        return out
+    for index, p in enumerate(paragraphs):
+        for start, end in split_sentences(text, p.start, p.end):
+            out.append((start, end, index))
+    return out
+
+
+def analyse(
+    text: str,
+    paragraphs: Sequence[Paragraph] | None = None,
+    *,
+    lines: bool = False,
+    threshold: float | None = None,
+) -> list[SentenceAnalysis]:
+    """Every sentence of ``text`` in order, scored, tagged and attributed.
+
+    ``paragraphs`` (from an importer that knows the structure) give the roles; without
+    them they are inferred from the text. ``lines=True`` takes each non-empty line as one
+    sentence. ``threshold`` overrides the model's default (:data:`DEFAULT_THRESHOLD`).
+    """
+    _check_text(text)
+    if not text.strip():
+        return []
+    paras = infer_paragraphs(text) if paragraphs is None else _check_paragraphs(text, paragraphs)
+    model = load_model()
+    cut = model.threshold if threshold is None else threshold
+    spans = _sentence_spans(text, paras, lines)
+
+    # quotations are found per paragraph (or per line in line mode)
+    quote_cache: dict[int, list[tuple[int, int]]] = {}
+
+    def quotes_for(start: int, end: int, index: int) -> list[tuple[int, int]]:
+        if index < 0 or lines:
+            return quote_spans(text, start, end)
+        if index not in quote_cache:
+            quote_cache[index] = quote_spans(text, paras[index].start, paras[index].end)
+        return quote_cache[index]
+
+    # first pass: own speaker, quotations each sentence touches
+    speakers: list[str | None] = []
+    touched: list[list[tuple[int, int]]] = []
+    starts_quoted: list[bool] = []
+    for start, end, index in spans:
+        quotes = [q for q in quotes_for(start, end, index) if q[0] < end and q[1] > start]
+        touched.append(quotes)
+        masked = mask_quotes(text[start:end], quotes, start)
+        speakers.append(find_speaker(masked))
+        starts_quoted.append(any(q[0] <= start + 1 and q[1] > start for q in quotes))
+
+    # a quotation spanning sentences: its speaker, wherever in it the speaker is named
+    quote_speaker: dict[tuple[int, int], str] = {}
+    for quotes, speaker in zip(touched, speakers, strict=True):
+        if speaker is not None:
+            for q in quotes:
+                quote_speaker.setdefault(q, speaker)
+
+    tracker = ClaimantTracker()
+    results: list[SentenceAnalysis] = []
+    previous_claimant: str | None = None
+    for i, (start, end, index) in enumerate(spans):
+        sentence = text[start:end]
+        role = paras[index].role if index >= 0 else ParagraphRole.BODY
+        tracker.note_names(sentence)
+        own = speakers[i]
+        raw = own
+        if raw is None:
+            for q in touched[i]:
+                if q in quote_speaker:
+                    raw = quote_speaker[q]
+                    break
+        claimant: str | None = None
+        if raw is not None and raw.lower() not in _FIRST_PERSON:
+            claimant = tracker.resolve(raw)
+            if claimant.lower() in {"he", "she", "they", "it"}:
+                claimant = None
+        elif raw is None and starts_quoted[i] and previous_claimant is not None:
+            claimant = previous_claimant  # a quotation continuing the last speaker
+        if role is ParagraphRole.CREDIT:
+            claimant = None
+        if claimant is not None:
+            tracker.remember(claimant)
+        previous_claimant = claimant
+
+        kinds = content_kinds(sentence)
+        quoted_words = sum(len(text[max(q[0], start) : min(q[1], end)].split()) for q in touched[i])
+        if quoted_words >= _MIN_QUOTE_WORDS or (touched[i] and claimant is not None):
+            kinds.append(ClaimKind.QUOTATION)
+        if own is not None and claimant is not None:
+            kinds.append(ClaimKind.ATTRIBUTION)
+
+        score = round(model.score(sentence), 4)
+        results.append(
+            SentenceAnalysis(
+                start=start,
+                end=end,
+                text=sentence,
+                score=score,
+                checkworthy=score >= cut and role is not ParagraphRole.CREDIT,
+                claimant=claimant,
+                kinds=tuple(sorted(set(kinds), key=_KIND_ORDER.index)),
+                role=role,
+                paragraph=index,
+            )
+        )
+    return results
+
+
+_KIND_ORDER = list(ClaimKind)

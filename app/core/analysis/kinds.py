@@ -1,0 +1,130 @@
+"""Claim kinds of a sentence, by precise rules (a tag is better missing than wrong).
+
+* statistic: numbers, percentages and amounts; not bare years, dates, times or "one";
+* quotation: a quoted passage of at least four words, or a sentence inside a quotation
+  that spans sentences (decided by the caller, which sees the neighbours);
+* attribution: a reporting construction ("X said", "according to X"), decided by the
+  claimant code;
+* comparison: "than", superlatives, "compared with", "twice as", doubled/halved, a rise or
+  fall "from"/"since"/"by" something;
+* causal: "because", "due to", "caused", "led to", "as a result", "prevents", ...;
+* prediction: "will", "is expected to", "forecast", "by 2030", "next year", ...
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.core.records import ClaimKind
+
+_YEARISH = r"(?:1[5-9]\d\d|20\d\d)"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# numbers that are not statistics: years, dates, clock times, ordinals of days
+_NOT_STAT = re.compile(
+    r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+" + _YEARISH + r")?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:\s+" + _YEARISH + r")?"
+    r"|\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|gmt|bst|utc|[ecmp][sd]t)(?!\w)"
+    r"|\b\d{1,2}:\d\d\b"
+    r"|(?<![\d.,$£€])\b(?:in|since|of|from|until|by|before|after|during|to|and|the|"
+    r"early|late|mid|summer|spring|autumn|fall|winter)?\s*" + _YEARISH + r"s?\b(?!\s*(?:%|per|"
+    r"million|billion|people|cases|deaths|votes|jobs|troops|[a-z]+s\b))"
+    r"|\b(?:no\.|number|article|section|chapter|page|part|covid|covid-|g|world war)\s*\d+\b"
+    r"|\b\d+(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|"
+    r"trillions?|dozens?|half|a third|two-thirds|a quarter|three-quarters|twice|"
+    r"per ?cent|percent|percentage points?|one in (?:two|three|four|five|ten|\d+))\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"[$£€¥%]")
+
+_COMPARISON = re.compile(
+    r"\b(?:than|compared (?:with|to)|in comparison|relative to|twice as|(?:three|four|five|ten)"
+    r" times (?:as|more|higher|larger|bigger)|doubled|tripled|trebled|quadrupled|halved|"
+    r"outnumber\w*|outpaced?|record (?:high|low)|all-time (?:high|low)|highest|lowest|largest|"
+    r"biggest|smallest|fastest|slowest|worst|best|greatest|most|least|fewest|longest|"
+    r"shortest|cheapest|richest|poorest|deadliest|(?:up|down) from|the same as|as many as|"
+    r"as much as|more|fewer|less)\b"
+    r"|\b(?:rose|risen|rising|rises|fell|fallen|falling|falls|increased|increases|decreased|"
+    r"decreases|dropped|drops|declined|declines|grew|grown|jumped|surged|slumped|climbed|"
+    r"plunged|soared|shrank|shrunk)\b[^.;]{0,40}\b(?:from|since|by|to|compared|than)\b",
+    re.IGNORECASE,
+)
+# "more" / "most" / "less" alone are too vague: they count only with "than", a number or "the"
+_VAGUE = {"more", "fewer", "less", "most", "least", "best", "worst"}
+
+_CAUSAL = re.compile(
+    r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result(?: of)?|as a consequence|"
+    r"consequently|therefore|caused|causes|causing|cause of|led to|leads to|leading to|"
+    r"lead to|resulted in|results in|resulting in|result of|blamed\b[^.]{0,60}\bfor|"
+    r"responsible for|contributed to|contributes to|contributing to|triggered|triggers|"
+    r"driven by|drove|fuelled by|fueled by|linked to|prevents?|prevented|reduces? the risk|"
+    r"increases? the risk|protects? against|cures?|cured|kills?|killed by|so that|"
+    r"in order to|attributed to|stems? from|stemmed from|effect of|impact of)\b",
+    re.IGNORECASE,
+)
+_PREDICTION = re.compile(
+    r"\b(?:will|won't|shall|(?:is|are|was|were) (?:expected|set|likely|unlikely|projected|"
+    r"forecast|predicted|due|poised|going) to|going to|forecasts?|forecasted|predicts?|"
+    r"projected|projects that|projections?|next (?:year|month|week|decade|summer|winter|spring|"
+    r"autumn)|in the coming|by (?:the end of )?(?:20[3-9]\d|2[1-9]\d\d)|in (?:20[3-9]\d)|"
+    r"in the future|will be|would soon|about to)\b|\w'll\b",
+    re.IGNORECASE,
+)
+_WILL_NOUN = re.compile(r"\b(?:the|his|her|their|political|free|good|ill|own|a|my|your)\s+will\b",
+                        re.IGNORECASE)
+
+
+def has_statistic(text: str) -> bool:
+    if _AMOUNT.search(text) or _NUMBER_WORDS.search(text):
+        return True
+    if not _DIGIT.search(text):
+        return False
+    return _DIGIT.search(_NOT_STAT.sub(" ", text)) is not None
+
+
+def has_comparison(text: str) -> bool:
+    for match in _COMPARISON.finditer(text):
+        word = match.group(0).lower()
+        if word not in _VAGUE:
+            return True
+        after = text[match.end() : match.end() + 60].lower()
+        before = text[max(0, match.start() - 6) : match.start()].lower()
+        if " than " in f" {after}" or "the" in before or _DIGIT.search(after[:25]):
+            return True
+    return False
+
+
+def has_causal(text: str) -> bool:
+    return _CAUSAL.search(text) is not None
+
+
+def has_prediction(text: str) -> bool:
+    for match in _PREDICTION.finditer(text):
+        if match.group(0).lower() == "will" and _WILL_NOUN.search(
+            text, max(0, match.start() - 12), match.end()
+        ):
+            continue
+        return True
+    return False
+
+
+def content_kinds(text: str) -> list[ClaimKind]:
+    """Kinds that can be read from the sentence alone (not quotation or attribution)."""
+    kinds = []
+    if has_statistic(text):
+        kinds.append(ClaimKind.STATISTIC)
+    if has_comparison(text):
+        kinds.append(ClaimKind.COMPARISON)
+    if has_causal(text):
+        kinds.append(ClaimKind.CAUSAL)
+    if has_prediction(text):
+        kinds.append(ClaimKind.PREDICTION)
+    return kinds

@@ -1,0 +1,101 @@
+#!/usr/bin/env python
+"""Evaluate the shipped check-worthiness model on the shared development sets.
+
+    python scripts/evaluate_checkworthiness.py [DATA_DIR] [--json]
+
+Scores every sentence with the app's own pure-Python model (what ships, not the
+training library) at the shipped threshold and prints:
+
+* ``ct24_en_dev.csv``: precision, recall and F1 of the positive class;
+* ``clef2021_1b_en_dev.csv``: mean average precision over documents (sentences of each
+  debate or speech ranked by score);
+* ``newsclaims_dev.csv``: precision, recall and F1 of the positive class.
+
+None of these files is used for training or for choosing the threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from app.core.analysis.model import load_model  # noqa: E402
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def prf(labels: list[int], flagged: list[bool]) -> dict[str, float]:
+    tp = sum(1 for y, f in zip(labels, flagged, strict=True) if y and f)
+    predicted = sum(flagged)
+    actual = sum(labels)
+    p = tp / predicted if predicted else 0.0
+    r = tp / actual if actual else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
+
+
+def average_precision(labels: list[int], scores: list[float]) -> float:
+    ranked = sorted(zip(scores, labels, strict=True), key=lambda pair: -pair[0])
+    hits = 0
+    total = 0.0
+    for rank, (_, label) in enumerate(ranked, start=1):
+        if label:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "data_dir", nargs="?", default=str(REPO.parent / "shared/data/checkworthiness")
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    data = Path(args.data_dir)
+    model = load_model()
+    results: dict[str, dict[str, float]] = {}
+
+    for name in ("ct24_en_dev.csv", "newsclaims_dev.csv"):
+        rows = read_rows(data / name)
+        labels = [int(r["label"]) for r in rows]
+        flagged = [model.score(r["text"]) >= model.threshold for r in rows]
+        results[name] = prf(labels, flagged)
+
+    rows = read_rows(data / "clef2021_1b_en_dev.csv")
+    by_doc: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    for r in rows:
+        labels_d, scores_d = by_doc[r["doc_id"]]
+        labels_d.append(int(r["label"]))
+        scores_d.append(model.score(r["text"]))
+    aps = [average_precision(lab, sco) for lab, sco in by_doc.values() if sum(lab)]
+    results["clef2021_1b_en_dev.csv"] = {
+        "map": round(sum(aps) / len(aps), 4),
+        "documents": len(aps),
+    }
+
+    if args.json:
+        print(json.dumps({"threshold": model.threshold, **results}, indent=2))
+        return 0
+    print(f"threshold {model.threshold}")
+    ct = results["ct24_en_dev.csv"]
+    print(f"ct24_en_dev         P {ct['precision']:.3f}  R {ct['recall']:.3f}  F1 {ct['f1']:.3f}")
+    cl = results["clef2021_1b_en_dev.csv"]
+    print(f"clef2021_1b_en_dev  MAP {cl['map']:.3f} over {int(cl['documents'])} documents")
+    nc = results["newsclaims_dev.csv"]
+    print(f"newsclaims_dev      P {nc['precision']:.3f}  R {nc['recall']:.3f}  F1 {nc['f1']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
