@@ -16,7 +16,7 @@ from html import escape
 from app.core.paths import resource_path
 from app.core.records import ClaimInfo, ClaimStatus, EvidenceInfo, RatingScaleInfo
 from app.core.reports import text as t
-from app.core.reports.markup import _parser, excerpt, one_line, safe_url, sanitise_markdown
+from app.core.reports.markup import excerpt, explanation_html, one_line, safe_url
 from app.core.reports.model import ArticleReport, ReportData, is_rated
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -152,10 +152,10 @@ def _claim(n: int, claim: ClaimInfo, scale: RatingScaleInfo) -> str:
     if is_rated(claim) and reviewed:
         rows.append(("Reviewed by", _e(reviewed)))
     parts.append(_dl(rows, "facts"))
-    explanation = sanitise_markdown(claim.explanation)
+    explanation = explanation_html(claim.explanation) if claim.explanation else ""
     parts.append('<h5>Explanation</h5><div class="explanation">')
     if explanation:
-        parts.append(_parser(False).render(explanation))
+        parts.append(explanation)
     else:
         parts.append('<p class="empty">No explanation written yet.</p>')
     parts.append("</div><h5>Evidence</h5>")

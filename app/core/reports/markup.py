@@ -36,7 +36,7 @@ _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
 # "&amp;", "&#38;", "&#x26;" would be decoded as entities: escape the ampersand.
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # At the start of a line these begin a block (heading, quote, list, rule, setext line...).
-_LINE_START = re.compile(r"^([#>+=-])")
+_LINE_START = re.compile(r"^([#>+=:-])")  # ":" would start a table's delimiter row
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 # C0/C1 controls (tab and newline are handled separately) and the bidi controls that
 # make text display in an order other than the one stored.
@@ -50,6 +50,8 @@ def clean_text(text: str | None) -> str:
     """Text with line endings unified to ``\\n`` and control characters removed."""
     if not text:
         return ""
+    if text.isprintable():  # no controls, format characters or line breaks: nothing to do
+        return text
     text = _NEWLINES.sub("\n", text).replace("\t", "    ")
     return _CONTROLS.sub("", text)
 
@@ -106,6 +108,11 @@ def safe_url(url: str | None) -> str | None:
     """``url`` if it is an http(s) address a report may link to, else None."""
     if not url:
         return None
+    return _safe_url(url)
+
+
+@lru_cache(maxsize=8192)
+def _safe_url(url: str) -> str | None:
     url = url.strip()
     return url if is_web_url(url) else None
 
@@ -352,18 +359,56 @@ def sanitise_markdown(text: str | None) -> str:
     """An explanation rewritten as safe Markdown: emphasis, code, lists, quotes, web links.
 
     Raw HTML, images, link syntax with other schemes and headings never survive as such;
-    their text does, escaped.
+    their text does, escaped. Results are cached: a preview refreshed after one edit
+    only re-parses the explanation that changed.
     """
+    return _sanitise(text) if text else ""
+
+
+# Plain prose (no character that could start Markdown syntax, no line that could start a
+# block, no hard breaks) comes out of the parser as paragraphs of its words: skip it.
+_MARKUP_CHARS = re.compile(
+    r"[\\`*_\[\]<>|~&!]|[^\S \n]|^ *(?:[#>+=:*-]|\d{1,9}[.)]| {4})| {2}$", re.M
+)
+
+
+@lru_cache(maxsize=16384)
+def _sanitise(text: str) -> str:
     source = clean_text(text)
     if not source.strip():
         return ""
+    if not _MARKUP_CHARS.search(source):
+        paragraphs = re.split(r"\n[ \n]*\n", source.strip("\n "))
+        return "\n\n".join(
+            "\n".join(" ".join(line.split()) for line in p.split("\n") if line.split())
+            for p in paragraphs
+        )
+    return _sanitise_parsed(source)
+
+
+def _sanitise_parsed(source: str) -> str:
     tokens = _parser(False).parse(source)
     return "\n".join(_blocks(_tree(tokens).children)).strip("\n")
 
 
+@lru_cache(maxsize=16384)
+def explanation_html(text: str) -> str:
+    """An explanation as an HTML fragment (sanitised Markdown, rendered; cached)."""
+    safe = sanitise_markdown(text)
+    rendered: str = _parser(False).render(safe) if safe else ""
+    return rendered
+
+
 def plain_text(text: str | None) -> str:
     """The readable text of a Markdown explanation, without markup (for JSON-LD)."""
+    return _plain_text(text) if text else ""
+
+
+@lru_cache(maxsize=16384)
+def _plain_text(text: str) -> str:
     source = clean_text(text)
+    if not _MARKUP_CHARS.search(source):
+        return one_line(source)
     if not source.strip():
         return ""
     words: list[str] = []

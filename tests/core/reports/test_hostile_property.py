@@ -257,3 +257,23 @@ def test_explanations_keep_only_safe_markdown(source: str) -> None:
 def test_zz_report_counts(capsys: object) -> None:
     """Print how much the property tests exercised (after they ran, in file order)."""
     print(f"hostile-content property counts: {counters}")
+
+
+plain_words = st.lists(
+    st.one_of(
+        st.sampled_from([" ", "\n", "\n\n", "  \n", ".", ",", "42", "1999.", "e\u0301", "\xa0"]),
+        st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), max_size=8),
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(plain_words)
+def test_plain_prose_shortcut_matches_the_parser(source: str) -> None:
+    from app.core.reports.markup import _sanitise, _sanitise_parsed, clean_text
+
+    _sanitise.cache_clear()
+    cleaned = clean_text(source)
+    expected = _sanitise_parsed(cleaned) if cleaned.strip() else ""
+    assert _sanitise(source) == expected
