@@ -39,37 +39,141 @@ _TITLES = (
 )
 _CAP = r"(?:[A-Z][\w'’.-]*|Mc[A-Z]\w*)"
 _NAME = rf"{_CAP}(?:\s+(?:(?:de|van|von|der|da|di|al|bin|of|for|and|the|on)\s+)?{_CAP}){{0,5}}"
-_THE_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[\w'’-]+\s+){0,5}?[\w'’-]+"
+_THE_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+"
 _PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I"
 _SPEAKER = rf"(?:{_NAME}|{_THE_NP}|{_PRONOUN})"
 _ADVERB = r"(?:\s+(?:\w+ly|also|later|then|previously|once|has|had|have|would|was|had\s+\w+))?"
 
-_VERB_RE = re.compile(rf"\b(?:{_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+([^,;#\"“”()]+)")
 _SUBJECT_VERB = re.compile(rf"({_SPEAKER})(?:,[^,#]{{2,80}},)?{_ADVERB}\s+(?:{_VERBS})\b")
-_VERB_SUBJECT = re.compile(rf"(?:^|[,#\"”’'—–-]\s*)(?:{_VERBS})\s+({_NAME}|[Tt]he\s[^,;#\"“”()]+)")
+_VERB_SUBJECT = re.compile(
+    rf"(?:^|[,#\"”’'—–-]\s*)(?:{_VERBS})\s+(?:({_NAME})(?=\s*(?:[,.;!?]|$)|\s+(?:on|in|at|"
+    r"last|yesterday|today|this|earlier|later|who)\b)|([Tt]he(?:\s+[A-Za-z'’-]+){1,5}?)"
+    r"(?=\s*(?:[,.;!?]|$)))"
+)
 _NP_END = re.compile(
     r"\s+(?:on|in|at|last|this|yesterday|today|earlier|later|when|that|after|before|during|"
     r"who|which|while|as|to|because|since|and then)\b.*$|[.!?:]+$"
 )
-_COLON = re.compile(rf"^\s*({_NAME})\s*:\s*[\"“‘']")
+_COLON = re.compile(rf"(?:^|\s)({_NAME})\s*:\s*[\"“‘']")
 _TITLE_PREFIX = re.compile(rf"^(?:(?:{_TITLES})\.?\s+)+")
 _ROLE_WORDS = {
-    "health", "foreign", "home", "defence", "defense", "education", "finance", "justice",
-    "secretary", "minister", "chancellor", "president", "chief", "executive", "director",
-    "spokesman", "spokeswoman", "spokesperson", "leader", "mayor", "commissioner", "ceo",
-    "officer", "adviser", "advisor", "senator", "governor", "professor", "economist",
-    "general", "attorney", "deputy", "shadow", "labour", "conservative", "democratic",
-    "republican", "democrat", "state", "prime", "vice", "dr", "mr", "mrs", "ms", "former",
+    "health",
+    "foreign",
+    "home",
+    "defence",
+    "defense",
+    "education",
+    "finance",
+    "justice",
+    "secretary",
+    "minister",
+    "chancellor",
+    "president",
+    "chief",
+    "executive",
+    "director",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "mayor",
+    "commissioner",
+    "ceo",
+    "officer",
+    "adviser",
+    "councilmember",
+    "councillor",
+    "councilman",
+    "councilwoman",
+    "council",
+    "member",
+    "inspector",
+    "superintendent",
+    "judge",
+    "coach",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "manager",
+    "engineer",
+    "operations",
+    "head",
+    "advisor",
+    "senator",
+    "governor",
+    "professor",
+    "economist",
+    "general",
+    "attorney",
+    "deputy",
+    "shadow",
+    "labour",
+    "conservative",
+    "democratic",
+    "republican",
+    "democrat",
+    "state",
+    "prime",
+    "vice",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "former",
 }
 _STOP_FIRST = {
-    "The", "A", "An", "But", "And", "In", "On", "At", "This", "That", "It", "He", "She", "They",
-    "We", "I", "However", "Meanwhile", "When", "While", "After", "Before", "Yesterday",
-    "Today", "Last", "Earlier", "Later", "Speaking", "Asked", "Then", "So", "Yet",
-    "Still", "Now", "Also", "If", "As", "For", "Of", "To", "With", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "The",
+    "A",
+    "An",
+    "But",
+    "And",
+    "In",
+    "On",
+    "At",
+    "This",
+    "That",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "However",
+    "Meanwhile",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Yesterday",
+    "Today",
+    "Last",
+    "Earlier",
+    "Later",
+    "Speaking",
+    "Asked",
+    "Then",
+    "So",
+    "Yet",
+    "Still",
+    "Now",
+    "Also",
+    "If",
+    "As",
+    "For",
+    "Of",
+    "To",
+    "With",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 }
 _FULL_NAME = re.compile(rf"\b(?:(?:{_TITLES})\.?\s+)*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’.-]+){{1,3}})")
+_MENTION = re.compile(r"\b([A-Z][a-z'’-]+)\b(?![\w'’-])")
 _LEADING_JUNK = re.compile(r"^(?:and|but|so|yet|then|also|as|while|when)\s+", re.IGNORECASE)
 _QUOTE_OPEN = "“‘"
 _QUOTE_CLOSE = "”’"
@@ -98,7 +202,7 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             after = text[i + 1] if i + 1 < end else " "
             closes = (
                 (opener == '"' and ch == '"')
-                or (opener == "“" and ch in "”\"")
+                or (opener == "“" and ch in '”"')
                 or (opener in "'‘" and ch in "'’" and not after.isalnum())
             )
             if closes:
@@ -111,6 +215,8 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def mask_quotes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
     """``text`` with the inside of quotations replaced by '#', marks kept."""
+    if not spans:
+        return text
     chars = list(text)
     for qs, qe in spans:
         a = max(qs - offset + 1, 0)
@@ -135,8 +241,20 @@ def _clean(candidate: str) -> str | None:
     first = name.split()[0]
     if first in _STOP_FIRST and not _is_pronoun(name) and first not in {"The", "A", "An"}:
         return None
-    if first[:1].islower() and first.lower() not in {"the", "a", "an", "his", "her", "their",
-                                                      "its", "he", "she", "they", "it", "we"}:
+    if first[:1].islower() and first.lower() not in {
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "its",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+    }:
         return None
     return name
 
@@ -150,25 +268,32 @@ def _strip_titles(name: str) -> str:
     return " ".join(words) if words else name
 
 
+_VERB_WORDS = frozenset(re.findall(r"[a-z]+", _VERBS)) | {"according"}
+_LOWER_WORDS = re.compile(r"[a-z]+")
+
+
 def find_speaker(masked: str) -> str | None:
     """The speaker named in one sentence (quotations masked), possibly a pronoun."""
+    if ":" not in masked and _VERB_WORDS.isdisjoint(_LOWER_WORDS.findall(masked.lower())):
+        return None
     match = _ACCORDING.search(masked)
     if match:
         return _clean(match.group(1))
     match = _COLON.search(masked)
     if match:
         return _clean(match.group(1))
-    for match in _VERB_SUBJECT.finditer(masked):
+    pronoun: str | None = None
+    for match in _SUBJECT_VERB.finditer(masked):
         name = _clean(match.group(1))
         if name and not _is_pronoun(name):
             return name
-    best: str | None = None
-    for match in _SUBJECT_VERB.finditer(masked):
-        name = _clean(match.group(1))
-        if name:
-            best = name
-            break
-    return best
+        if name and pronoun is None:
+            pronoun = name
+    for match in _VERB_SUBJECT.finditer(masked):
+        name = _clean(match.group(1) or match.group(2))
+        if name and not _is_pronoun(name):
+            return name
+    return pronoun
 
 
 @dataclass(slots=True)
@@ -179,12 +304,21 @@ class ClaimantTracker:
     last_person: str | None = None
     known: dict[str, str] | None = None
 
+    def note_mentions(self, masked: str) -> None:
+        """The last person named outside quotations is who "he" or "she" means next."""
+        if not self.known:
+            return
+        for match in _MENTION.finditer(masked):
+            full = self.known.get(match.group(1))
+            if full is not None:
+                self.last_person = full
+
     def note_names(self, text: str) -> None:
         """Remember full names ("Joe Biden") mentioned anywhere in a sentence."""
         if self.known is None:
             self.known = {}
         for match in _FULL_NAME.finditer(text):
-            words = match.group(1).split()
+            words = [w.rstrip(".") for w in match.group(1).split()]
             while words and words[0] in _STOP_FIRST:
                 words = words[1:]
             while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:

@@ -50,8 +50,9 @@ _COMPARISON = re.compile(
     r" times (?:as|more|higher|larger|bigger)|doubled|tripled|trebled|quadrupled|halved|"
     r"outnumber\w*|outpaced?|record (?:high|low)|all-time (?:high|low)|highest|lowest|largest|"
     r"biggest|smallest|fastest|slowest|worst|best|greatest|most|least|fewest|longest|"
-    r"shortest|cheapest|richest|poorest|deadliest|(?:up|down) from|the same as|as many as|"
-    r"as much as|more|fewer|less)\b"
+    r"shortest|cheapest|richest|poorest|deadliest|\w+iest|newest|oldest|tallest|strongest|"
+    r"weakest|warmest|coldest|wettest|driest|hottest|safest|(?:up|down) from|the same as|"
+    r"as many as|as much as|more|fewer|less)\b"
     r"|\b(?:rose|risen|rising|rises|fell|fallen|falling|falls|increased|increases|decreased|"
     r"decreases|dropped|drops|declined|declines|grew|grown|jumped|surged|slumped|climbed|"
     r"plunged|soared|shrank|shrunk)\b[^.;]{0,40}\b(?:from|since|by|to|compared|than)\b",
@@ -78,8 +79,181 @@ _PREDICTION = re.compile(
     r"in the future|will be|would soon|about to)\b|\w'll\b",
     re.IGNORECASE,
 )
-_WILL_NOUN = re.compile(r"\b(?:the|his|her|their|political|free|good|ill|own|a|my|your)\s+will\b",
-                        re.IGNORECASE)
+_WILL_NOUN = re.compile(
+    r"\b(?:the|his|her|their|political|free|good|ill|own|a|my|your)\s+will\b", re.IGNORECASE
+)
+
+
+# Words without which a pattern cannot match: a set lookup is much cheaper than running
+# a long regex alternation at every position of every sentence.
+_WORDS = re.compile(r"[a-z]+")
+_COMPARISON_WORDS = frozenset(
+    [
+        "than",
+        "compared",
+        "comparison",
+        "relative",
+        "twice",
+        "times",
+        "doubled",
+        "tripled",
+        "trebled",
+        "quadrupled",
+        "halved",
+        "outpace",
+        "outpaced",
+        "record",
+        "high",
+        "low",
+        "highest",
+        "lowest",
+        "largest",
+        "biggest",
+        "smallest",
+        "fastest",
+        "slowest",
+        "worst",
+        "best",
+        "greatest",
+        "most",
+        "least",
+        "fewest",
+        "longest",
+        "shortest",
+        "cheapest",
+        "richest",
+        "poorest",
+        "deadliest",
+        "up",
+        "down",
+        "same",
+        "many",
+        "much",
+        "more",
+        "fewer",
+        "less",
+        "rose",
+        "risen",
+        "rising",
+        "rises",
+        "fell",
+        "fallen",
+        "falling",
+        "falls",
+        "increased",
+        "increases",
+        "decreased",
+        "decreases",
+        "dropped",
+        "drops",
+        "declined",
+        "declines",
+        "grew",
+        "grown",
+        "jumped",
+        "surged",
+        "slumped",
+        "climbed",
+        "plunged",
+        "soared",
+        "shrank",
+        "shrunk",
+    ]
+)
+_CAUSAL_WORDS = frozenset(
+    [
+        "because",
+        "due",
+        "owing",
+        "thanks",
+        "result",
+        "consequence",
+        "consequently",
+        "therefore",
+        "caused",
+        "causes",
+        "causing",
+        "cause",
+        "led",
+        "leads",
+        "leading",
+        "lead",
+        "resulted",
+        "results",
+        "resulting",
+        "blamed",
+        "responsible",
+        "contributed",
+        "contributes",
+        "contributing",
+        "triggered",
+        "triggers",
+        "driven",
+        "drove",
+        "fuelled",
+        "fueled",
+        "linked",
+        "prevent",
+        "prevents",
+        "prevented",
+        "reduce",
+        "reduces",
+        "increase",
+        "increases",
+        "protect",
+        "protects",
+        "cure",
+        "cures",
+        "cured",
+        "kill",
+        "kills",
+        "killed",
+        "so",
+        "order",
+        "attributed",
+        "stem",
+        "stems",
+        "stemmed",
+        "effect",
+        "impact",
+    ]
+)
+_PREDICTION_WORDS = frozenset(
+    [
+        "will",
+        "won",
+        "shall",
+        "expected",
+        "set",
+        "likely",
+        "unlikely",
+        "projected",
+        "forecast",
+        "predicted",
+        "due",
+        "poised",
+        "going",
+        "forecasts",
+        "forecasted",
+        "predicts",
+        "predict",
+        "projects",
+        "projection",
+        "projections",
+        "next",
+        "coming",
+        "by",
+        "in",
+        "future",
+        "would",
+        "about",
+        "ll",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORDS.findall(text.lower()))
 
 
 def has_statistic(text: str) -> bool:
@@ -90,7 +264,16 @@ def has_statistic(text: str) -> bool:
     return _DIGIT.search(_NOT_STAT.sub(" ", text)) is not None
 
 
-def has_comparison(text: str) -> bool:
+_COMPARISON_WORDS = _COMPARISON_WORDS | {
+    "newest", "oldest", "tallest", "strongest", "weakest", "warmest", "coldest", "wettest",
+    "driest", "hottest", "safest",
+}  # fmt: skip
+
+
+def has_comparison(text: str, words: set[str] | None = None) -> bool:
+    words = words if words is not None else _words(text)
+    if words.isdisjoint(_COMPARISON_WORDS) and not any(w.endswith("iest") for w in words):
+        return False
     for match in _COMPARISON.finditer(text):
         word = match.group(0).lower()
         if word not in _VAGUE:
@@ -102,11 +285,15 @@ def has_comparison(text: str) -> bool:
     return False
 
 
-def has_causal(text: str) -> bool:
+def has_causal(text: str, words: set[str] | None = None) -> bool:
+    if (words if words is not None else _words(text)).isdisjoint(_CAUSAL_WORDS):
+        return False
     return _CAUSAL.search(text) is not None
 
 
-def has_prediction(text: str) -> bool:
+def has_prediction(text: str, words: set[str] | None = None) -> bool:
+    if (words if words is not None else _words(text)).isdisjoint(_PREDICTION_WORDS):
+        return False
     for match in _PREDICTION.finditer(text):
         if match.group(0).lower() == "will" and _WILL_NOUN.search(
             text, max(0, match.start() - 12), match.end()
@@ -119,12 +306,13 @@ def has_prediction(text: str) -> bool:
 def content_kinds(text: str) -> list[ClaimKind]:
     """Kinds that can be read from the sentence alone (not quotation or attribution)."""
     kinds = []
+    words = _words(text)
     if has_statistic(text):
         kinds.append(ClaimKind.STATISTIC)
-    if has_comparison(text):
+    if has_comparison(text, words):
         kinds.append(ClaimKind.COMPARISON)
-    if has_causal(text):
+    if has_causal(text, words):
         kinds.append(ClaimKind.CAUSAL)
-    if has_prediction(text):
+    if has_prediction(text, words):
         kinds.append(ClaimKind.PREDICTION)
     return kinds

@@ -30,7 +30,7 @@ MAX_SENTENCE_CHARS = 1000
 _CHUNK_CHARS = 20_000
 
 _TITLE_END = re.compile(
-    r"(?:^|[\s(\"'“‘])(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gov|Govs|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|"
+    r"(?:^|(?<=[\s(\"'“‘]))(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gov|Govs|Sen|Sens|Rep|Reps|Gen|Lt|Col|Capt|Sgt|"
     r"Cpl|Adm|Maj|Cmdr|Rev|Hon|Pres|Supt|Det|Insp|Atty|Sr|Jr|St|Mt|Ft|Messrs|Fr|Sgt\.Maj)\.$"
 )
 _NUMBER_ABBREV_END = re.compile(
@@ -54,12 +54,14 @@ _tokenizer = Tokenizer(replace_not_contraction=False)
 
 def _syntok_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
-    for sentence in segment(_tokenizer.tokenize(text[start:end], start)):
+    # Offsets are added here, not through tokenize()'s base_offset: syntok pads the text
+    # with that many spaces and rescans them, which is quadratic over a long article.
+    for sentence in segment(_tokenizer.tokenize(text[start:end])):
         if not sentence:
             continue
-        first = sentence[0].offset
+        first = start + sentence[0].offset
         last = sentence[-1]
-        stop = last.offset + len(last.value)
+        stop = start + last.offset + len(last.value)
         while stop > first and text[stop - 1].isspace():
             stop -= 1
         while first < stop and text[first].isspace():
@@ -125,9 +127,13 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             previous = text[ps:pe]
             following = text[s:e]
             gap = text[pe:s]
+            tail = previous[-16:] if previous.endswith(".") else ""
             join = "\n" not in gap and (
-                _TITLE_END.search(previous) is not None
-                or (_NUMBER_ABBREV_END.search(previous) is not None and following[:1].isdigit())
+                (tail != "" and _TITLE_END.search(tail) is not None)
+                or (
+                    following[:1].isdigit()
+                    and _NUMBER_ABBREV_END.search(previous[-16:]) is not None
+                )
                 or _ONLY_CLOSERS.match(following) is not None
             )
             if join:
@@ -139,6 +145,8 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _split_abbreviations(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     s, e = span
+    if text.find(". ", s, e - 1) < 0:
+        return [span]
     out = []
     for match in _ABBREV_SPLIT.finditer(text, s, e):
         cut = match.end()

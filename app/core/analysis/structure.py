@@ -105,12 +105,17 @@ def _words(text: str) -> int:
 
 
 def is_credit(line: str) -> bool:
-    if _CREDIT.match(line) or _BYLINE.match(line):
+    if _CREDIT.match(line):
+        return True
+    if _BYLINE.match(line) and _words(line) <= 10 and not _SENTENCE_END.search(line):
         return True
     # "Jane Doe/Getty Images", "(AP Photo/John Smith)": short, names an agency, no verb-ish end
-    return _words(line) <= 10 and _AGENCY.search(line) is not None and not _FINAL_STOP.search(
-        line.rstrip(")")
-    ) and ("/" in line or line.startswith("(") or _words(line) <= 4)
+    return (
+        _words(line) <= 10
+        and _AGENCY.search(line) is not None
+        and not _FINAL_STOP.search(line.rstrip(")"))
+        and ("/" in line or line.startswith("(") or _words(line) <= 4)
+    )
 
 
 def _is_meta(line: str) -> bool:
@@ -141,17 +146,22 @@ def infer_paragraphs(text: str) -> list[Paragraph]:
         if roles[i] is not ParagraphRole.BODY:
             continue
         line = texts[i]
-        near_credit = (i + 1 < len(spans) and roles[i + 1] is ParagraphRole.CREDIT
-                       and not _BYLINE.match(texts[i + 1]) and not _DATE_LINE.match(texts[i + 1])
-                       ) or (i > 0 and roles[i - 1] is ParagraphRole.CREDIT
-                             and _CREDIT.match(texts[i - 1]) is not None
-                             and not _SENTENCE_END.search(line) and _words(line) > 12)
+        near_credit = (
+            i + 1 < len(spans)
+            and roles[i + 1] is ParagraphRole.CREDIT
+            and not _BYLINE.match(texts[i + 1])
+            and not _DATE_LINE.match(texts[i + 1])
+        ) or (
+            i > 0
+            and roles[i - 1] is ParagraphRole.CREDIT
+            and _CREDIT.match(texts[i - 1]) is not None
+            and not _SENTENCE_END.search(line)
+            and _words(line) > 12
+        )
         if _BULLET_LINE.match(line):
             continue
         if _CAPTION_START.match(line) or (near_credit and "\n" not in line):
             roles[i] = ParagraphRole.CAPTION
         elif "\n" not in line and not _SENTENCE_END.search(line) and not line.endswith(("?", "!")):
-            roles[i] = (
-                ParagraphRole.SUBHEADING if _words(line) <= 12 else ParagraphRole.CAPTION
-            )
+            roles[i] = ParagraphRole.SUBHEADING if _words(line) <= 12 else ParagraphRole.CAPTION
     return [Paragraph(s, e, role) for (s, e), role in zip(spans, roles, strict=True)]

@@ -1,0 +1,60 @@
+"""Bad input gets a clear AnalysisError or a documented limit, never a crash or a hang."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.core.analysis import MAX_SENTENCE_CHARS, MAX_TEXT_CHARS, analyse
+from app.core.errors import AnalysisError
+from app.core.records import Paragraph
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t  \r\n"])
+def test_empty_text_gives_nothing(text: str) -> None:
+    assert analyse(text) == []
+    assert analyse(text, lines=True) == []
+
+
+def test_fifty_megabytes_is_refused_at_once() -> None:
+    text = "The budget grew 5%. " * (50_000_000 // 20)
+    started = time.perf_counter()
+    with pytest.raises(AnalysisError, match="too long"):
+        analyse(text)
+    assert time.perf_counter() - started < 1.0
+    assert len(text) > MAX_TEXT_CHARS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PK\x03\x04\x14\x00\x06\x00binary zip header",
+        bytes(range(256)).decode("latin-1") * 20,
+    ],
+)
+def test_binary_data_is_refused(text: str) -> None:
+    with pytest.raises(AnalysisError, match="binary"):
+        analyse(text)
+
+
+def test_text_without_punctuation_is_cut_into_bounded_pieces() -> None:
+    text = " ".join(f"word{i % 97}" for i in range(60_000))  # ~400 kB, no stop at all
+    started = time.perf_counter()
+    result = analyse(text)
+    assert time.perf_counter() - started < 15.0
+    assert result
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in result)
+    assert all(text[s.start : s.end] == s.text for s in result)
+    covered = sum(len(s.text.split()) for s in result)
+    assert covered == 60_000
+
+
+def test_paragraphs_that_do_not_fit_the_text_are_refused() -> None:
+    with pytest.raises(AnalysisError):
+        analyse("short", [Paragraph(0, 99)])
+
+
+def test_not_a_string_is_refused() -> None:
+    with pytest.raises(AnalysisError):
+        analyse(b"bytes are not text")  # type: ignore[arg-type]
