@@ -61,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         "data_dir", nargs="?", default=str(REPO.parent / "shared/data/checkworthiness")
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also store the figures under 'evaluation' in resources/model/checkworthiness.json",
+    )
     args = parser.parse_args(argv)
     data = Path(args.data_dir)
     model = load_model()
@@ -84,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         "documents": len(aps),
     }
 
+    if args.record:
+        meta_path = REPO / "resources" / "model" / "checkworthiness.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["evaluation"] = results
+        meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps({"threshold": model.threshold, **results}, indent=2))
         return 0
