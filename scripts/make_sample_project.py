@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.ingest import import_article_file  # noqa: E402
-from app.core.paths import resource_path  # noqa: E402
-from app.core.project import ProjectService  # noqa: E402
-from app.core.records import ArticleMetadata, ClaimStatus  # noqa: E402
+from app.core.ingest import import_article_file
+from app.core.paths import resource_path
+from app.core.project import ProjectService
+from app.core.records import ArticleMetadata, ClaimStatus
 
 SAMPLE_ARTICLE = "northbridge-water.txt"
 

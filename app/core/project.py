@@ -84,8 +84,19 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
 
     @classmethod
     def open_file(
-        cls, path: Path | str, *, author: str, read_only: bool = False, quick_check: bool = True
+        cls,
+        path: Path | str,
+        *,
+        author: str,
+        read_only: bool = False,
+        quick_check: bool | None = None,
     ) -> ProjectService:
+        """Open a project file. ``quick_check`` None: full integrity check unless this
+        machine's Factdesk closed the file cleanly and it has not changed since."""
+        from app.core.known_files import unchanged_since_clean_close
+
+        if quick_check is None:
+            quick_check = not unchanged_since_clean_close(Path(path))
         db = open_project_file(path, read_only=read_only, quick_check=quick_check)
         return cls.for_database(db, author=author)
 
@@ -160,6 +171,10 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
 
     def close(self) -> None:
         self.db.close()
+        if self.db.path is not None and not self.db.read_only:
+            from app.core.known_files import remember_clean_close
+
+            remember_clean_close(self.db.path)
 
     # --- project and scale ------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, true
 from sqlmodel import col
 
 from app.core import convert
@@ -30,7 +30,6 @@ from app.core.service_base import (
     CONTEXT_CHARS,
     DetectedSentence,
     ServiceBase,
-    _claim_log_fields,
     _first_line,
     _log_delete,
     _log_row,
@@ -38,6 +37,8 @@ from app.core.service_base import (
     _uuid,
 )
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
+from app.models.bulk import bulk_insert
+from app.models.ids import new_id
 from app.models.tables import (
     Article,
     ChangeLog,
@@ -97,7 +98,7 @@ class ArticleOps(ServiceBase):
             "updated_by": self.author,
             "revision": 1,
         }
-        article_id = uuid.uuid4()
+        article_id = new_id()
         structure = convert.structure_to_text(list(paragraphs))
         with self._write() as s:
             row = {
@@ -132,7 +133,7 @@ class ArticleOps(ServiceBase):
             for sentence in detected:
                 if not 0 <= sentence.start < sentence.end <= len(text):
                     raise ValidationError("a detected sentence lies outside the article text.")
-                claim_id = uuid.uuid4()
+                claim_id = new_id()
                 claims.append(
                     {
                         "id": claim_id,
@@ -161,35 +162,33 @@ class ArticleOps(ServiceBase):
                     }
                 )
             if claims:
-                s.execute(insert(Claim), claims)
+                connection = s.connection()
+                bulk_insert(connection, Claim.__table__, claims)  # type: ignore[attr-defined]
+                # Detected claims are logged as created, without a copy of the row: the row
+                # itself is revision 1, and a 1 MB article has thousands of them.
                 log.extend(
-                    _log_row(
-                        self.project_id,
-                        self.author,
-                        now,
-                        "claim",
-                        c["id"],
-                        "insert",
-                        new=_claim_log_fields(c),
-                    )
+                    _log_row(self.project_id, self.author, now, "claim", c["id"], "insert")
                     for c in claims
                 )
-            s.execute(insert(ChangeLog), log)
+            bulk_insert(s.connection(), ChangeLog.__table__, log)  # type: ignore[attr-defined]
         info = self.article(str(article_id))
         return info, Changes(
             articles=frozenset({info.id}), claims=frozenset(str(c["id"]) for c in claims)
         )
 
-    def articles(self) -> list[ArticleInfo]:
-        """All articles, oldest first, with their claim counts by status."""
+    def articles(self, *, only: uuid.UUID | None = None) -> list[ArticleInfo]:
+        """All articles (or ``only`` one), oldest first, with their claim counts by status."""
         with self._read() as s:
             table = Article.__table__  # type: ignore[attr-defined]
             cols = [c for c in table.c if c.name not in ("text", "structure")]
             rows = (
                 s.execute(
                     select(*cols)
-                    .where(table.c.project_id == self.project_id)
-                    .order_by(table.c.created_at, table.c.id)
+                    .where(
+                        table.c.project_id == self.project_id,
+                        table.c.id == only if only is not None else true(),
+                    )
+                    .order_by(table.c.id)  # time-ordered ids: import order
                 )
                 .mappings()
                 .all()
@@ -197,17 +196,20 @@ class ArticleOps(ServiceBase):
             counts: dict[str, dict[str, int]] = {}
             for article_id, status, n in s.execute(
                 select(col(Claim.article_id), col(Claim.status), func.count())
-                .where(col(Claim.project_id) == self.project_id)
+                .where(
+                    col(Claim.project_id) == self.project_id,
+                    col(Claim.article_id) == only if only is not None else true(),
+                )
                 .group_by(col(Claim.article_id), col(Claim.status))
             ):
                 counts.setdefault(str(article_id), {})[status] = n
             return [convert.article_info(r, counts.get(str(r["id"]))) for r in rows]
 
     def article(self, article_id: str) -> ArticleInfo:
-        for info in self.articles():
-            if info.id == str(_uuid(article_id, "article")):
-                return info
-        raise NotFoundError(f"no article with id {article_id}.")
+        found = self.articles(only=_uuid(article_id, "article"))
+        if not found:
+            raise NotFoundError(f"no article with id {article_id}.")
+        return found[0]
 
     def article_text(self, article_id: str) -> ArticleText:
         with self._read() as s:

@@ -33,6 +33,7 @@ from app.core.records import (
     RatingScaleInfo,
 )
 from app.models.database import Database, translate_storage_errors
+from app.models.ids import new_id
 from app.models.tables import (
     ChangeLog,
     Project,
@@ -226,6 +227,7 @@ class ServiceBase:
             updated_by=self.author,
         )
         s.add(reviewer)
+        s.flush()  # the claim that names this reviewer may be written first
         s.add(_log_insert(self.project_id, self.author, reviewer))
         return reviewer.id
 
@@ -286,7 +288,7 @@ def _log_row(
     old: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "project_id": project_id,
         "at": at,
         "author": author,

@@ -36,6 +36,7 @@ from app.core.service_base import (
     _uuid,
 )
 from app.core.validation import single_line
+from app.models.ids import new_id
 from app.models.tables import (
     Article,
     Attachment,
@@ -78,20 +79,54 @@ class ClaimOps(ServiceBase):
             )
         return select(table).where(and_(*conditions))
 
+    def _ordered(self, query: Any, flt: ClaimFilter) -> Any:
+        """Article order: articles by id (ids are time-ordered: import order), then position.
+
+        Matches the covering indexes on claims, so no join and no sort step is needed.
+        """
+        table = Claim.__table__  # type: ignore[attr-defined]
+        if flt.article_id is None:
+            return query.order_by(table.c.article_id, table.c.start_offset, table.c.end_offset)
+        return query.order_by(table.c.start_offset, table.c.end_offset)
+
+    def claim_ids(self, flt: ClaimFilter | None = None) -> list[str]:
+        """Ids of the claims matching ``flt``, in article order.
+
+        What a list view needs first: ids are cheap even for 100,000 claims, and the
+        rows on screen are then fetched with :meth:`claims_by_ids`.
+        """
+        flt = flt or ClaimFilter()
+        table = Claim.__table__  # type: ignore[attr-defined]
+        query = self._ordered(self._claim_query(flt).with_only_columns(table.c.id), flt)
+        with self._read() as s:
+            raw = s.connection().exec_driver_sql(*_compiled(query, s)).fetchall()
+        return [str(uuid.UUID(str(r[0]))) for r in raw]
+
+    def claims_by_ids(self, ids: Sequence[str]) -> list[ClaimInfo]:
+        """The claims with these ids (those that still exist), in the order given."""
+        wanted = [_uuid(i, "claim") for i in ids]
+        if not wanted:
+            return []
+        table = Claim.__table__  # type: ignore[attr-defined]
+        found: dict[str, ClaimInfo] = {}
+        with self._read() as s:
+            scale = self._load_scale(s)
+            reviewers = self._reviewer_names(s)
+            for chunk in range(0, len(wanted), 500):
+                # By primary key only: with project_id in the WHERE clause SQLite would
+                # pick a project index and scan every claim.
+                query = select(table).where(table.c.id.in_(wanted[chunk : chunk + 500]))
+                for r in s.execute(query).mappings():
+                    if r["project_id"] == self.project_id:
+                        found[str(r["id"])] = convert.claim_info(r, scale, reviewers)
+        return [found[str(i)] for i in wanted if str(i) in found]
+
     def claims(
         self, flt: ClaimFilter | None = None, *, with_evidence: bool = False
     ) -> list[ClaimInfo]:
         """Claims matching ``flt`` in article order (article, then position)."""
         flt = flt or ClaimFilter()
-        table = Claim.__table__  # type: ignore[attr-defined]
-        articles = Article.__table__  # type: ignore[attr-defined]
-        query = self._claim_query(flt)
-        if flt.article_id is None:
-            query = query.join(articles, articles.c.id == table.c.article_id).order_by(
-                articles.c.created_at, articles.c.id, table.c.start_offset, table.c.end_offset
-            )
-        else:
-            query = query.order_by(table.c.start_offset, table.c.end_offset)
+        query = self._ordered(self._claim_query(flt), flt)
         with self._read() as s:
             scale = self._load_scale(s)
             reviewers = self._reviewer_names(s)
@@ -208,7 +243,7 @@ class ClaimOps(ServiceBase):
                 raise ValidationError("the selection is empty or outside the article.")
             quote = text[start:end]
             claim = Claim(
-                id=_uuid(claim_id, "claim") if claim_id else uuid.uuid4(),
+                id=_uuid(claim_id, "claim") if claim_id else new_id(),
                 project_id=self.project_id,
                 article_id=article.id,
                 start_offset=start,
@@ -444,3 +479,20 @@ class ClaimOps(ServiceBase):
             role=info.role,
         )
         return self.claim(claim_id), second, changes | Changes(claims=frozenset({claim_id}))
+
+
+def _compiled(query: Any, s: Session) -> tuple[str, Any]:
+    """SQL text and parameters of ``query`` for the raw driver (skips per-row processing)."""
+    compiled = query.compile(dialect=s.get_bind().dialect)
+    params = compiled.construct_params()
+    processors = compiled._bind_processors
+    if compiled.positional:
+        values = []
+        for name in compiled.positiontup:
+            value = params[name]
+            processor = processors.get(name)
+            values.append(processor(value) if processor else value)
+        return str(compiled), tuple(values)
+    return str(compiled), {
+        k: (processors[k](v) if k in processors else v) for k, v in params.items()
+    }

@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool, StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import SQLITE_APPLICATION_ID
-from app.core.errors import (
+from app.errors import (
     CorruptProjectError,
     DatabaseUnavailableError,
     NewerProjectError,
@@ -70,8 +70,11 @@ class Database:
     def close(self) -> None:
         """Close every connection and leave a file as one self-contained file.
 
-        Checkpointing and leaving WAL mode on close means the file at rest holds all its
-        data, so it can be copied or sent without its ``-wal`` companion.
+        The checkpoint moves everything from the write-ahead log into the file, and SQLite
+        removes the ``-wal`` and ``-shm`` files when the last connection closes, so the
+        file at rest holds all its data and can be copied or sent as it is. The file
+        stays in WAL mode: switching modes on every close would rewrite its header, and
+        a command that failed would then have changed the user's file.
         """
         if self.kind == "sqlite" and self.path is not None and not self.read_only:
             self.engine.dispose()
@@ -80,7 +83,6 @@ class Database:
                 contextlib.closing(sqlite3.connect(str(self.path), timeout=0.5)) as conn,
             ):
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.execute("PRAGMA journal_mode=DELETE")
         self.engine.dispose()
 
 
@@ -281,8 +283,14 @@ def create_project_file(path: Path | str) -> Database:
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.commit()
         engine = create_engine(f"sqlite:///{tmp}", poolclass=NullPool)
-        SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            # One transaction for the whole schema: a single sync instead of one per table.
+            SQLModel.metadata.create_all(conn)
         engine.dispose()
+        with contextlib.closing(sqlite3.connect(tmp)) as conn:
+            # WAL from birth: readers never wait for the writer, and opening never has to
+            # switch modes (which would rewrite the header of a file it only reads).
+            conn.execute("PRAGMA journal_mode=WAL")
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import SQLITE_APPLICATION_ID
-from app.core.errors import (
+from app.errors import (
     CorruptProjectError,
     NotAProjectError,
     ProjectNotFoundError,

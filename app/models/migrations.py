@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel, create_engine
 
-from app.core.errors import MigrationError, NewerProjectError, ProjectFileError
+from app.errors import MigrationError, NewerProjectError, ProjectFileError
 from app.models.fileformat import has_wal
 
 SCHEMA_VERSION = 1

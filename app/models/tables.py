@@ -29,6 +29,8 @@ from sqlalchemy.orm import declared_attr
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from app.models.ids import new_id
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -64,7 +66,7 @@ def _timestamp() -> Any:
 class Record(SQLModel):
     """Columns every table shares: id, timestamps, authors, revision counter."""
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
     created_by: str = Field(default="", max_length=200)
@@ -152,10 +154,30 @@ class Claim(Record, table=True):
     can be re-anchored if the article text is re-imported.
     """
 
+    # Covering indexes: a filter by status and/or rating reads ids in article order
+    # (article ids are time-ordered) from the index alone, without touching the rows.
     __table_args__ = (
-        Index("ix_claim_article_position", "article_id", "start_offset"),
-        Index("ix_claim_project_status", "project_id", "status"),
-        Index("ix_claim_project_rating", "project_id", "rating_id"),
+        Index("ix_claim_article_position", "article_id", "start_offset", "end_offset"),
+        Index(
+            "ix_claim_project_status",
+            "project_id",
+            "status",
+            "article_id",
+            "start_offset",
+            "end_offset",
+            "rating_id",
+            "id",
+        ),
+        Index(
+            "ix_claim_project_rating",
+            "project_id",
+            "rating_id",
+            "article_id",
+            "start_offset",
+            "end_offset",
+            "status",
+            "id",
+        ),
     )
 
     project_id: uuid.UUID = Field(foreign_key="project.id", ondelete="CASCADE")
@@ -226,7 +248,7 @@ class ChangeLog(SQLModel, table=True):
         Index("ix_changelog_project_at", "project_id", "at"),
     )
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     project_id: uuid.UUID
     at: datetime = _timestamp()
     author: str = Field(default="", max_length=200)
@@ -248,7 +270,7 @@ class Signature(SQLModel, table=True):
 
     __table_args__ = (Index("ix_signature_project", "project_id", "signed_at"),)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     project_id: uuid.UUID
     signed_at: datetime = _timestamp()
     signer_name: str = Field(max_length=200)

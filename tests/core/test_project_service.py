@@ -232,3 +232,12 @@ def test_unknown_ids_are_clear_errors(backend: MakeService) -> None:
         service.claim("not-a-uuid")
     with pytest.raises(NotFoundError):
         service.claim("6f1e1f9c-0000-4000-8000-000000000000")
+
+
+def test_a_new_reviewer_can_rate_straight_away(backend: MakeService) -> None:
+    service = backend(author="Ana")
+    add_sample_article(service)
+    claim = service.claims()[0]
+    newcomer = ProjectService(service.db, service.project_id, "Newcomer")
+    rated, _ = newcomer.set_rating(claim.id, "True")
+    assert rated.reviewer == "Newcomer"

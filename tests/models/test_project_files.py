@@ -48,8 +48,9 @@ def test_new_file_carries_application_id_and_schema_version(project_file: Path) 
     with sqlite3.connect(project_file) as conn:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == SQLITE_APPLICATION_ID
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        # At rest the file is one self-contained file, not a WAL database.
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        # At rest the file is one self-contained file: all data checkpointed into it.
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
     assert side_files(project_file) == []
 
 

@@ -1,0 +1,152 @@
+"""Typed errors that Factdesk shows to people.
+
+Every error that can reach a user derives from :class:`FactdeskError` and carries a
+one-line message written for a person, not a programmer. The command line prints
+``str(error)`` on stderr and exits with ``error.exit_status``; the window shows the
+same text in a message box. Nothing secret (passwords, keys) may ever go into one.
+"""
+
+from __future__ import annotations
+
+
+class FactdeskError(Exception):
+    """Base of every error Factdesk reports to a person."""
+
+    exit_status = 2
+
+    def __init__(self, message: str) -> None:
+        # One line only: the CLI contract is "a one-line error on stderr".
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+# --- Opening project files -------------------------------------------------------
+
+
+class ProjectFileError(FactdeskError):
+    """A project file could not be opened; the file was left unchanged."""
+
+
+class ProjectNotFoundError(ProjectFileError):
+    """The path does not exist or is not a regular file."""
+
+
+class NotAProjectError(ProjectFileError):
+    """The file is not a Factdesk project (another format or another application)."""
+
+
+class CorruptProjectError(ProjectFileError):
+    """The file is a Factdesk project but is truncated or damaged."""
+
+
+class NewerProjectError(ProjectFileError):
+    """The file was written by a newer Factdesk whose schema this build cannot read."""
+
+
+class ProjectReadOnlyError(ProjectFileError):
+    """The file (or its folder) cannot be written, so it cannot be opened for editing."""
+
+
+class UnsafeProjectError(ProjectFileError):
+    """The file carries schema objects (triggers, views, virtual tables) Factdesk never makes."""
+
+
+class ProjectExistsError(ProjectFileError):
+    """Refused to create a project over an existing file."""
+
+
+class MigrationError(ProjectFileError):
+    """Upgrading an older project failed; the backup copy made before is kept."""
+
+
+# --- Editing ------------------------------------------------------------------------
+
+
+class NotFoundError(FactdeskError):
+    """A record (article, claim, evidence, level) asked for does not exist."""
+
+
+class ValidationError(FactdeskError):
+    """A value given by the user is not acceptable (bad URL, bad offsets, unknown rating)."""
+
+
+class StaleEditError(FactdeskError):
+    """Someone else changed the record since it was read; nothing was written."""
+
+    exit_status = 1
+
+    def __init__(self, message: str, *, changed_by: str | None = None,
+                 changed_at: str | None = None) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class DuplicateArticleError(FactdeskError):
+    """The same article text is already in the project."""
+
+    def __init__(self, message: str, *, existing_id: str) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+# --- Importing and analysing articles -------------------------------------------
+
+
+class ArticleImportError(FactdeskError):
+    """An article file could not be imported; the project was not changed."""
+
+
+class UnsupportedFormatError(ArticleImportError):
+    """The file's content is in no format Factdesk can import."""
+
+
+class EmptyArticleError(ArticleImportError):
+    """The file holds no text to check."""
+
+
+class ArticleTooLargeError(ArticleImportError):
+    """The file is larger than the documented limit."""
+
+
+class AnalysisError(FactdeskError):
+    """Claim detection could not run on the given text."""
+
+
+# --- Storage back ends --------------------------------------------------------------
+
+
+class DatabaseUnavailableError(FactdeskError):
+    """The database server cannot be reached (stopped, restarting, network down)."""
+
+
+class SecretStoreError(FactdeskError):
+    """The operating system's keyring is missing or refused the request."""
+
+
+__all__ = [
+    "FactdeskError",
+    "ProjectFileError",
+    "ProjectNotFoundError",
+    "NotAProjectError",
+    "CorruptProjectError",
+    "NewerProjectError",
+    "ProjectReadOnlyError",
+    "UnsafeProjectError",
+    "ProjectExistsError",
+    "MigrationError",
+    "NotFoundError",
+    "ValidationError",
+    "StaleEditError",
+    "DuplicateArticleError",
+    "ArticleImportError",
+    "UnsupportedFormatError",
+    "EmptyArticleError",
+    "ArticleTooLargeError",
+    "AnalysisError",
+    "DatabaseUnavailableError",
+    "SecretStoreError",
+]
