@@ -36,7 +36,7 @@ system-packages:
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,build]'
+	$(PY) -m pip install -q -e '.[dev,build,train]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -419,7 +419,8 @@ def run(argv: Sequence[str]) -> int:
 def _launch_window(argv: list[str]) -> int:
     from app.__main__ import main as gui_main
 
-    return gui_main(argv)
+    status: int = gui_main(argv)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

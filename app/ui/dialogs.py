@@ -41,6 +41,8 @@ def ask(parent: QWidget | None, text: str, yes: str = "OK") -> bool:
 
 
 def show_about(parent: QWidget | None) -> None:
+    from app.core.analysis import MODEL_CREDIT
+
     QMessageBox.about(
         parent,
         f"About {APP_NAME}",
@@ -48,7 +50,12 @@ def show_about(parent: QWidget | None) -> None:
         "<p>An offline desk for fact-checking articles: find the claims, rate them, "
         "keep the evidence.</p>"
         "<p>Built with Qt for Python (PySide6, LGPL), SQLModel and SQLAlchemy (MIT), "
-        "markdown-it-py (MIT). Rating colours follow the project's scale.</p>",
+        "markdown-it-py (MIT), syntok (MIT), trafilatura (Apache-2.0), python-docx (MIT), "
+        "pypdf (BSD), cryptography (Apache-2.0/BSD).</p>"
+        f"<p>{MODEL_CREDIT}: Arslan, Hassan, Li and Tremayne, “A Benchmark Dataset of "
+        "Check-worthy Factual Claims”, ICWSM 2020; data released under the Creative "
+        "Commons Attribution 4.0 licence "
+        "(<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>).</p>",
     )
 
 

@@ -1,4 +1,4 @@
-"""The project service on both storage back ends: a real SQLite file and a real PostgreSQL server."""
+"""The project service on both storage back ends: a real SQLite file and a real PostgreSQL."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def test_format_1_fixture_opens_with_all_its_content(tmp_path: Path) -> None:
     try:
         info = service.info()
         assert info.name == "Format 1 fixture"
-        assert [lv.label for lv in info.scale.levels][0] == "True"
+        assert info.scale.levels[0].label == "True"
         (article,) = service.articles()
         assert article.author == "Lee Park" and article.published.isoformat() == "2026-11-19"
         claims = service.claims(with_evidence=True)
