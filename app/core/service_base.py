@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
@@ -139,14 +139,48 @@ class ServiceBase:
                 f"{self.db.label}: changes are not possible ({self.db.read_only_reason})."
             )
         with translate_storage_errors(self.db), self.db.session() as s:
+            # (table, id, revision as read) of every record this transaction updates, so
+            # a lost race can name who won it.
+            touched: list[tuple[type[Record], uuid.UUID, int]] = []
+
+            def _note_dirty(session: Session, *_args: Any) -> None:
+                touched.extend(
+                    (type(o), o.id, o.revision) for o in session.dirty if isinstance(o, Record)
+                )
+
+            event.listen(s, "before_flush", _note_dirty)
             try:
                 with s.begin():
                     yield s
             except StaleDataError as exc:
+                by, at = self._who_changed(touched)
+                when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at is not None else ""
                 raise StaleEditError(
-                    "someone else saved a change to this record first; nothing was written. "
-                    "Reload to see their version."
+                    f"{by or 'someone else'} saved a change to this record first{when}; "
+                    "nothing was written. Reload to see their version.",
+                    changed_by=by,
+                    changed_at=at.isoformat() if at is not None else None,
                 ) from exc
+
+    def _who_changed(
+        self, touched: list[tuple[type[Record], uuid.UUID, int]]
+    ) -> tuple[str | None, datetime | None]:
+        """Who last changed (or deleted) one of ``touched`` since it was read, and when."""
+        with contextlib.suppress(Exception), self.db.session() as s:
+            for table, record_id, revision in touched:
+                row = s.get(table, record_id)
+                if row is not None and row.revision != revision:
+                    return row.updated_by or None, row.updated_at
+                if row is None:
+                    entry = s.execute(
+                        select(ChangeLog)
+                        .where(col(ChangeLog.record_id) == record_id)
+                        .order_by(col(ChangeLog.at).desc())
+                        .limit(1)
+                    ).scalar_one_or_none()
+                    if entry is not None:
+                        return entry.author or None, entry.at
+        return None, None
 
     if TYPE_CHECKING:  # provided by the other parts of ProjectService
 
