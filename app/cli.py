@@ -34,6 +34,8 @@ SUBCOMMANDS = (
     "sign",
     "verify",
     "self-test",
+    "upload",
+    "download",
 )
 
 
@@ -404,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 EXTRA_COMMANDS.append(lambda s: __import__("app.core.reports.cli", fromlist=["_"]).register(s))
 EXTRA_COMMANDS.append(lambda s: __import__("app.core.sharing.cli", fromlist=["_"]).register(s))
+EXTRA_COMMANDS.append(lambda s: __import__("app.core.server_cli", fromlist=["_"]).register(s))
 
 
 def run(argv: Sequence[str]) -> int:
