@@ -50,7 +50,16 @@ def keyring_password(url: str) -> str | None:
 
 def open_server_for_cli(url: str, *, create: bool = False) -> Database:
     clean = normalise_server_url(url)
-    return open_server(clean, create=create, password=keyring_password(clean))
+    return _without_password(open_server(clean, create=create, password=keyring_password(clean)))
+
+
+def _without_password(db: Database) -> Database:
+    # URL.set(password=None) keeps the old password, so open_server's ``url`` may hold
+    # the keyring's password; only the clean URL may be shown or remembered.
+    if db.url is not None:
+        clean = make_url(db.url)._replace(password=None)
+        db.url = clean.render_as_string(hide_password=False)
+    return db
 
 
 # --- connection settings (the window's Connect to Server dialog) ------------------------
@@ -154,7 +163,8 @@ def check_connection(url: str, password: str | None = None) -> str:
 def open_server_database(url: str, password: str | None = None, *, create: bool = True) -> Database:
     """Open (and if asked create the schema of) the database at ``url`` for the window."""
     clean = normalise_server_url(url)
-    return open_server(clean, create=create, password=password or keyring_password(clean))
+    password = password or keyring_password(clean)
+    return _without_password(open_server(clean, create=create, password=password))
 
 
 def server_projects(db: Database) -> list[tuple[str, str]]:
