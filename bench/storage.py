@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.core.project import ClaimFilter, ProjectService
 from app.core.records import ClaimStatus
 from app.models.bulk import bulk_insert
-from app.models.tables import ChangeLog, Claim, Evidence
+from app.models.ids import new_id
+from app.models.tables import Claim, Evidence
 
 SENTENCE = "The council spent {n} million on the harbour in {y}, the mayor said. "
 
@@ -48,7 +49,6 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
     }
     claims: list[dict[str, object]] = []
     evidence: list[dict[str, object]] = []
-    log: list[dict[str, object]] = []
     for a in range(n_claims // per_article):
         sentences = [
             SENTENCE.format(n=rng.randint(1, 900), y=1990 + (i + a) % 35)
@@ -59,7 +59,7 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
         article_id = uuid.UUID(article.id)
         pos = 0
         for sentence in sentences:
-            claim_id = uuid.uuid4()
+            claim_id = new_id()
             n = len(claims)
             quote = sentence.rstrip()
             claims.append(
@@ -87,25 +87,10 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
                     **stamp,
                 }
             )
-            log.append(
-                {
-                    "id": uuid.uuid4(),
-                    "project_id": service.project_id,
-                    "at": now,
-                    "author": "Bench",
-                    "table_name": "claim",
-                    "record_id": claim_id,
-                    "operation": "insert",
-                    "field": None,
-                    "old_value": None,
-                    "new_value": None,
-                    "record_revision": 1,
-                }
-            )
             for k in range(2):
                 evidence.append(
                     {
-                        "id": uuid.uuid4(),
+                        "id": new_id(),
                         "project_id": service.project_id,
                         "claim_id": claim_id,
                         "position": k,
@@ -124,7 +109,6 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
     with service.db.engine.begin() as conn:
         bulk_insert(conn, Claim.__table__, claims)
         bulk_insert(conn, Evidence.__table__, evidence)
-        bulk_insert(conn, ChangeLog.__table__, log)
     service.close()
     finished = time.perf_counter()
     return {"create_total_s": finished - started, "rating": str(levels[0])}  # type: ignore[dict-item]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -164,11 +165,11 @@ class ArticleOps(ServiceBase):
             if claims:
                 connection = s.connection()
                 bulk_insert(connection, Claim.__table__, claims)  # type: ignore[attr-defined]
-                # Detected claims are logged as created, without a copy of the row: the row
-                # itself is revision 1, and a 1 MB article has thousands of them.
-                log.extend(
-                    _log_row(self.project_id, self.author, now, "claim", c["id"], "insert")
-                    for c in claims
+                # The claims detected at import are recorded by the article's own entry
+                # (one row, with their number) rather than one row each: a 1 MB article
+                # has thousands, and each claim row itself is revision 1, by this author.
+                log[0]["new_value"] = convert.to_json(
+                    {**json.loads(log[0]["new_value"] or "{}"), "detected_claims": len(claims)}
                 )
             bulk_insert(s.connection(), ChangeLog.__table__, log)  # type: ignore[attr-defined]
         info = self.article(str(article_id))

@@ -21,13 +21,17 @@ from sqlalchemy.types import Date, Uuid
 from app.models.tables import UTCDateTime
 
 
+def _uuid_hex(value: Any) -> str | None:
+    """How SQLAlchemy stores a UUID on SQLite: 32 lower-case hex digits."""
+    try:
+        return f"{value.int:032x}"
+    except AttributeError:
+        return None if value is None else uuid.UUID(str(value)).hex
+
+
 def _sqlite_converter(column_type: Any) -> Callable[[Any], Any] | None:
     if isinstance(column_type, Uuid):
-        return lambda v: (
-            v.hex
-            if isinstance(v, uuid.UUID)
-            else (uuid.UUID(str(v)).hex if v is not None else None)
-        )
+        return _uuid_hex
     if isinstance(column_type, UTCDateTime):
         cache: dict[datetime, str] = {}
 
