@@ -315,6 +315,12 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from app.core.selftest import run_self_test
+
+    return EXIT_OK if run_self_test(sys.stdout) else EXIT_FAILED
+
+
 def _excerpt(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -396,6 +402,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lines", action="store_true", help="each non-empty line is one sentence")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_detect)
+
+    p = sub.add_parser(
+        "self-test", help="run the whole pipeline on a temporary project and report each step"
+    )
+    p.set_defaults(func=cmd_self_test)
 
     for register in EXTRA_COMMANDS:
         register(sub)
