@@ -20,6 +20,7 @@ Std = QKeySequence.StandardKey
 class ActionId(StrEnum):
     NEW = "new"
     OPEN = "open"
+    CONNECT_SERVER = "connect_server"
     IMPORT_ARTICLE = "import_article"
     PASTE_ARTICLE = "paste_article"
     EXPORT_REPORT = "export_report"
@@ -73,6 +74,9 @@ def _specs() -> dict[ActionId, ActionSpec]:
     s = {
         ActionId.NEW: ActionSpec("&New Project…", "Create a new project file", (Std.New,)),
         ActionId.OPEN: ActionSpec("&Open Project…", "Open a project file", (Std.Open,)),
+        ActionId.CONNECT_SERVER: ActionSpec(
+            "Connect to &Server…", "Open a project on a team's PostgreSQL server"
+        ),
         ActionId.IMPORT_ARTICLE: ActionSpec(
             "&Import Article…", "Import an article file into the project", ("Ctrl+I",)
         ),

@@ -39,6 +39,9 @@ MAX_RECENT = 10
 DEFAULT_TEXT_PT = 11.0
 
 
+SERVER_POLL_MS = 3000  # others' edits show within a few seconds
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, author: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +72,16 @@ class MainWindow(QMainWindow):
         self.counts_label.setObjectName("status_counts")
         self.counts_label.setAccessibleName("Claim counts")
         self.statusBar().addPermanentWidget(self.counts_label)
+        # A project on a team server: polled for others' edits and the server's state.
+        self.server_watcher: Any = None
+        self.server_status = QLabel()
+        self.server_status.setObjectName("status_server")
+        self.server_status.setVisible(False)
+        self.statusBar().addPermanentWidget(self.server_status)
+        self.server_timer = QTimer(self)
+        self.server_timer.setObjectName("server_poll_timer")
+        self.server_timer.setInterval(SERVER_POLL_MS)
+        self.server_timer.timeout.connect(self._on_server_timer_timeout)
 
         self._build_menus()
         self._connect()
@@ -104,6 +117,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(a[ActionId.NEW])
         file_menu.addAction(a[ActionId.OPEN])
+        file_menu.addAction(a[ActionId.CONNECT_SERVER])
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("menu_recent")
         file_menu.addMenu(self.recent_menu)
@@ -179,6 +193,7 @@ class MainWindow(QMainWindow):
         handlers = {
             ActionId.NEW: self.new_project_dialog,
             ActionId.OPEN: self.open_project_dialog,
+            ActionId.CONNECT_SERVER: self.connect_server_dialog,
             ActionId.IMPORT_ARTICLE: self.import_article_dialog,
             ActionId.PASTE_ARTICLE: self.paste_article,
             ActionId.EXPORT_REPORT: self.export_report,
@@ -313,6 +328,84 @@ class MainWindow(QMainWindow):
             return False
         self._set_service(service, path)
         return True
+
+    # --- team server -----------------------------------------------------------------
+
+    def connect_server_dialog(self) -> None:
+        from app.core.server import remembered_server_urls
+        from app.ui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self, remembered_server_urls())
+        if dialog.exec():
+            self.open_server_project(dialog.url(), dialog.typed_password())
+
+    def open_server_project(
+        self, url: str, password: str | None = None, project_id: str | None = None
+    ) -> bool:
+        """Open a project on a server (creating the schema and a first project if none)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from app.core.project import ProjectService
+        from app.core.server import open_server_database, server_projects
+        from app.core.server_sync import ChangeWatcher
+
+        try:
+            db = open_server_database(url, password)
+            projects = server_projects(db)
+            if project_id is None and len(projects) > 1:
+                names = [f"{name} ({pid[:8]})" for pid, name in projects]
+                chosen, ok = QInputDialog.getItem(
+                    self, "Open Server Project", "Project:", names, 0, False
+                )
+                if not ok:
+                    db.close()
+                    return False
+                project_id = projects[names.index(chosen)][0]
+            if projects:
+                service = ProjectService.for_database(db, author=self.author, project_id=project_id)
+            else:
+                service = ProjectService.create_in_database(
+                    db, name="Team project", author=self.author
+                )
+            self._set_service(service, None)
+            self.server_watcher = ChangeWatcher(service)
+        except FactdeskError as exc:
+            dialogs.show_error(self, exc.message)
+            return False
+        self.server_status.setText("Server: connected")
+        self.server_status.setVisible(True)
+        self.server_timer.start()
+        return True
+
+    def _on_server_timer_timeout(self) -> None:
+        """Show others' edits and the server's state every few seconds."""
+        from app.core.errors import DatabaseUnavailableError
+
+        watcher = self.server_watcher
+        if watcher is None or self.service is not watcher.service:
+            self.server_timer.stop()
+            self.server_watcher = None
+            self.server_status.setVisible(False)
+            return
+        try:
+            changes = watcher.poll()
+        except DatabaseUnavailableError:
+            self.server_status.setText("Server: not answering — edits are refused")
+            self.statusBar().showMessage(
+                "The server is not answering: changes cannot be saved until it is back. "
+                "Reconnecting automatically…"
+            )
+            return
+        if self.server_status.text() != "Server: connected":
+            self.server_status.setText("Server: connected")
+            self.statusBar().showMessage("Connection to the server is back.", 5000)
+        try:
+            if changes.scale or changes.project:
+                self.reload()
+            elif changes.claims or changes.articles:
+                self.apply_changes(changes)
+        except FactdeskError:
+            return  # the next poll says what is wrong
 
     def _set_service(self, service: Any, path: str | None) -> None:
         self.close_project()

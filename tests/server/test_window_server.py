@@ -1,0 +1,131 @@
+"""Two windows on one server database, as two people would use them (offscreen Qt)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.core.secrets import get_secret, server_secret_name
+from app.core.server import normalise_server_url, remembered_server_urls
+from app.core.settings import settings_path
+from tests.server.helpers import new_server_project
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What would appear in message boxes (which would block a test)."""
+    messages: list[str] = []
+    from app.ui import dialogs
+
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, text: messages.append(text))
+    monkeypatch.setattr(dialogs, "show_info", lambda _p, text: messages.append(text))
+    monkeypatch.setattr(dialogs, "ask", lambda _p, text, yes="OK": messages.append(text) or False)
+    return messages
+
+
+def _window(qtbot: Any, tmp_path: Path, name: str, author: str) -> Any:
+    from PySide6.QtCore import QSettings
+
+    from app.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, author)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_dialog_tests_connects_and_keeps_password_in_keyring(
+    qtbot: Any, postgres: Any, tmp_path: Path
+) -> None:
+    from app.ui.server_dialog import ServerDialog
+
+    url = postgres.new_database()
+    dialog = ServerDialog(None, [])
+    qtbot.addWidget(dialog)
+    dialog.host.setText("127.0.0.1")
+    dialog.port.setValue(postgres.port)
+    dialog.database.setText(url.rsplit("/", 1)[1])
+    dialog.user.setText(postgres.user)
+    dialog.password.setText("typed-Secret-42")  # the test server trusts; kept anyway
+    assert dialog.test_connection(), dialog.result.text()
+    assert "PostgreSQL" in dialog.result.text()
+    dialog.accept()
+    clean = normalise_server_url(url)
+    assert dialog.url() == clean
+    assert remembered_server_urls() == [clean]
+    assert get_secret(server_secret_name(clean)) == "typed-Secret-42"
+    assert "typed-Secret-42" not in settings_path().read_text(encoding="utf-8")
+    again = ServerDialog(None, remembered_server_urls())
+    qtbot.addWidget(again)
+    assert again.url() == clean  # the remembered server fills the fields
+
+    dialog.port.setValue(1)
+    assert not dialog.test_connection()
+    assert dialog.result.text().startswith("Connection failed")
+
+
+def test_two_windows_see_each_others_edits_and_conflicts(
+    qtbot: Any, postgres: Any, tmp_path: Path, shown: list[str]
+) -> None:
+    url, service = new_server_project(postgres, author="Setup")
+    project_id = str(service.project_id)
+    service.close()
+    alice = _window(qtbot, tmp_path, "alice", "Alice")
+    bob = _window(qtbot, tmp_path, "bob", "Bob")
+    assert alice.open_server_project(url, project_id=project_id)
+    assert bob.open_server_project(url, project_id=project_id)
+    assert alice.server_timer.isActive() and alice.server_status.text() == "Server: connected"
+    claim_id = alice.workspace.current_claim_id()
+    assert claim_id and bob.workspace.current_claim_id() == claim_id
+    bob_before = bob.workspace.current_claim()
+
+    # An edit in one window shows in the other at its next poll.
+    label = alice.scale.levels[0].label
+    alice.rate_current(label)
+    assert not shown
+    qtbot.waitUntil(
+        lambda: (
+            (bob._on_server_timer_timeout() or True)
+            and bob.workspace.claims_model.claim(claim_id).rating_label == label
+        ),
+        timeout=5000,
+    )
+
+    # Editing the same claim from Bob's stale copy is a clear conflict, not a lost edit.
+    from app.ui import commands
+
+    bob.run_command(
+        commands.EditClaimCommand(bob.service, bob_before, {"explanation": "Bob's"}, "Edit")
+    )
+    assert shown and "Alice" in shown[-1]
+    assert alice.service.claim(claim_id).rating_label == label
+    assert alice.service.claim(claim_id).explanation != "Bob's"
+
+    # The server goes away: the window says so and refuses edits visibly; then recovers.
+    postgres.pg_ctl("stop")
+    try:
+        alice._on_server_timer_timeout()
+        assert "not answering" in alice.server_status.text()
+        assert "not answering" in alice.statusBar().currentMessage()
+        count = len(shown)
+        alice.rate_current(alice.scale.levels[1].label)
+        assert len(shown) == count + 1 and "not answering" in shown[-1]
+        assert alice.undo_stack.count() == 1  # the refused edit is not recorded as done
+    finally:
+        postgres.pg_ctl("start")
+    alice._on_server_timer_timeout()
+    assert alice.server_status.text() == "Server: connected"
+    assert "back" in alice.statusBar().currentMessage()
+    alice.rate_current(alice.scale.levels[1].label)
+    assert alice.service.claim(claim_id).rating_label == alice.scale.levels[1].label
+    for win in (alice, bob):
+        win.close_project()
+        win._on_server_timer_timeout()
+        assert not win.server_timer.isActive()
