@@ -100,7 +100,7 @@ class ClaimOps(ServiceBase):
         query = self._ordered(self._claim_query(flt).with_only_columns(table.c.id), flt)
         with self._read() as s:
             raw = s.connection().exec_driver_sql(*_compiled(query, s)).fetchall()
-        return [str(uuid.UUID(str(r[0]))) for r in raw]
+        return [_dashed(r[0]) for r in raw]
 
     def claims_by_ids(self, ids: Sequence[str]) -> list[ClaimInfo]:
         """The claims with these ids (those that still exist), in the order given."""
@@ -496,3 +496,10 @@ def _compiled(query: Any, s: Session) -> tuple[str, Any]:
     return str(compiled), {
         k: (processors[k](v) if k in processors else v) for k, v in params.items()
     }
+
+
+def _dashed(value: Any) -> str:
+    """The canonical text of an id as the driver returns it (SQLite: 32 hex digits)."""
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(uuid.UUID(str(value)))
