@@ -18,21 +18,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import Date, DateTime
 
-_HEX32 = re.compile(r"[0-9a-f]{32}")
+_HEX_DIGITS = "0123456789abcdef"  # what SQLAlchemy writes: uuid.hex
 # The forms SQLAlchemy writes on SQLite; anything else goes through its own processors.
 _STORED_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 _STORED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def driver_rows(conn: Connection, query: Executable) -> Sequence[Sequence[Any]]:
+def driver_rows(conn: Connection, query: Executable) -> list[tuple[Any, ...]]:
     """Run ``query`` and return its rows as the driver gives them (no type processing).
 
     Bound parameters are processed as SQLAlchemy would (a UUID in a WHERE clause becomes
@@ -44,15 +45,29 @@ def driver_rows(conn: Connection, query: Executable) -> Sequence[Sequence[Any]]:
     params = compiled.construct_params()
     processors = compiled._bind_processors
     sql = str(compiled)
+    values: Any
     if compiled.positional:
-        values = []
+        positional = []
         for name in compiled.positiontup:
             value = params[name]
             processor = processors.get(name)
-            values.append(processor(value) if processor else value)
-        return conn.exec_driver_sql(sql, tuple(values)).fetchall()
-    named = {k: (processors[k](v) if k in processors else v) for k, v in params.items()}
-    return conn.exec_driver_sql(sql, named).fetchall()
+            positional.append(processor(value) if processor else value)
+        values = tuple(positional)
+    else:
+        values = {k: (processors[k](v) if k in processors else v) for k, v in params.items()}
+    # The DB-API cursor of the connection's current transaction: plain tuples, no Row
+    # objects. Driver errors are wrapped as SQLAlchemy would wrap them, so callers'
+    # error translation (damaged files, locked databases) sees the usual exceptions.
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, values)
+        rows: list[tuple[Any, ...]] = list(cursor.fetchall())
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, values, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
+    return rows
 
 
 class Converters:
@@ -64,12 +79,12 @@ class Converters:
 
     def __init__(self, dialect: Any) -> None:
         self.dialect = dialect
-        self._datetime_processor: Callable[[Any], Any] | None = DateTime().dialect_impl(
-            dialect
-        ).result_processor(dialect, None)
-        self._date_processor: Callable[[Any], Any] | None = Date().dialect_impl(
-            dialect
-        ).result_processor(dialect, None)
+        self._datetime_processor: Callable[[Any], Any] | None = (
+            DateTime().dialect_impl(dialect).result_processor(dialect, None)
+        )
+        self._date_processor: Callable[[Any], Any] | None = (
+            Date().dialect_impl(dialect).result_processor(dialect, None)
+        )
         self._datetimes: dict[Any, datetime] = {}
         self._dates: dict[Any, date] = {}
 
@@ -78,7 +93,7 @@ class Converters:
         """The canonical ``8-4-4-4-12`` text of a UUID value (``str(uuid.UUID(...))``)."""
         if value is None:
             return None
-        if isinstance(value, str) and len(value) == 32 and _HEX32.fullmatch(value):
+        if isinstance(value, str) and len(value) == 32 and not value.strip(_HEX_DIGITS):
             return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
         if isinstance(value, uuid.UUID):
             return str(value)

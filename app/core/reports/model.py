@@ -92,10 +92,13 @@ def build_report(service: Any, options: ReportOptions | None = None) -> ReportDa
             raise NotFoundError(f"no article with id {options.article_id[:60]}.")
         articles = chosen
     only = articles[0].id if options.article_id is not None else None
-    claims: list[ClaimInfo] = service.claims(
-        ClaimFilter(article_id=only, include_dismissed=options.include_dismissed),
-        with_evidence=True,
-    )
+    flt = ClaimFilter(article_id=only, include_dismissed=options.include_dismissed)
+    if hasattr(service, "_claim_query"):
+        from app.core.reports.read import report_claims
+
+        claims = report_claims(service, flt)  # the same records, read in bulk
+    else:
+        claims = service.claims(flt, with_evidence=True)
     by_article: dict[str, list[ClaimInfo]] = {a.id: [] for a in articles}
     for claim in claims:
         if claim.article_id in by_article and wanted(claim, options):
