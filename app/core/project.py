@@ -101,6 +101,47 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
         return cls.for_database(db, author=author)
 
     @classmethod
+    def open_file_for_window(cls, path: Path | str, *, author: str) -> ProjectService:
+        """Open a file the way the window does: editing, unless it cannot be edited.
+
+        The window holds an editing lock on the file while it is open. A second window
+        (or another user's session on a shared folder) then opens it read-only, and so
+        does a read-only file; ``db.read_only_reason`` says why, for the banner. The
+        lock is an ``flock`` that the operating system drops if the process dies.
+        """
+        from app.core.sharing.lock import LockHeld, acquire
+        from app.core.sharing.safeopen import LOCKED_REASON, _live_read_only_engine
+        from app.models.fileformat import writable_reason
+
+        path = Path(path)
+        if path.is_file() and writable_reason(path) is not None:
+            service = cls.open_file(path, author=author, read_only=True)
+            service.db.read_only_reason = writable_reason(path)
+            return service
+        try:
+            lock = acquire(path)
+        except LockHeld as held:
+            cls.open_file(path, author=author, read_only=True).close()  # full checks
+            who = f" (process {held.pid})" if held.pid else ""
+            db = Database(
+                _live_read_only_engine(path),
+                "sqlite",
+                path=path,
+                read_only_reason=LOCKED_REASON + who,
+            )
+            return cls.for_database(db, author=author)
+        except OSError:
+            lock = None  # no usable runtime folder: open without the guard
+        try:
+            service = cls.open_file(path, author=author)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        service._lock = lock
+        return service
+
+    @classmethod
     def for_database(
         cls, db: Database, *, author: str, project_id: str | None = None
     ) -> ProjectService:
@@ -175,6 +216,9 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
             from app.core.known_files import remember_clean_close
 
             remember_clean_close(self.db.path)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     # --- project and scale ------------------------------------------------------------
 

@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
 
         try:
             try:
-                service = ProjectService.open_file(path, author=self.author)
+                service = ProjectService.open_file_for_window(path, author=self.author)
             except ProjectReadOnlyError:
                 # A file we may not write is still worth reading: open it for viewing.
                 service = ProjectService.open_file(path, author=self.author, read_only=True)

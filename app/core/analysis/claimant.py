@@ -176,6 +176,7 @@ _FULL_NAME = re.compile(rf"\b(?:(?:{_TITLES})\.?\s+)*([A-Z][a-z'’-]+(?:\s+[A-Z
 _MENTION = re.compile(r"\b([A-Z][a-z'’-]+)\b(?![\w'’-])")
 _LEADING_JUNK = re.compile(r"^(?:and|but|so|yet|then|also|as|while|when)\s+", re.IGNORECASE)
 _QUOTE_OPEN = "“‘"
+_QUOTE_MARK = re.compile("[\"“”‘’']")
 _QUOTE_CLOSE = "”’"
 
 
@@ -190,7 +191,9 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opener: str | None = None
     begin = start
-    for i in range(start, end):
+    # Only quotation marks can open or close: visit those instead of every character.
+    for match in _QUOTE_MARK.finditer(text, start, end):
+        i = match.start()
         ch = text[i]
         if opener is None:
             before = text[i - 1] if i > start else " "
