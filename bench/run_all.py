@@ -93,10 +93,13 @@ def parse_text(script: str, output: str) -> list[Figure]:
     seen: dict[str, int] = {}
     for raw in output.splitlines():
         line = raw.strip()
-        match = NUMBER.search(line)
+        # "label: figure ..." when there is a colon (labels may hold numbers themselves).
+        head, colon, tail = line.partition(":")
+        offset = len(head) + 1 if colon and NUMBER.search(tail) else 0
+        match = NUMBER.search(line, offset)
         if not match or not line:
             continue
-        label = clean_label(line[: match.start()])
+        label = clean_label(head if offset else line[: match.start()])
         if not label or not re.search(r"[A-Za-z]", label):
             continue
         unit = match.group("unit") or ""
