@@ -32,6 +32,17 @@ from app.ui.models import (
 )
 
 
+class ShortcutFriendlyTableView(QTableView):
+    """A table that leaves single keys to the window's shortcuts.
+
+    QTableView jumps to the row whose text starts with a typed character ("type-ahead
+    search"), which swallowed the rating keys 1-9 and J/K whenever the claims list had
+    the focus. Finding claims by text is the filter box's job here.
+    """
+
+    def keyboardSearch(self, search: str) -> None:
+        del search
+
 class Workspace(QWidget):
     article_chosen = Signal(str)
     claim_selected = Signal(object)  # claim id or None
@@ -40,7 +51,7 @@ class Workspace(QWidget):
         super().__init__(parent)
         self.setObjectName("workspace")
         self.articles_model = ArticleListModel(self)
-        self.articles = QTableView()
+        self.articles = ShortcutFriendlyTableView()
         self.articles.setObjectName("articles_table")
         self.articles.setAccessibleName("Articles")
         self.articles.setModel(self.articles_model)
@@ -71,7 +82,7 @@ class Workspace(QWidget):
         self.claims_model = ClaimTableModel(self)
         self.proxy = ClaimFilterProxy(self)
         self.proxy.setSourceModel(self.claims_model)
-        self.claims = QTableView()
+        self.claims = ShortcutFriendlyTableView()
         self.claims.setObjectName("claims_table")
         self.claims.setAccessibleName("Claims")
         self.claims.setModel(self.proxy)
