@@ -29,6 +29,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from app.core.reports import fastmd
 from app.core.validation import is_web_url
 
 # Characters that can open or close inline markup anywhere in a line (CommonMark + GFM).
@@ -37,6 +38,7 @@ _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # At the start of a line these begin a block (heading, quote, list, rule, setext line...).
 _LINE_START = re.compile(r"^([#>+=:-])")  # ":" would start a table's delimiter row
+_ESCAPE_NEEDED = re.compile(r"[\\`*_\[\]<>|~&]")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])")
 # C0/C1 controls (tab and newline are handled separately) and the bidi controls that
 # make text display in an order other than the one stored.
@@ -58,6 +60,12 @@ def clean_text(text: str | None) -> str:
 
 def one_line(text: str | None) -> str:
     """Text on one line: whitespace runs (newlines included) become one space."""
+    if not text:
+        return ""
+    # Printable text holds no whitespace but the ASCII space: already one line unless it
+    # has a double space or a space at either end.
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
     return " ".join(clean_text(text).split())
 
 
@@ -68,6 +76,8 @@ def excerpt(text: str | None, limit: int) -> str:
 
 def escape_inline(text: str) -> str:
     """Escape characters that could form inline markup (not line-start block markers)."""
+    if not _ESCAPE_NEEDED.search(text):
+        return text
     return _ENTITY.sub(r"\\&", _INLINE_SPECIALS.sub(r"\\\1", text))
 
 
@@ -111,10 +121,27 @@ def safe_url(url: str | None) -> str | None:
     return _safe_url(url)
 
 
-@lru_cache(maxsize=8192)
+# An http(s) address of plain ASCII (host of letters, digits, dots and hyphens, then
+# printable characters other than space) always passes is_web_url; anything else is
+# checked by it.
+_PLAIN_WEB_URL = re.compile(
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!-~]*)?"
+)
+
+
 def _safe_url(url: str) -> str | None:
+    if _PLAIN_WEB_URL.fullmatch(url):
+        return url
+    return _checked_url(url)
+
+
+@lru_cache(maxsize=8192)
+def _checked_url(url: str) -> str | None:
     url = url.strip()
     return url if is_web_url(url) else None
+
+
+_safe_url.cache_clear = _checked_url.cache_clear  # type: ignore[attr-defined]
 
 
 def _percent(url: str) -> str:
@@ -383,6 +410,9 @@ def _sanitise(text: str) -> str:
             "\n".join(" ".join(line.split()) for line in p.split("\n") if line.split())
             for p in paragraphs
         )
+    blocks = fastmd.parse(source)
+    if blocks is not None:
+        return fastmd.to_markdown(blocks)
     return _sanitise_parsed(source)
 
 
@@ -394,6 +424,9 @@ def _sanitise_parsed(source: str) -> str:
 @lru_cache(maxsize=16384)
 def explanation_html(text: str) -> str:
     """An explanation as an HTML fragment (sanitised Markdown, rendered; cached)."""
+    blocks = fastmd.parse(clean_text(text)) if text else None
+    if blocks is not None:
+        return fastmd.to_html(blocks)
     safe = sanitise_markdown(text)
     rendered: str = _parser(False).render(safe) if safe else ""
     return rendered
@@ -411,6 +444,13 @@ def _plain_text(text: str) -> str:
         return one_line(source)
     if not source.strip():
         return ""
+    blocks = fastmd.parse(source)
+    if blocks is not None:
+        return fastmd.to_plain(blocks)
+    return _plain_parsed(source)
+
+
+def _plain_parsed(source: str) -> str:
     words: list[str] = []
     for tok in _parser(False).parse(source):
         if tok.type == "inline":
