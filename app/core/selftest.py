@@ -188,6 +188,100 @@ def _detected(t: SelfTest) -> str:
     return f"{len(claims)} claims, credits unmarked, claimants include {shown}"
 
 
+SAVED_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Harbour ferry fares to rise by a third | Northbridge Courier</title>
+<meta property="og:site_name" content="Northbridge Courier">
+<meta name="author" content="Tom Baines">
+<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-03-02"}
+</script></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></nav>
+<article><h1>Harbour ferry fares to rise by a third</h1>
+<p>Single tickets on the Northbridge harbour ferry will rise from $3.00 to $4.00 in April,
+the city's transport board said on Monday, the first increase since 2019.</p>
+<figure><figcaption>The ferry leaving Pier 4 on Monday morning.
+Photo: Lena Ortiz / Northbridge Courier</figcaption></figure>
+<p>"Fuel now costs us 48 percent more than it did two years ago," said Marco Reyes, the
+board's finance director. He said the service lost $1.7 million last year.</p>
+<p>Passenger groups said the rise would hit shift workers hardest, and claimed that
+ridership had already fallen by 12 percent since the timetable was cut in 2024.</p>
+</article>
+<footer>Copyright Northbridge Courier. Subscribe to our newsletter.</footer>
+</body></html>
+"""
+
+
+def _import_page(t: SelfTest) -> str:
+    from app.core.ingest import import_article_file
+
+    page = t.folder / "ferry-fares.html"
+    page.write_text(SAVED_PAGE, encoding="utf-8")
+    service = t.state["service"]
+    result = import_article_file(service, page)
+    check(result.created, "the saved page was not stored")
+    article = result.article
+    check(article.title == "Harbour ferry fares to rise by a third", f"title {article.title!r}")
+    check(article.outlet == "Northbridge Courier", f"outlet {article.outlet!r}")
+    text = service.article_text(article.id).text
+    check("first increase since 2019" in text, "the article text was not extracted")
+    for boilerplate in ("Subscribe", "Sport"):
+        check(boilerplate not in text, f"page furniture kept: {boilerplate!r}")
+    quotes = [c.quote for c in service.claims() if c.article_id == article.id]
+    check(not any("Photo:" in q for q in quotes), "the photo credit was marked as a claim")
+    check(len(quotes) >= 2, f"only {len(quotes)} claims detected in the saved page")
+    return f"{article.title!r} from {article.outlet}, {len(quotes)} claims"
+
+
+WORD_AND_PDF_TEXT = (
+    "Bus fares in Northbridge rose by 15 percent in January, the transport board said.",
+    "Ridership fell to 2.1 million journeys last year, according to the annual report.",
+)
+
+
+def _minimal_pdf(lines: tuple[str, ...]) -> bytes:
+    """A one-page PDF with ``lines`` of text in a standard font (no library needed)."""
+    ops = "BT /F1 11 Tf 14 TL 56 760 Td " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(ops)} >>\nstream\n{ops}\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R >>"
+    out += f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _import_word_and_pdf(t: SelfTest) -> str:
+    import docx
+
+    from app.core.importers import read_article
+
+    document = docx.Document()
+    document.add_heading("Bus fares up again", level=1)
+    for line in WORD_AND_PDF_TEXT:
+        document.add_paragraph(line)
+    word = t.folder / "fares.docx"
+    document.save(str(word))
+    pdf = t.folder / "fares.pdf"
+    pdf.write_bytes(_minimal_pdf(WORD_AND_PDF_TEXT))
+    for path in (word, pdf):
+        text = " ".join(read_article(path).text.split())
+        for line in WORD_AND_PDF_TEXT:
+            check(line in text, f"{path.suffix} text not read back: {text[:120]!r}")
+    return "both read back"
+
+
 def _claim_with(t: SelfTest, phrase: str) -> Any:
     claim = next((c for c in t.state["claims"] if phrase in c.quote), None)
     check(claim is not None, f"no claim quoting {phrase!r}")
@@ -380,6 +474,8 @@ STEPS: list[tuple[str, Callable[[SelfTest], str], tuple[str, ...]]] = [
     ("create project", _create, ()),
     ("import sample article", _import, ("create project",)),
     ("detected claims", _detected, ("import sample article",)),
+    ("import a saved web page", _import_page, ("create project",)),
+    ("read Word and PDF files", _import_word_and_pdf, ()),
     ("rate claims", _rate, ("detected claims",)),
     ("add evidence", _evidence, ("rate claims",)),
     ("export Markdown", _export_markdown, ("add evidence",)),
