@@ -4,9 +4,9 @@ Qt's core library links ICU, and the ICU data library in the PySide6 wheel holds
 for every locale, converter and service: 32 MB, a quarter of the bundle. Factdesk uses
 none of the Qt features that read most of it (it decodes files and formats text in
 Python; Qt's own CLDR tables format dates and numbers). This keeps what Qt can still
-reach: the resource index and root locale, English, collation for every language
-(QCollator), normalisation, IDNA and property tables, time-zone rules and the
-single-byte converters. Locales without their own data fall back to the root locale, as
+reach: the resource index and root locale, English, the default (root) collation that
+QCollator uses for every language without its own tailoring here, normalisation, IDNA
+and property tables, time-zone rules and the single-byte converters. Locales without their own data fall back to the root locale, as
 ICU always does.
 
 The data is one "common data" package (ICU's ``CmnD`` format: a header, a table of
@@ -36,7 +36,7 @@ KEEP = re.compile(
       | grammaticalFeatures\.res | dayPeriods\.res | genderList\.res | pluralRanges\.res
       | plurals\.res
       | cnvalias\.icu | ulayout\.icu | uemoji\.icu | [a-z0-9_]+\.nrm | [a-z0-9]+\.spp
-      | coll/[A-Za-z0-9_]+\.(res|icu)
+      | coll/(res_index|root|ucadata|en(_[A-Za-z0-9_]+)?)\.(res|icu)
     )$""",
     re.VERBOSE,
 )
