@@ -10,11 +10,11 @@ SAMPLE := var/sample.factdesk
 export QT_QPA_PLATFORM ?= offscreen
 
 # Debian packages: Qt's offscreen/xcb platforms, a font, PostgreSQL for the server tests,
-# Xvfb and ImageMagick for real-window screenshots.
+# Xvfb and ImageMagick for real-window screenshots, binutils for PyInstaller (`make dist`).
 APT_PACKAGES := libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libglib2.0-0 \
 	libdbus-1-3 fonts-dejavu-core xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-xkb1 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
-	postgresql imagemagick
+	postgresql imagemagick binutils
 
 .PHONY: setup system-packages run test lint typecheck bench dist stress fuzz sample clean
 
