@@ -64,10 +64,15 @@ class _Group:
         """This group's term of the logit: (tf-idf . coef) / |tf-idf|, sublinear tf."""
         if not ids:
             return 0.0
-        counts = Counter(ids)
+        return self.contribution_of_counts(Counter(ids), len(ids))
+
+    def contribution_of_counts(self, counts: dict[int, int], total: int) -> float:
+        """:meth:`contribution` for ids already counted (``total`` = sum of counts)."""
+        if not counts:
+            return 0.0
         dot = sum(map(self.dot.__getitem__, counts))
         norm = sum(map(self.square.__getitem__, counts))
-        if len(counts) != len(ids):
+        if len(counts) != total:
             for i, count in counts.items():
                 if count > 1:
                     weight = 1.0 + math.log(count)
@@ -138,8 +143,15 @@ class CheckworthinessModel:
     def logit(self, text: str) -> float:
         normalised = normalise(text)
         lookup = self.words.ids.get
-        word_ids = [i for i in map(lookup, word_features(normalised).elements()) if i is not None]
-        z = self.bias + self.words.contribution(word_ids)
+        # The words arrive counted already: map them to ids without expanding the counts.
+        word_counts: dict[int, int] = {}
+        total = 0
+        for feature, count in word_features(normalised).items():
+            i = lookup(feature)
+            if i is not None:
+                word_counts[i] = count
+                total += count
+        z = self.bias + self.words.contribution_of_counts(word_counts, total)
         z += self.chars.contribution(self._char_ids(normalised))
         for cue in cue_features(text):
             z += self.cues.get(cue, 0.0)
