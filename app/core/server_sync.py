@@ -32,6 +32,7 @@ class ChangeWatcher:
         self.include_own = include_own
         self._cursor = self._latest()
         self._seen: dict[uuid.UUID, datetime] = {}
+        self.poll()  # what is already in the log is what the window has just loaded
 
     def _latest(self) -> datetime:
         with translate_storage_errors(self.service.db), self.service.db.session() as s:
