@@ -45,16 +45,20 @@ def driver_rows(conn: Connection, query: Executable) -> list[tuple[Any, ...]]:
     params = compiled.construct_params()
     processors = compiled._bind_processors
     sql = str(compiled)
+    expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
     values: Any
     if compiled.positional:
         positional = []
         for name in compiled.positiontup:
             value = params[name]
-            processor = processors.get(name)
+            processor = _processor(processors, expanding, name)
             positional.append(processor(value) if processor else value)
         values = tuple(positional)
     else:
-        values = {k: (processors[k](v) if k in processors else v) for k, v in params.items()}
+        values = {}
+        for name, value in params.items():
+            processor = _processor(processors, expanding, name)
+            values[name] = processor(value) if processor else value
     # The DB-API cursor of the connection's current transaction: plain tuples, no Row
     # objects. Driver errors are wrapped as SQLAlchemy would wrap them, so callers'
     # error translation (damaged files, locked databases) sees the usual exceptions.
@@ -68,6 +72,15 @@ def driver_rows(conn: Connection, query: Executable) -> list[tuple[Any, ...]]:
     finally:
         cursor.close()
     return rows
+
+
+def _processor(processors: dict[str, Any], expanding: set[str], name: str) -> Any:
+    found = processors.get(name)
+    if found is None:
+        base = name.rsplit("_", 1)[0]
+        if base in expanding:  # a value of an expanded IN list, named "<name>_<n>"
+            found = processors.get(base)
+    return found
 
 
 class Converters:

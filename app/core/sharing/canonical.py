@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, Uuid, select
 
 from app.core.convert import json_value
+from app.models.rawread import Converters, driver_rows
 from app.models.tables import (
     Article,
     Attachment,
@@ -34,6 +35,7 @@ from app.models.tables import (
     RatingLevel,
     RatingScale,
     Reviewer,
+    UTCDateTime,
 )
 
 CANONICAL_FORMAT = 1
@@ -110,6 +112,7 @@ def read_snapshot(
     """Read one project's records. Attachment ``data`` is read only with ``with_data``;
     ``data_sha256`` (the digest of the stored bytes) is always filled in."""
     wanted = set(kinds)
+    conv = Converters(conn.dialect)
     records: dict[str, dict[uuid.UUID, Row]] = {k: {} for k in KINDS}
     scale_ids = list(
         conn.execute(
@@ -125,8 +128,7 @@ def read_snapshot(
         cols = [c for c in table.c if c.name != "data"]
         query = select(*cols).where(_project_filter(table, project_id, scale_ids))
         out = records[table.name]
-        for row in conn.execute(query).mappings():
-            out[row["id"]] = dict(row)
+        _read_rows(conn, conv, query, cols, out)
         if table.name == "attachment":
             _hash_attachments(conn, table, out, keep=with_data)
     changelog: dict[uuid.UUID, Row] = {}
@@ -135,6 +137,39 @@ def read_snapshot(
         for row in conn.execute(select(log).where(log.c.project_id == project_id)).mappings():
             changelog[row["id"]] = dict(row)
     return Snapshot(project_id, records, changelog)
+
+
+def _converter(conv: Converters, column_type: Any) -> Callable[[Any], Any] | None:
+    """How to turn a driver value into the value SQLAlchemy's mapping would hold."""
+    if isinstance(column_type, Uuid):
+        return conv.uuid_value
+    if isinstance(column_type, UTCDateTime):
+        return conv.utc
+    if isinstance(column_type, DateTime):
+        raise TypeError("naive DateTime columns are not read in bulk")
+    if isinstance(column_type, Date):
+        return conv.day
+    if isinstance(column_type, LargeBinary):
+        return lambda v: bytes(v) if v is not None else None
+    return None
+
+
+def _read_rows(
+    conn: Connection, conv: Converters, query: Any, cols: list[Any], out: dict[uuid.UUID, Row]
+) -> None:
+    """Rows of ``query`` as ``{column: value}`` dicts keyed by id, read in bulk.
+
+    The values are those ``conn.execute(query).mappings()`` gives (a test compares them),
+    read as driver rows with exact cheap conversions (:mod:`app.models.rawread`).
+    """
+    names = [c.name for c in cols]
+    converters = [(i, f) for i, c in enumerate(cols) if (f := _converter(conv, c.type))]
+    id_index = names.index("id")
+    for raw in driver_rows(conn, query):
+        values = list(raw)
+        for i, f in converters:
+            values[i] = f(values[i])
+        out[values[id_index]] = dict(zip(names, values, strict=True))
 
 
 def _hash_attachments(
