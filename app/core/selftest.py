@@ -282,6 +282,27 @@ def _import_word_and_pdf(t: SelfTest) -> str:
     return "both read back"
 
 
+def _drivers(t: SelfTest) -> str:
+    """What the steps above cannot reach without a server or a desktop session."""
+    import importlib
+
+    import psycopg
+    from sqlalchemy import create_engine
+
+    # The PostgreSQL dialect and driver load (no connection is made).
+    engine = create_engine("postgresql+psycopg://factdesk@127.0.0.1:9/selftest")
+    try:
+        check(engine.dialect.name == "postgresql", f"dialect {engine.dialect.name}")
+    finally:
+        engine.dispose()
+    check(psycopg.pq.__impl__ in ("c", "binary"), f"psycopg has no libpq ({psycopg.pq.__impl__})")
+    # The keyring backends of the desktops Factdesk runs on.
+    backends = ("keyring.backends.SecretService", "keyring.backends.kwallet")
+    for name in backends:
+        importlib.import_module(name)
+    return f"PostgreSQL through psycopg ({psycopg.pq.__impl__} libpq), keyring backends"
+
+
 def _claim_with(t: SelfTest, phrase: str) -> Any:
     claim = next((c for c in t.state["claims"] if phrase in c.quote), None)
     check(claim is not None, f"no claim quoting {phrase!r}")
@@ -476,6 +497,7 @@ STEPS: list[tuple[str, Callable[[SelfTest], str], tuple[str, ...]]] = [
     ("detected claims", _detected, ("import sample article",)),
     ("import a saved web page", _import_page, ("create project",)),
     ("read Word and PDF files", _import_word_and_pdf, ()),
+    ("database driver and keyring backends", _drivers, ()),
     ("rate claims", _rate, ("detected claims",)),
     ("add evidence", _evidence, ("rate claims",)),
     ("export Markdown", _export_markdown, ("add evidence",)),
