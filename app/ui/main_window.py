@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, PROJECT_SUFFIX
-from app.core.errors import FactdeskError, NotFoundError, ProjectReadOnlyError, StaleEditError
+from app.core.errors import (
+    DatabaseUnavailableError,
+    FactdeskError,
+    NotFoundError,
+    ProjectReadOnlyError,
+    StaleEditError,
+)
 from app.core.records import Changes, ClaimStatus
 from app.ui import commands, dialogs, theme
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
@@ -379,8 +385,6 @@ class MainWindow(QMainWindow):
 
     def _on_server_timer_timeout(self) -> None:
         """Show others' edits and the server's state every few seconds."""
-        from app.core.errors import DatabaseUnavailableError
-
         watcher = self.server_watcher
         if watcher is None or self.service is not watcher.service:
             self.server_timer.stop()
@@ -541,7 +545,10 @@ class MainWindow(QMainWindow):
 
     def handle_error(self, error: FactdeskError) -> None:
         if isinstance(error, StaleEditError):
-            who = f" ({error.changed_by})" if getattr(error, "changed_by", None) else ""
+            parts = [str(error.changed_by)] if getattr(error, "changed_by", None) else []
+            if getattr(error, "changed_at", None):
+                parts.append(f"at {str(error.changed_at)[11:19]} UTC")
+            who = f" ({', '.join(parts)})" if parts else ""
             if dialogs.ask(
                 self,
                 f"Someone else{who} changed this claim since you opened it, so your change "
@@ -549,6 +556,10 @@ class MainWindow(QMainWindow):
                 yes="Reload",
             ):
                 self.reload()
+            return
+        if self.server_watcher is not None and isinstance(error, DatabaseUnavailableError):
+            self.server_status.setText("Server: not answering — edits are refused")
+            dialogs.show_error(self, f"Your change was not saved: {error.message}")
             return
         dialogs.show_error(self, error.message)
 

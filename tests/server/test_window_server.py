@@ -104,7 +104,7 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     bob.run_command(
         commands.EditClaimCommand(bob.service, bob_before, {"explanation": "Bob's"}, "Edit")
     )
-    assert shown and "Alice" in shown[-1]
+    assert shown and "(Alice, at " in shown[-1] and "UTC)" in shown[-1]
     assert alice.service.claim(claim_id).rating_label == label
     assert alice.service.claim(claim_id).explanation != "Bob's"
 
@@ -116,7 +116,7 @@ def test_two_windows_see_each_others_edits_and_conflicts(
         assert "not answering" in alice.statusBar().currentMessage()
         count = len(shown)
         alice.rate_current(alice.scale.levels[1].label)
-        assert len(shown) == count + 1 and "not answering" in shown[-1]
+        assert len(shown) == count + 1 and "not saved" in shown[-1]
         assert alice.undo_stack.count() == 1  # the refused edit is not recorded as done
     finally:
         postgres.pg_ctl("start")
