@@ -355,6 +355,7 @@ class MainWindow(QMainWindow):
         from app.core.server import open_server_database, server_projects
         from app.core.server_sync import ChangeWatcher
 
+        db = None
         try:
             db = open_server_database(url, password)
             projects = server_projects(db)
@@ -373,9 +374,12 @@ class MainWindow(QMainWindow):
                 service = ProjectService.create_in_database(
                     db, name="Team project", author=self.author
                 )
+            db = None  # the service owns it now
             self._set_service(service, None)
             self.server_watcher = ChangeWatcher(service)
         except FactdeskError as exc:
+            if db is not None:
+                db.close()
             dialogs.show_error(self, exc.message)
             return False
         self.server_status.setText("Server: connected")
