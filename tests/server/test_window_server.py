@@ -77,6 +77,8 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     url, service = new_server_project(postgres, author="Setup")
     project_id = str(service.project_id)
     service.close()
+    from app.ui.main_window import SERVER_POLL_MS
+
     alice = _window(qtbot, tmp_path, "alice", "Alice")
     bob = _window(qtbot, tmp_path, "bob", "Bob")
     assert alice.open_server_project(url, project_id=project_id)
@@ -90,12 +92,10 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     label = alice.scale.levels[0].label
     alice.rate_current(label)
     assert not shown
+    # No manual refresh: Bob's window's own poll timer picks it up within seconds.
     qtbot.waitUntil(
-        lambda: (
-            (bob._on_server_timer_timeout() or True)
-            and bob.workspace.claims_model.claim(claim_id).rating_label == label
-        ),
-        timeout=5000,
+        lambda: bob.workspace.claims_model.claim(claim_id).rating_label == label,
+        timeout=4 * SERVER_POLL_MS,
     )
 
     # Editing the same claim from Bob's stale copy is a clear conflict, not a lost edit.
