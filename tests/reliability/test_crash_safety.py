@@ -113,7 +113,7 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
-def run_and_kill(argv: list[str], rng: random.Random, ready_timeout: float = 60.0,
+def run_and_kill(argv: list[str], rng: random.Random, ready_timeout: float = 180.0,
                  max_delay: float = 1.0) -> tuple[list[str], str]:
     """Start a driver, wait for READY, SIGKILL it after a random delay; return its output."""
     env = cli_env(QT_QPA_PLATFORM="offscreen")
@@ -159,14 +159,18 @@ def crash_loop(tmp_path: Path, kills: int, argv_for: object, name: str,
     rng = random.Random(seed)
     ok = 0
     with_acks = 0
+    early = 0
     failures: list[str] = []
     for i in range(kills):
         argv = argv_for(project, claims, seed * 1000 + i)  # type: ignore[operator]
         lines, stderr = run_and_kill(argv, rng)
         errors = [line for line in lines if line.startswith("ERROR")]
-        if "READY" not in lines or errors:
+        if errors:
             failures.append(f"kill {i}: driver failed: {errors} {stderr[-800:]}")
             continue
+        # No READY: on a loaded machine the kill landed while the driver was still opening
+        # the file (after an unclean close, with its full check). Still a kill to check.
+        early += "READY" not in lines
         with_acks += any(line.startswith("ACK") for line in lines)
         check = integrity(project)
         problems = ledger.check(project, lines)
@@ -178,7 +182,7 @@ def crash_loop(tmp_path: Path, kills: int, argv_for: object, name: str,
             ok += 1
     print(f"\n{name}: {ok} of {kills} kills with nothing lost "
           f"({ledger.acks} acknowledged edits checked; {with_acks} kills came after "
-          f"at least one acknowledged edit)")
+          f"at least one acknowledged edit, {early} while still opening)")
     assert not failures, "\n".join(failures[:10])
     assert ok == kills
 
