@@ -30,7 +30,7 @@ WORSE_BY = 0.20
 HIGHER_IS_WORSE = {"s", "ms", "us", "µs", "mb", "mib", "gb", "gib", "kb", "kib", "bytes"}
 LOWER_IS_WORSE_HINTS = ("/s", "per s", "per second", "rows/s", "claims/s", "edits/s")
 NUMBER = re.compile(
-    r"(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>ms|µs|us|s|MB|MiB|GB|GiB|KB|KiB|kB|bytes|%|x|×"
+    r"(?<![\w.])(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>ms|µs|us|s|MB|MiB|GB|GiB|KB|KiB|kB|bytes|%|x|×"
     r"|/s|[a-z]+/s)?(?![\w.])"
 )
 
@@ -93,22 +93,32 @@ def parse_text(script: str, output: str) -> list[Figure]:
     seen: dict[str, int] = {}
     for raw in output.splitlines():
         line = raw.strip()
-        # "label: figure ..." when there is a colon (labels may hold numbers themselves).
+        # "label: figure ..." when there is a colon (labels may hold numbers themselves);
+        # "label: a 110 ms, b 350 ms, ratio 3.2x" gives one figure per part.
         head, colon, tail = line.partition(":")
-        offset = len(head) + 1 if colon and NUMBER.search(tail) else 0
-        match = NUMBER.search(line, offset)
-        if not match or not line:
-            continue
-        label = clean_label(head if offset else line[: match.start()])
-        if not label or not re.search(r"[A-Za-z]", label):
-            continue
-        unit = match.group("unit") or ""
-        value = float(match.group("value").replace(",", ""))
-        seen[label] = seen.get(label, 0) + 1
-        if seen[label] > 1:
-            label = f"{label} #{seen[label]}"
-        rest = line[match.end():].strip()
-        figures.append(Figure(script, label, value, unit, rest[:60]))
+        if colon and NUMBER.search(tail):
+            parts = tail.split(", ")
+        else:
+            head, parts = "", [line]
+        found_here = 0
+        for part in parts:
+            match = NUMBER.search(part)
+            if not match:
+                continue
+            own = clean_label(part[: match.start()])
+            label = own
+            if head:
+                label = f"{clean_label(head)} / {own}" if own else clean_label(head)
+            if not label or not re.search(r"[A-Za-z]", label):
+                continue
+            found_here += 1
+            unit = match.group("unit") or ""
+            value = float(match.group("value").replace(",", ""))
+            seen[label] = seen.get(label, 0) + 1
+            if seen[label] > 1:
+                label = f"{label} #{seen[label]}"
+            rest = part[match.end():].strip()
+            figures.append(Figure(script, label, value, unit, rest[:60]))
     return figures
 
 
