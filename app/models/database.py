@@ -320,6 +320,9 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
         raise ProjectFileError(f"{url}: not a PostgreSQL URL (postgresql+psycopg://...).")
     if sa_url.drivername == "postgresql":
         sa_url = sa_url.set(drivername="postgresql+psycopg")
+    # Kept for display and settings: never with a password (URL.set(password=None)
+    # would keep the old one, so the password is added to a copy only).
+    public_url = sa_url._replace(password=None).render_as_string(hide_password=False)
     if password is not None:
         sa_url = sa_url.set(password=password)
     engine = create_engine(sa_url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
@@ -330,9 +333,7 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
         raise DatabaseUnavailableError(
             f"{sa_url.render_as_string(hide_password=True)}: cannot connect to the server."
         ) from exc
-    return Database(
-        engine, "postgresql", url=sa_url.set(password=None).render_as_string(hide_password=False)
-    )
+    return Database(engine, "postgresql", url=public_url)
 
 
 @contextlib.contextmanager

@@ -241,3 +241,16 @@ def test_a_new_reviewer_can_rate_straight_away(backend: MakeService) -> None:
     newcomer = ProjectService(service.db, service.project_id, "Newcomer")
     rated, _ = newcomer.set_rating(claim.id, "True")
     assert rated.reviewer == "Newcomer"
+
+
+def test_server_database_url_never_keeps_the_password(postgres: object) -> None:
+    from app.models.database import open_server
+
+    server = postgres
+    url = server.new_database()  # type: ignore[attr-defined]
+    db = open_server(url, create=True, password="not-stored-anywhere")
+    try:
+        assert "not-stored-anywhere" not in (db.url or "")
+        assert "not-stored-anywhere" not in db.label
+    finally:
+        db.close()
