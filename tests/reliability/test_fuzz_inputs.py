@@ -292,7 +292,8 @@ def test_fuzz_user_fields_into_reports(scale: str, tmp_path: Path,
                                         "explanation": words, "rating": words}),
            evidence=st.lists(st.tuples(urls, words, st.sampled_from(list(Stance)), words,
                                        urls), max_size=3),
-           organisation=words, org_url=urls)
+           organisation=st.one_of(st.just("Desk"), words),
+           org_url=st.one_of(st.just("https://desk.example/checks"), urls))
     def run(project_name: str, title: str, outlet: str, author: str, url: str | None,
             claim: dict[str, str], evidence: list[tuple[str | None, str, Stance, str, str | None]],
             organisation: str, org_url: str | None) -> None:

@@ -269,6 +269,9 @@ def _guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_pipeline_opens_no_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))  # signing keeps a lock there
     attempts = _guard(monkeypatch)
     _set_organisation("Offline Desk")
     project = str(tmp_path / "desk.factdesk")
