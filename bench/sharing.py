@@ -14,31 +14,16 @@ import time
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ParagraphRole
+from app.core.selftest import MemoryKeyring
 
 CLAIMS_PER_ARTICLE = 500
 
 
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 def _article(tag: str, n: int) -> tuple[str, list[DetectedSentence]]:
@@ -59,7 +44,7 @@ def _add_articles(service: ProjectService, tag: str, claims: int) -> None:
 
 
 def main() -> int:
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     root = Path(tempfile.mkdtemp(dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
     os.environ["FACTDESK_CONFIG_DIR"] = str(root / "config")
     os.environ["FACTDESK_RUNTIME_DIR"] = str(root / "run")

@@ -11,10 +11,10 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ParagraphRole
+from tests.support.memory_keyring import MemoryKeyring
 
 ARTICLE = (
     "Unemployment fell by 3% last year, the minister said. "
@@ -24,25 +24,6 @@ ARTICLE = (
 )
 
 
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps secrets in a dict (tests only)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
 
 
 @pytest.fixture(autouse=True)
