@@ -204,7 +204,9 @@ def project_seed(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 # Found by this fuzzer (reported with issue 10, not fixed here: app/core is not this
 # suite's area): a file whose rows were edited by another tool (a claim status "hacked",
-# an id that is not a UUID, evidence ``accessed`` = "yesterday") passes the ordinary open,
+# an id that is not a UUID, evidence ``accessed`` = "yesterday") or whose row data took a
+# bit flip that leaves the pages valid (a timestamp or UUID with one wrong character)
+# passes the ordinary open,
 # and reading the claims or exporting then lets a ValueError escape. The sharing open
 # refuses such files. ValueError is tolerated only on the ordinary open and counted;
 # anything else fails the test.
@@ -240,7 +242,11 @@ def test_fuzz_project_files(project_seed: bytes, tmp_path: Path) -> None:
             except ProjectFileError as error:
                 outcome.append(type(error).__name__)
             except FactdeskError as error:
-                pytest.fail(f"{kind} mutant via {opener}: {type(error).__name__}: {error}")
+                # The sharing open promises a ProjectFileError; the ordinary open any typed,
+                # one-line error (a file with no project row: NotFoundError).
+                if opener == "shared" or "\n" in str(error):
+                    pytest.fail(f"{kind} mutant via {opener}: {type(error).__name__}: {error}")
+                outcome.append(type(error).__name__)
             except KNOWN_ESCAPES as error:
                 if opener != "opened":
                     raise
