@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from app.core import convert
 from app.core.errors import (
+    CorruptProjectError,
     NotFoundError,
     ProjectReadOnlyError,
     StaleEditError,
@@ -130,8 +131,23 @@ class ServiceBase:
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
-        with translate_storage_errors(self.db), self.db.session() as s:
+        with translate_storage_errors(self.db), self.db.session() as s, self._decoding():
             yield s
+
+    @contextlib.contextmanager
+    def _decoding(self) -> Iterator[None]:
+        """Rows turned into records: a damaged value is a damaged file, not a crash.
+
+        Pages can be sound while values are not (a status "hacked", an id that is no
+        UUID, a date "yesterday"), from a crafted file or one edited behind the app.
+        """
+        try:
+            yield
+        except (ValueError, TypeError) as exc:
+            raise CorruptProjectError(
+                f"{self.db.label}: the project holds a damaged value and cannot be read "
+                f"({type(exc).__name__})."
+            ) from exc
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:

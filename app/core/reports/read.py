@@ -51,56 +51,57 @@ def report_claims(service: Any, flt: Any) -> list[ClaimInfo]:
         conv = Converters(conn.dialect)
         rows = driver_rows(conn, query)
         evidence = _evidence(conn, conv, service.project_id) if rows else {}
-    uuid_text, utc = conv.uuid_text, conv.utc
-    levels: dict[str, Any] = {}
-    for level in scale.levels:
-        levels.setdefault(level.id, level)  # the first of any duplicates, as level_by_id
-    kinds_cache: dict[str, Any] = {}
-    origins = {o.value: o for o in ClaimOrigin}
-    statuses = {o.value: o for o in ClaimStatus}
-    roles = {o.value: o for o in ParagraphRole}
-    out: list[ClaimInfo] = []
-    append = out.append
-    for (cid, article_id, start, end, quote, before, after, wording, claimant, kinds, score,
-         origin, status, role, rating_id, conclusion, explanation, reviewer_id, reviewed_at,
-         created_at, updated_at, updated_by, revision) in rows:  # fmt: skip
-        rating = uuid_text(rating_id)
-        level = levels.get(rating) if rating is not None else None
-        reviewer = uuid_text(reviewer_id)
-        claim_kinds = kinds_cache.get(kinds)
-        if claim_kinds is None:
-            claim_kinds = kinds_cache[kinds] = convert.kinds_from_text(kinds)
-        claim_id = uuid_text(cid)
-        assert claim_id is not None
-        append(
-            ClaimInfo(
-                id=claim_id,
-                article_id=str(uuid_text(article_id)),
-                start=start,
-                end=end,
-                quote=quote,
-                context_before=before,
-                context_after=after,
-                wording=wording,
-                claimant=claimant,
-                kinds=claim_kinds,
-                score=score,
-                origin=origins.get(origin) or ClaimOrigin(origin),
-                status=statuses.get(status) or ClaimStatus(status),
-                role=roles.get(role) or ParagraphRole(role),
-                rating_id=rating,
-                rating_label=level.label if level is not None else (conclusion or None),
-                explanation=explanation,
-                reviewer=reviewers.get(reviewer) if reviewer else None,
-                reviewed_at=utc(reviewed_at),
-                created_at=utc(created_at),  # type: ignore[arg-type]
-                updated_at=utc(updated_at),  # type: ignore[arg-type]
-                updated_by=updated_by,
-                revision=revision,
-                evidence=evidence.get(claim_id, ()),
+    with service._decoding():
+        uuid_text, utc = conv.uuid_text, conv.utc
+        levels: dict[str, Any] = {}
+        for level in scale.levels:
+            levels.setdefault(level.id, level)  # the first of any duplicates, as level_by_id
+        kinds_cache: dict[str, Any] = {}
+        origins = {o.value: o for o in ClaimOrigin}
+        statuses = {o.value: o for o in ClaimStatus}
+        roles = {o.value: o for o in ParagraphRole}
+        out: list[ClaimInfo] = []
+        append = out.append
+        for (cid, article_id, start, end, quote, before, after, wording, claimant, kinds, score,
+             origin, status, role, rating_id, conclusion, explanation, reviewer_id, reviewed_at,
+             created_at, updated_at, updated_by, revision) in rows:  # fmt: skip
+            rating = uuid_text(rating_id)
+            level = levels.get(rating) if rating is not None else None
+            reviewer = uuid_text(reviewer_id)
+            claim_kinds = kinds_cache.get(kinds)
+            if claim_kinds is None:
+                claim_kinds = kinds_cache[kinds] = convert.kinds_from_text(kinds)
+            claim_id = uuid_text(cid)
+            assert claim_id is not None
+            append(
+                ClaimInfo(
+                    id=claim_id,
+                    article_id=str(uuid_text(article_id)),
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    context_before=before,
+                    context_after=after,
+                    wording=wording,
+                    claimant=claimant,
+                    kinds=claim_kinds,
+                    score=score,
+                    origin=origins.get(origin) or ClaimOrigin(origin),
+                    status=statuses.get(status) or ClaimStatus(status),
+                    role=roles.get(role) or ParagraphRole(role),
+                    rating_id=rating,
+                    rating_label=level.label if level is not None else (conclusion or None),
+                    explanation=explanation,
+                    reviewer=reviewers.get(reviewer) if reviewer else None,
+                    reviewed_at=utc(reviewed_at),
+                    created_at=utc(created_at),  # type: ignore[arg-type]
+                    updated_at=utc(updated_at),  # type: ignore[arg-type]
+                    updated_by=updated_by,
+                    revision=revision,
+                    evidence=evidence.get(claim_id, ()),
+                )
             )
-        )
-    return out
+        return out
 
 
 def _evidence(conn: Any, conv: Converters, project_id: Any) -> dict[str, tuple[EvidenceInfo, ...]]:
