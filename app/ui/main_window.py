@@ -823,9 +823,9 @@ class MainWindow(QMainWindow):
         return task
 
     def export_report(self) -> None:
-        from app.ui.reports_hook import export_dialog
+        from app.ui.report_dialog import open_export_dialog
 
-        export_dialog(self, self.service, None)  # the whole project's verdicts
+        open_export_dialog(self)  # format, scope, options, file; written on a worker
 
     # --- drag and drop -------------------------------------------------------------------
 
