@@ -24,6 +24,8 @@ class ActionId(StrEnum):
     IMPORT_ARTICLE = "import_article"
     PASTE_ARTICLE = "paste_article"
     EXPORT_REPORT = "export_report"
+    SIGN_PROJECT = "sign_project"
+    MERGE_PROJECT = "merge_project"
     CLOSE_PROJECT = "close_project"
     QUIT = "quit"
     UNDO = "undo"
@@ -85,6 +87,12 @@ def _specs() -> dict[ActionId, ActionSpec]:
         ),
         ActionId.EXPORT_REPORT: ActionSpec(
             "&Export Report…", "Export the verdict report", ("Ctrl+E",)
+        ),
+        ActionId.SIGN_PROJECT: ActionSpec(
+            "&Sign Project…", "Sign the project with your key so colleagues can verify it"
+        ),
+        ActionId.MERGE_PROJECT: ActionSpec(
+            "&Merge Project…", "Merge another copy of this project into it"
         ),
         ActionId.CLOSE_PROJECT: ActionSpec("&Close Project", "Close the project", (Std.Close,)),
         ActionId.QUIT: ActionSpec("&Quit", "Quit Factdesk", (Std.Quit, "Ctrl+Q")),

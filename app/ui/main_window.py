@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect()
+        from app.ui.sharing_dialogs import SharingController
+
+        self.sharing = SharingController(self)  # Sign/Merge Project, the signature badge
         self._theme_choice = str(settings.value("view/theme", theme.SYSTEM))
         self.actions_[ActionId(f"theme_{self._theme_choice}")].setChecked(True)
         self.apply_theme(self._theme_choice)
@@ -130,6 +133,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for aid in (ActionId.IMPORT_ARTICLE, ActionId.PASTE_ARTICLE, ActionId.EXPORT_REPORT):
             file_menu.addAction(a[aid])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.SIGN_PROJECT])
+        file_menu.addAction(a[ActionId.MERGE_PROJECT])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.CLOSE_PROJECT])
         file_menu.addAction(a[ActionId.QUIT])
@@ -445,6 +451,7 @@ class MainWindow(QMainWindow):
             chosen = next((a.id for a in articles if a.id == last), articles[0].id)
             self.show_article(chosen, articles)
         self._update_actions()
+        self.sharing.project_opened()  # verifies the signature off the GUI thread
 
     def _load_claim(self, claim_id: str) -> Any:
         try:
@@ -468,6 +475,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.counts_label.setText("")
         self._update_actions()
+        self.sharing.project_closed()
 
     def show_article(self, article_id: str, articles: list[Any] | None = None) -> None:
         """Load an article's text and claims into the view and the panel."""

@@ -1,0 +1,176 @@
+"""Sign Project, the signature badge and its details, and Merge Project in the window."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import keyring
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+
+from app.core.project import ProjectService
+from app.core.sharing.signing import VerifyStatus
+from app.core.sharing.trust import untrust_key
+from app.ui.actions import ActionId
+from app.ui.sharing_dialogs import ConflictsModel, MergeConflictsDialog
+
+
+def _verified(window, qtbot):
+    badge = window.sharing.badge
+    qtbot.waitUntil(lambda: badge.result is not None, timeout=5000)
+    return badge.result
+
+
+def _reopen(window, qtbot, project: Path):
+    window.close_project()
+    assert window.open_project(str(project))
+    return _verified(window, qtbot)
+
+
+def test_unsigned_then_sign_shows_valid(window, qtbot):
+    badge = window.sharing.badge
+    assert _verified(window, qtbot).status is VerifyStatus.UNSIGNED
+    assert badge.isVisible() and badge.text() == "Unsigned"
+    assert window.actions_[ActionId.SIGN_PROJECT].isEnabled()
+    window.actions_[ActionId.SIGN_PROJECT].trigger()
+    assert badge.result.status is VerifyStatus.VALID
+    assert badge.text() == "Signature: Valid"
+    assert badge.accessibleName() == "Signature state: Valid"
+    dialog = window.sharing.show_details()
+    assert dialog.signer.text().startswith("Tester")
+    assert dialog.fingerprint.text().replace(" ", "") == badge.result.key_fingerprint
+    assert dialog.signed_at.text().endswith("UTC")
+    assert dialog.trust_button.isHidden()
+    dialog.close()
+
+
+def test_signing_without_keyring_says_so(window, qtbot, errors):
+    _verified(window, qtbot)
+    keyring.set_keyring(fail.Keyring())  # the autouse fixture puts the old one back
+    assert not window.sharing.sign()
+    assert errors and "keyring" in errors[-1]
+    assert window.sharing.badge.result.status is VerifyStatus.UNSIGNED
+    window.rate_by_number(2)  # everything else keeps working
+    assert not errors[1:]
+
+
+def test_file_changed_behind_the_apps_back_names_the_claim(window, qtbot, project):
+    _verified(window, qtbot)
+    assert window.sharing.sign()
+    window.close_project()
+    with sqlite3.connect(project) as conn:
+        conn.execute(
+            "UPDATE claim SET wording='Bills fell by half' WHERE rowid=(SELECT min(rowid) "
+            "FROM claim)"
+        )
+    conn.close()
+    result = _reopen(window, qtbot, project)
+    assert result.status is VerifyStatus.CHANGED
+    badge = window.sharing.badge
+    assert badge.text() == "Signature: Changed since signing"
+    qtbot.mouseClick(badge, Qt.MouseButton.LeftButton)
+    dialog = window.sharing.details
+    assert dialog is not None and dialog.isVisible()
+    items = [dialog.changed.item(i).text() for i in range(dialog.changed.count())]
+    assert items == ["Claim: Bills fell by half (modified)"]
+    assert dialog.trust_button.isHidden()
+    dialog.close()
+
+
+def test_untrusted_key_is_trusted_in_one_click(window, qtbot, project):
+    _verified(window, qtbot)
+    assert window.sharing.sign()
+    fingerprint = window.sharing.badge.result.key_fingerprint
+    assert untrust_key(fingerprint)  # as if a colleague had signed it
+    result = _reopen(window, qtbot, project)
+    badge = window.sharing.badge
+    assert result.status is VerifyStatus.UNTRUSTED
+    assert badge.text() == "Signature: Signed by an untrusted key"
+    dialog = window.sharing.show_details()
+    assert not dialog.trust_button.isHidden()
+    assert dialog.fingerprint.text().replace(" ", "") == fingerprint
+    qtbot.mouseClick(dialog.trust_button, Qt.MouseButton.LeftButton)
+    assert badge.result.status is VerifyStatus.VALID
+    assert dialog.result.status is VerifyStatus.VALID
+    assert dialog.trust_button.isHidden()
+    dialog.close()
+
+
+def _two_copies(window, project: Path, tmp_path: Path) -> tuple[Path, str]:
+    """Their copy edits a claim's explanation and claimant; mine edits the explanation."""
+    window.close_project()
+    theirs = tmp_path / "theirs.factdesk"
+    shutil.copy(project, theirs)
+    other = ProjectService.open_file(theirs, author="Bob")
+    claim = other.claims()[1]
+    other.update_claim(claim.id, explanation="Bob's reasoning", claimant="Minister")
+    other.close()
+    assert window.open_project(str(project))
+    window.service.update_claim(claim.id, explanation="My reasoning")
+    return theirs, claim.id
+
+
+def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project, tmp_path):
+    _verified(window, qtbot)
+    theirs, claim_id = _two_copies(window, project, tmp_path)
+    seen = {}
+
+    def ask(plan):
+        dialog = MergeConflictsDialog(window, plan)
+        qtbot.addWidget(dialog)
+        model = dialog.model
+        seen["rows"] = [
+            (model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 3).data())
+            for r in range(model.rowCount())
+        ]
+        dialog.all_theirs.click()
+        dialog.all_mine.click()
+        assert set(dialog.resolution().values()) == {"mine"}
+        # Per row: ticking Theirs unticks Mine.
+        assert model.setData(
+            model.index(0, ConflictsModel.THEIRS), Qt.CheckState.Checked.value,
+            Qt.ItemDataRole.CheckStateRole,
+        )
+        assert model.index(0, ConflictsModel.MINE).data(Qt.ItemDataRole.CheckStateRole) == (
+            Qt.CheckState.Unchecked
+        )
+        return dialog.resolution()
+
+    window.sharing.ask_conflicts = ask
+    command = window.sharing.merge_file(str(theirs))
+    assert command is not None
+    assert seen["rows"] == [("explanation", "My reasoning", "Bob's reasoning")]
+    merged = window.service.claim(claim_id)
+    assert (merged.explanation, merged.claimant) == ("Bob's reasoning", "Minister")
+    assert window.undo_stack.count() == 1
+    assert window.undo_stack.undoText().startswith("Merge")
+    shown = window.workspace.claims_model.claim(claim_id)
+    assert shown is not None and shown.claimant == "Minister"  # the views were refreshed
+
+    window.undo_stack.undo()
+    back = window.service.claim(claim_id)
+    assert back.explanation == "My reasoning" and back.claimant != "Minister"
+    assert window.workspace.claims_model.claim(claim_id).claimant != "Minister"
+
+    window.undo_stack.redo()
+    again = window.service.claim(claim_id)
+    assert (again.explanation, again.claimant) == ("Bob's reasoning", "Minister")
+
+
+def test_merge_cancelled_changes_nothing(window, qtbot, project, tmp_path):
+    _verified(window, qtbot)
+    theirs, claim_id = _two_copies(window, project, tmp_path)
+    window.sharing.ask_conflicts = lambda plan: None
+    assert window.sharing.merge_file(str(theirs)) is None
+    assert window.service.claim(claim_id).explanation == "My reasoning"
+    assert window.undo_stack.count() == 0
+
+
+def test_merging_a_broken_file_is_an_error(window, qtbot, tmp_path, errors):
+    _verified(window, qtbot)
+    bad = tmp_path / "bad.factdesk"
+    bad.write_bytes(b"not a project at all" * 100)
+    assert window.sharing.merge_file(str(bad)) is None
+    assert errors and "bad.factdesk" in errors[-1]
