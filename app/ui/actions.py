@@ -51,6 +51,7 @@ class ActionId(StrEnum):
     RATE_8 = "rate_8"
     RATE_9 = "rate_9"
     SHOW_DISMISSED = "show_dismissed"
+    REPORT_PREVIEW = "report_preview"
     THEME_SYSTEM = "theme_system"
     THEME_LIGHT = "theme_light"
     THEME_DARK = "theme_dark"
@@ -127,6 +128,9 @@ def _specs() -> dict[ActionId, ActionSpec]:
         ActionId.CLEAR_RATING: ActionSpec("Clear Rating", "Remove the claim's rating", ("0",)),
         ActionId.SHOW_DISMISSED: ActionSpec(
             "Show &Dismissed Claims", "List dismissed claims too", ("Ctrl+Shift+H",), True
+        ),
+        ActionId.REPORT_PREVIEW: ActionSpec(
+            "Report &Preview", "Show the verdict report beside the article", ("Ctrl+Shift+R",), True
         ),
         ActionId.THEME_SYSTEM: ActionSpec("Follow &System", "Use the system theme", (), True),
         ActionId.THEME_LIGHT: ActionSpec("&Light", "Use the light theme", (), True),

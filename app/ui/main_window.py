@@ -33,7 +33,7 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
-from app.ui import commands, dialogs, theme
+from app.ui import commands, dialogs, report_dialog, theme
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
 from app.ui.start_page import StartPage
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect()
+        report_dialog.install_preview(self, self.actions_[ActionId.REPORT_PREVIEW])
         from app.ui.sharing_dialogs import SharingController
 
         self.sharing = SharingController(self)  # Sign/Merge Project, the signature badge
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
             view.addAction(a[aid])
         view.addSeparator()
         view.addAction(a[ActionId.SHOW_DISMISSED])
+        view.addAction(a[ActionId.REPORT_PREVIEW])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a[ActionId.SHORTCUTS])
         help_menu.addAction(a[ActionId.ABOUT])

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from app.ui.report_dialog import ExportDialog, open_export_dialog
+from app.ui import commands
+from app.ui.report_dialog import ExportDialog, open_export_dialog, open_link
 
 
 def rate_first(window, n: int = 1):
@@ -108,3 +109,87 @@ def test_export_error_is_shown(window, qtbot, tmp_path, errors):
     dialog.start_export()
     qtbot.waitUntil(lambda: dialog.task is None, timeout=10000)
     assert any("project file" in e for e in errors)
+
+
+# --- preview -----------------------------------------------------------------------------
+
+
+def show_preview(window, qtbot):
+    from app.ui.actions import ActionId
+
+    action = window.actions_[ActionId.REPORT_PREVIEW]
+    action.trigger()
+    dock = window.report_preview
+    qtbot.waitUntil(dock.isVisible)
+    assert action.isChecked()
+    return dock
+
+
+def test_preview_shows_verdict_and_refreshes(window, qtbot):
+    dock = show_preview(window, qtbot)
+    assert not dock.browser.openLinks()
+    qtbot.waitUntil(lambda: "Water bills" in dock.browser.toPlainText(), timeout=3000)
+    assert "(0 rated)" in dock.browser.toPlainText()
+
+    def shows(text):
+        return text in dock.browser.toPlainText()
+
+    _claim_id, label = rate_first(window, 1)
+    qtbot.waitUntil(lambda: shows(f"Claim 1 {label}"), timeout=3000)
+    _, other = rate_first(window, 5)
+    assert other != label
+    qtbot.waitUntil(lambda: shows(f"Claim 1 {other}"), timeout=3000)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: shows(f"Claim 1 {label}"), timeout=3000)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: shows("(0 rated)"), timeout=3000)
+
+
+def test_preview_debounces(window, qtbot):
+    dock = show_preview(window, qtbot)
+    qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=3000)
+    before = dock.refreshes
+    for n in (1, 2, 3, 4):
+        rate_first(window, n)
+    qtbot.waitUntil(lambda: dock.refreshes > before, timeout=3000)
+    qtbot.wait(700)
+    assert dock.refreshes == before + 1
+
+
+def test_preview_hostile_explanation_is_text(window, qtbot):
+    dock = show_preview(window, qtbot)
+    claim_id, _label = rate_first(window)
+    claim = window.service.claim(claim_id)
+    hostile = '<b id="bold">bold</b><script>alert(1)</script><a href="javascript:x()">go</a>'
+    window.run_command(
+        commands.EditClaimCommand(window.service, claim, {"explanation": hostile}, "Explain")
+    )
+    qtbot.waitUntil(lambda: "<script>" in dock.browser.toPlainText(), timeout=3000)
+    plain = dock.browser.toPlainText()
+    assert "alert(1)" in plain and '<b id="bold">' in plain
+    html = dock.browser.toHtml()
+    assert 'href="javascript' not in html
+    assert "<script" not in html
+
+
+def test_preview_links_never_open_inside(window, qtbot, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    assert open_link(QUrl("https://example.org/a"))
+    assert not open_link(QUrl("javascript:alert(1)"))
+    assert not open_link(QUrl("file:///etc/passwd"))
+    assert [u.toString() for u in opened] == ["https://example.org/a"]
+
+
+def test_preview_follows_the_article(window, qtbot, helpers):
+    dock = show_preview(window, qtbot)
+    text = helpers["ARTICLE"].replace("Water", "Gas")
+    second = helpers["add_article"](window.service, text, title="Second piece")
+    window.workspace.articles_model.set_articles(window.service.articles())
+    window.show_article(second)
+    window.workspace.article_chosen.emit(second)
+    qtbot.waitUntil(lambda: "Second piece" in dock.browser.toPlainText(), timeout=3000)
+    assert dock.article_id == second
