@@ -8,12 +8,13 @@ merge is one :class:`MergeCommand` on the window's undo stack.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QGuiApplication, QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, PROJECT_SUFFIX
 from app.core.errors import FactdeskError, SecretStoreError
+from app.core.sharing.merge import Side
 from app.core.sharing.signing import VerifyResult, VerifyStatus, format_fingerprint
 from app.ui import dialogs
 from app.ui.workers import Task, start
@@ -48,6 +50,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+@contextmanager
+def _busy() -> Iterator[None]:
+    """A wait cursor while a merge is planned or written (a few seconds at most)."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
 
 
 # --- the signature badge and its details ----------------------------------------------------
@@ -131,7 +143,7 @@ class SignatureDetailsDialog(QDialog):
         self.set_result(result)
 
     def set_result(self, result: VerifyResult) -> None:
-        self.result = result
+        self.verify_result = result
         self.summary.setText(f"<b>{BADGE_TEXT[result.status]}</b><br>{result.message}")
         signer = result.signer_name or "—"
         if result.trusted_name and result.trusted_name != result.signer_name:
@@ -167,7 +179,7 @@ class ConflictsModel(QAbstractTableModel):
     def __init__(self, conflicts: list[Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.conflicts = list(conflicts)
-        self.sides: list[str] = ["mine"] * len(self.conflicts)
+        self.sides: list[Side] = ["mine"] * len(self.conflicts)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.conflicts)
@@ -210,23 +222,23 @@ class ConflictsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.CheckStateRole or index.column() not in (self.MINE, self.THEIRS):
             return False
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
-        side = "mine" if index.column() == self.MINE else "theirs"
+        side: Side = "mine" if index.column() == self.MINE else "theirs"
         if not checked:  # unchecking one side picks the other
             side = "theirs" if side == "mine" else "mine"
         self.set_side(index.row(), side)
         return True
 
-    def set_side(self, row: int, side: str) -> None:
+    def set_side(self, row: int, side: Side) -> None:
         if side not in ("mine", "theirs"):
             raise ValueError(side)
         self.sides[row] = side
         self.dataChanged.emit(self.index(row, self.MINE), self.index(row, self.THEIRS))
 
-    def set_all(self, side: str) -> None:
+    def set_all(self, side: Side) -> None:
         for row in range(len(self.sides)):
             self.set_side(row, side)
 
-    def resolution(self) -> dict[tuple[str, str], str]:
+    def resolution(self) -> dict[tuple[str, str], Side]:
         return {c.key: side for c, side in zip(self.conflicts, self.sides, strict=True)}
 
 
@@ -277,7 +289,7 @@ class MergeConflictsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(900, 480)
 
-    def resolution(self) -> dict[tuple[str, str], str]:
+    def resolution(self) -> dict[tuple[str, str], Side]:
         return self.model.resolution()
 
 
@@ -290,7 +302,7 @@ class MergeCommand(QUndoCommand):
         service: Any,
         plan: Any,
         path: str,
-        resolve: dict[tuple[str, str], str],
+        resolve: dict[tuple[str, str], Side],
         refresh: Callable[[], None],
         on_error: Callable[[FactdeskError], None],
     ) -> None:
@@ -534,7 +546,7 @@ class SharingController(QObject):
         if path:
             self.merge_file(path)
 
-    def ask_conflicts(self, plan: Any) -> dict[tuple[str, str], str] | None:
+    def ask_conflicts(self, plan: Any) -> dict[tuple[str, str], Side] | None:
         """Show the conflicts side by side; None when cancelled (tests replace this)."""
         dialog = MergeConflictsDialog(self.window, plan)
         try:
@@ -552,25 +564,25 @@ class SharingController(QObject):
             return None
         w.workspace.editor.commit_text()
         try:
-            plan = plan_merge(w.service, Path(path))
+            with _busy():
+                plan = plan_merge(w.service, Path(path))
         except FactdeskError as exc:
             dialogs.show_error(w, f"{Path(path).name} could not be merged: {exc.message}")
             return None
         if not plan.changes and not plan.conflicts:
             dialogs.show_info(w, f"{plan.source_name} holds nothing new: nothing to merge.")
             return None
-        resolve: dict[tuple[str, str], str] = {}
+        resolve: dict[tuple[str, str], Side] = {}
         if plan.conflicts:
             chosen = self.ask_conflicts(plan)
             if chosen is None:
                 w.statusBar().showMessage("Merge cancelled; the project was not changed.", 5000)
                 return None
             resolve = chosen
-        command = MergeCommand(
-            w.service, plan, path, resolve, self._after_merge, w.handle_error
-        )
+        command = MergeCommand(w.service, plan, path, resolve, self._after_merge, w.handle_error)
         try:
-            result = command.perform()
+            with _busy():
+                result = command.perform()
         except FactdeskError as exc:
             w.handle_error(exc)
             return None
@@ -579,11 +591,13 @@ class SharingController(QObject):
         deleted = sum(result.deleted.values())
         w.statusBar().showMessage(
             f"Merged {result.source_name}: {result.updated_fields} field(s) updated, "
-            f"{inserted} record(s) added, {deleted} removed.",
+            f"{inserted} record(s) added, {deleted} removed. Undo puts it all back.",
             8000,
         )
-        for warning in result.warnings:
-            w.statusBar().showMessage(f"Merged, with a note: {warning}", 8000)
+        if result.warnings:
+            dialogs.show_info(
+                w, f"Merged {result.source_name}. Please note:\n\n" + "\n".join(result.warnings)
+            )
         return command
 
     def _after_merge(self) -> None:

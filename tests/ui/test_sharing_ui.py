@@ -93,7 +93,7 @@ def test_untrusted_key_is_trusted_in_one_click(window, qtbot, project):
     assert dialog.fingerprint.text().replace(" ", "") == fingerprint
     qtbot.mouseClick(dialog.trust_button, Qt.MouseButton.LeftButton)
     assert badge.result.status is VerifyStatus.VALID
-    assert dialog.result.status is VerifyStatus.VALID
+    assert dialog.verify_result.status is VerifyStatus.VALID
     assert dialog.trust_button.isHidden()
     dialog.close()
 
@@ -130,7 +130,8 @@ def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project
         assert set(dialog.resolution().values()) == {"mine"}
         # Per row: ticking Theirs unticks Mine.
         assert model.setData(
-            model.index(0, ConflictsModel.THEIRS), Qt.CheckState.Checked.value,
+            model.index(0, ConflictsModel.THEIRS),
+            Qt.CheckState.Checked.value,
             Qt.ItemDataRole.CheckStateRole,
         )
         assert model.index(0, ConflictsModel.MINE).data(Qt.ItemDataRole.CheckStateRole) == (
@@ -174,3 +175,19 @@ def test_merging_a_broken_file_is_an_error(window, qtbot, tmp_path, errors):
     bad.write_bytes(b"not a project at all" * 100)
     assert window.sharing.merge_file(str(bad)) is None
     assert errors and "bad.factdesk" in errors[-1]
+
+
+def test_read_only_project_cannot_be_signed_or_merged_into(window, qtbot, project):
+    _verified(window, qtbot)
+    window.close_project()
+    project.chmod(0o444)
+    try:
+        assert window.open_project(str(project))
+        assert window.read_only
+        assert not window.actions_[ActionId.SIGN_PROJECT].isEnabled()
+        assert not window.actions_[ActionId.MERGE_PROJECT].isEnabled()
+        assert _verified(window, qtbot).status is VerifyStatus.UNSIGNED
+    finally:
+        window.close_project()
+        project.chmod(0o644)
+    assert not window.sharing.badge.isVisible()
