@@ -47,7 +47,29 @@ def excerpt(text: str, limit: int = 90) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-class ClaimTableModel(QAbstractTableModel):
+class _RowsById(QAbstractTableModel):
+    """What the claim and article tables share: rows are a list of record ids."""
+
+    COLUMNS: tuple[str, ...] = ()
+    _ids: list[str]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return self.COLUMNS[section]
+        return None
+
+
+class ClaimTableModel(_RowsById):
     """The claims of one article, in article order: one row per claim id.
 
     Columns: position, excerpt, claimant, kinds, score, rating, status. ``ID_ROLE`` gives
@@ -134,21 +156,6 @@ class ClaimTableModel(QAbstractTableModel):
         return [self._cache[i] for i in self._ids]
 
     # --- Qt ------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
@@ -258,7 +265,7 @@ class ClaimFilterProxy(QSortFilterProxyModel):
         return True
 
 
-class ArticleListModel(QAbstractTableModel):
+class ArticleListModel(_RowsById):
     """The project's articles: title, outlet, date, claim counts by status."""
 
     COLUMNS = ("Title", "Outlet", "Published", "Claims", "Done")
@@ -291,21 +298,6 @@ class ArticleListModel(QAbstractTableModel):
             return self._ids.index(article_id)
         except ValueError:
             return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
