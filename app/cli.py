@@ -8,7 +8,6 @@ input exits with status 2 and one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +15,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
+from app.core.cli_support import CliError
+from app.core.cli_support import add_db as _add_db
+from app.core.cli_support import author as _author
+from app.core.cli_support import emit as _emit
+from app.core.cli_support import open_service as _open_service
 from app.core.errors import FactdeskError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
 
@@ -39,10 +43,6 @@ SUBCOMMANDS = (
 )
 
 
-class CliError(FactdeskError):
-    """Bad command-line usage."""
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line (the CLI contract)."""
 
@@ -51,27 +51,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # --- opening the project a subcommand works on ------------------------------------------
-
-
-def _author() -> str:
-    from app.core.settings import reviewer_name
-
-    return reviewer_name()
-
-
-def _open_service(args: argparse.Namespace, *, read_only: bool = False) -> Any:
-    from app.core.project import ProjectService
-
-    if args.db:
-        from app.core.server import open_server_for_cli
-
-        db = open_server_for_cli(args.db)
-        return ProjectService.for_database(
-            db, author=_author(), project_id=getattr(args, "project_id", None)
-        )
-    if not args.project:
-        raise CliError("name a project file (or give --db URL)")
-    return ProjectService.open_file(Path(args.project), author=_author(), read_only=read_only)
 
 
 def _split_positionals(args: argparse.Namespace, names: Sequence[str]) -> None:
@@ -84,13 +63,6 @@ def _split_positionals(args: argparse.Namespace, names: Sequence[str]) -> None:
     args.project = None if args.db else items.pop(0)
     for name, value in zip(names, items, strict=True):
         setattr(args, name, value)
-
-
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    if getattr(args, "json", False):
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
-    else:
-        sys.stdout.write(text + ("\n" if text and not text.endswith("\n") else ""))
 
 
 # --- JSON shapes (product.md) ---------------------------------------------------------
@@ -327,16 +299,6 @@ def _excerpt(text: str, limit: int) -> str:
 
 
 # --- parser ---------------------------------------------------------------------------
-
-
-def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="work on a PostgreSQL database (postgresql+psycopg://user@host:port/db) "
-        "instead of a project file",
-    )
-    parser.add_argument("--project-id", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:

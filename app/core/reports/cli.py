@@ -22,7 +22,7 @@ FORMAT_CHOICES = ("markdown", "html", "claimreview")
 
 def register(subparsers: Any) -> None:
     """Add the ``export`` subcommand to the ``factdesk`` parser."""
-    from app.cli import _add_db
+    from app.core.cli_support import add_db as _add_db
 
     p = subparsers.add_parser(
         "export",
@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.cli import _open_service
+    from app.core.cli_support import open_service as _open_service
     from app.core.reports.export import export
     from app.core.reports.model import ReportOptions
     from app.core.settings import load_settings

@@ -8,27 +8,14 @@ line on stderr with their exit status (2 for an unreadable project).
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from app.core.cli_support import author as _author
+from app.core.cli_support import emit as _emit
 from app.core.errors import ProjectReadOnlyError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _author() -> str:
-    from app.core.settings import reviewer_name
-
-    return reviewer_name()
-
-
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    if args.json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(text.rstrip("\n") + "\n")
 
 
 def _open(path: str, *, view_only: bool) -> Any:

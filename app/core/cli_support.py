@@ -1,0 +1,60 @@
+"""What every ``factdesk`` subcommand shares: usage errors, the reviewer's name, opening
+the project a command works on (file or ``--db`` server) and printing text or JSON.
+
+Kept in the core (Qt-free) so that subcommands living beside their features
+(reports, sharing, server) use it without importing :mod:`app.cli` back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import FactdeskError
+
+
+class CliError(FactdeskError):
+    """Bad command-line usage."""
+
+
+def author() -> str:
+    from app.core.settings import reviewer_name
+
+    return reviewer_name()
+
+
+def open_service(args: argparse.Namespace, *, read_only: bool = False) -> Any:
+    """The project named by ``args.project``, or the one on the ``--db`` server."""
+    from app.core.project import ProjectService
+
+    if args.db:
+        from app.core.server import open_server_for_cli
+
+        db = open_server_for_cli(args.db)
+        return ProjectService.for_database(
+            db, author=author(), project_id=getattr(args, "project_id", None)
+        )
+    if not args.project:
+        raise CliError("name a project file (or give --db URL)")
+    return ProjectService.open_file(Path(args.project), author=author(), read_only=read_only)
+
+
+def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    """JSON with ``--json``, the readable text otherwise."""
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=None) + "\n")
+    else:
+        sys.stdout.write(text + ("\n" if text and not text.endswith("\n") else ""))
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="work on a PostgreSQL database (postgresql+psycopg://user@host:port/db) "
+        "instead of a project file",
+    )
+    parser.add_argument("--project-id", help=argparse.SUPPRESS)
