@@ -47,14 +47,16 @@ def excerpt(text: str, limit: int = 90) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-class _RowsById(QAbstractTableModel):
-    """What the claim and article tables share: rows are a list of record ids."""
+class _FlatTable(QAbstractTableModel):
+    """What the claim, article and evidence tables share: flat rows, fixed columns."""
 
     COLUMNS: tuple[str, ...] = ()
-    _ids: list[str]
+
+    def _rows(self) -> list[Any]:
+        raise NotImplementedError
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._rows())
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -69,7 +71,7 @@ class _RowsById(QAbstractTableModel):
         return None
 
 
-class ClaimTableModel(_RowsById):
+class ClaimTableModel(_FlatTable):
     """The claims of one article, in article order: one row per claim id.
 
     Columns: position, excerpt, claimant, kinds, score, rating, status. ``ID_ROLE`` gives
@@ -78,6 +80,9 @@ class ClaimTableModel(_RowsById):
 
     COLUMNS = ("#", "Claim", "Claimant", "Kinds", "Score", "Rating", "Status")
     POSITION, EXCERPT, CLAIMANT, KINDS, SCORE, RATING, STATUS = range(7)
+
+    def _rows(self) -> list[Any]:
+        return self._ids
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -265,10 +270,13 @@ class ClaimFilterProxy(QSortFilterProxyModel):
         return True
 
 
-class ArticleListModel(_RowsById):
+class ArticleListModel(_FlatTable):
     """The project's articles: title, outlet, date, claim counts by status."""
 
     COLUMNS = ("Title", "Outlet", "Published", "Claims", "Done")
+
+    def _rows(self) -> list[Any]:
+        return self._ids
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -327,7 +335,7 @@ class ArticleListModel(_RowsById):
         return None
 
 
-class EvidenceTableModel(QAbstractTableModel):
+class EvidenceTableModel(_FlatTable):
     """The evidence of one claim, in its stored order."""
 
     COLUMNS = ("Title", "Publisher", "Accessed", "Stance", "Archive", "Note", "Attachment")
@@ -344,20 +352,8 @@ class EvidenceTableModel(QAbstractTableModel):
     def evidence_at(self, row: int) -> EvidenceInfo:
         return self._items[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+    def _rows(self) -> list[Any]:
+        return self._items
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
