@@ -109,37 +109,14 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
         does a read-only file; ``db.read_only_reason`` says why, for the banner. The
         lock is an ``flock`` that the operating system drops if the process dies.
         """
-        from app.core.sharing.lock import LockHeld, acquire
-        from app.core.sharing.safeopen import LOCKED_REASON, _live_read_only_engine
-        from app.models.fileformat import writable_reason
+        from app.core.known_files import unchanged_since_clean_close
+        from app.core.sharing.safeopen import open_for_sharing
 
         path = Path(path)
-        if path.is_file() and writable_reason(path) is not None:
-            service = cls.open_file(path, author=author, read_only=True)
-            service.db.read_only_reason = writable_reason(path)
-            return service
-        try:
-            lock = acquire(path)
-        except LockHeld as held:
-            cls.open_file(path, author=author, read_only=True).close()  # full checks
-            who = f" (process {held.pid})" if held.pid else ""
-            db = Database(
-                _live_read_only_engine(path),
-                "sqlite",
-                path=path,
-                read_only_reason=LOCKED_REASON + who,
-            )
-            return cls.for_database(db, author=author)
-        except OSError:
-            lock = None  # no usable runtime folder: open without the guard
-        try:
-            service = cls.open_file(path, author=author)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        service._lock = lock
-        return service
+        db = open_for_sharing(
+            path, check_rows=False, quick_check=not unchanged_since_clean_close(path)
+        )
+        return cls.for_database(db, author=author)
 
     @classmethod
     def for_database(
@@ -216,9 +193,6 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
             from app.core.known_files import remember_clean_close
 
             remember_clean_close(self.db.path)
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
 
     # --- project and scale ------------------------------------------------------------
 

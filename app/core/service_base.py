@@ -125,7 +125,6 @@ class ServiceBase:
         self.project_id = project_id
         self.author = author.strip() or "Unknown reviewer"
         self._scale_cache: RatingScaleInfo | None = None
-        self._lock: Any = None  # the window's editing lock on a file, if it holds one
 
     # --- transactions -----------------------------------------------------------------
 

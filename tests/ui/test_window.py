@@ -251,19 +251,10 @@ def test_stale_edit_offers_reload(window, errors):
     assert "Bob" in errors[-1] and "Reload" in errors[-1]
 
 
-def test_read_only_project_shows_a_banner(qtbot, qsettings, project, errors, monkeypatch):
-    from app.core.errors import ProjectReadOnlyError
-    from app.core.project import ProjectService
+def test_read_only_project_shows_a_banner(qtbot, qsettings, project, errors):
     from app.ui.main_window import MainWindow
 
-    real = ProjectService.open_file.__func__
-
-    def fake(cls, path, *, author, read_only=False, **kw):
-        if not read_only:
-            raise ProjectReadOnlyError("cannot write")
-        return real(cls, path, author=author, read_only=True, **kw)
-
-    monkeypatch.setattr(ProjectService, "open_file", classmethod(fake))
+    project.chmod(0o444)  # a file the user may read but not write
     win = MainWindow(qsettings, "Tester")
     qtbot.addWidget(win)
     win.show()

@@ -70,7 +70,13 @@ class SharedDatabase(Database):
                 self.lock = None
 
 
-def open_for_sharing(path: Path | str, *, view_only: bool = False) -> SharedDatabase:
+def open_for_sharing(
+    path: Path | str,
+    *,
+    view_only: bool = False,
+    check_rows: bool = True,
+    quick_check: bool = True,
+) -> SharedDatabase:
     """Open a project file safely; read-only (with the reason) when it cannot be edited.
 
     ``view_only`` opens it for looking only and guarantees the file is left byte-for-byte
@@ -78,38 +84,46 @@ def open_for_sharing(path: Path | str, *, view_only: bool = False) -> SharedData
     migrated after a backup copy), and read-only with a reason when it is read-only on
     disk or open for editing in another running Factdesk.
 
+    ``check_rows`` decodes every row first (files received from someone); the window
+    opening the user's own files skips it, and skips SQLite's ``quick_check`` for a file
+    this machine closed cleanly (``quick_check`` False).
+
     Raises a typed :class:`~app.core.errors.ProjectFileError` subclass on anything else.
     """
     path = Path(path)
+
+    def checked(db: SharedDatabase) -> SharedDatabase:
+        return _checked(db, path) if check_rows else db
+
     if view_only:
-        return _checked(_as_shared(open_project_file(path, read_only=True)), path)
+        return checked(_as_shared(open_project_file(path, read_only=True, quick_check=quick_check)))
     reason = writable_reason(path) if path.is_file() else None
     if reason is not None:
-        db = _as_shared(open_project_file(path, read_only=True))
+        db = _as_shared(open_project_file(path, read_only=True, quick_check=quick_check))
         db.read_only_reason = reason
-        return _checked(db, path)
+        return checked(db)
     try:
         lock = acquire(path)
     except LockHeld as held:
         # Validate first (same checks as any open), then read it live, not immutable:
         # the other process may be writing it.
-        open_project_file(path, read_only=True).close()
+        open_project_file(path, read_only=True, quick_check=quick_check).close()
         who = f" (process {held.pid})" if held.pid else ""
         db = SharedDatabase(
             _live_read_only_engine(path), "sqlite", path=path, read_only_reason=LOCKED_REASON + who
         )
-        return _checked(db, path)
+        return checked(db)
     except OSError:
         lock = None  # no usable runtime folder: open without the guard
     try:
-        opened = open_project_file(path)
+        opened = open_project_file(path, quick_check=quick_check)
     except BaseException:
         if lock is not None:
             lock.release()
         raise
     db = _as_shared(opened)
     db.lock = lock
-    return _checked(db, path)
+    return checked(db)
 
 
 def _as_shared(db: Database) -> SharedDatabase:
