@@ -78,8 +78,9 @@ class StaleEditError(FactdeskError):
 
     exit_status = 1
 
-    def __init__(self, message: str, *, changed_by: str | None = None,
-                 changed_at: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, changed_by: str | None = None, changed_at: str | None = None
+    ) -> None:
         super().__init__(message)
         self.changed_by = changed_by
         self.changed_at = changed_at

@@ -73,8 +73,11 @@ def machine() -> list[str]:
 
 
 def scripts(only: list[str]) -> list[Path]:
-    found = sorted(p for p in BENCH.glob("*.py") if p.name != Path(__file__).name
-                   and not p.name.startswith("_"))
+    found = sorted(
+        p
+        for p in BENCH.glob("*.py")
+        if p.name != Path(__file__).name and not p.name.startswith("_")
+    )
     return [p for p in found if not only or p.stem in only]
 
 
@@ -117,7 +120,7 @@ def parse_text(script: str, output: str) -> list[Figure]:
             seen[label] = seen.get(label, 0) + 1
             if seen[label] > 1:
                 label = f"{label} #{seen[label]}"
-            rest = part[match.end():].strip()
+            rest = part[match.end() :].strip()
             figures.append(Figure(script, label, value, unit, rest[:60]))
     return figures
 
@@ -149,8 +152,9 @@ def run_script(path: Path, timeout: float) -> tuple[list[Figure], str, float]:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     start = time.perf_counter()
     try:
-        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(
+            argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         took = time.perf_counter() - start
         return [], f"timed out after {timeout:.0f} s", took
@@ -229,8 +233,16 @@ def main() -> int:
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for fig, ratio, change, flag in rows:
         prev = before.get((fig.script, fig.name))
-        cells = [fig.script, fig.name.replace("|", "\\|"), fmt(fig.value), fig.unit,
-                 fmt(prev), ratio, change, flag]
+        cells = [
+            fig.script,
+            fig.name.replace("|", "\\|"),
+            fmt(fig.value),
+            fig.unit,
+            fmt(prev),
+            ratio,
+            change,
+            flag,
+        ]
         table.append("| " + " | ".join(cells) + " |")
     flagged = [r for r in rows if r[3]]
     print("\n".join(table))

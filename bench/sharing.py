@@ -24,8 +24,6 @@ from app.core.selftest import MemoryKeyring
 CLAIMS_PER_ARTICLE = 500
 
 
-
-
 def _article(tag: str, n: int) -> tuple[str, list[DetectedSentence]]:
     parts, detected, pos = [], [], 0
     for i in range(n):

@@ -43,6 +43,7 @@ class ShortcutFriendlyTableView(QTableView):
     def keyboardSearch(self, search: str) -> None:
         del search
 
+
 class Workspace(QWidget):
     article_chosen = Signal(str)
     claim_selected = Signal(object)  # claim id or None
