@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.records import (
     ArticleInfo,
@@ -23,7 +22,9 @@ from app.core.records import (
     RatingScaleInfo,
     Stance,
 )
-from app.models.tables import RatingLevel, RatingScale
+
+if TYPE_CHECKING:  # rows are read by attribute; the window's first look has no ORM loaded
+    from app.models.tables import RatingLevel, RatingScale
 
 
 def kinds_to_text(kinds: tuple[ClaimKind, ...] | list[ClaimKind] | list[str]) -> str:
@@ -50,6 +51,8 @@ def structure_from_text(text: str) -> tuple[Paragraph, ...]:
 
 def json_value(value: Any) -> Any:
     """A value as the change log and signatures store it (JSON-safe, stable)."""
+    import uuid  # here, not at the top: the window's first look never needs it
+
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, datetime | date):

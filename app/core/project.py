@@ -28,6 +28,7 @@ from app.core.errors import (
 from app.core.records import (
     ChangeEntry,
     Changes,
+    ClaimFilter,
     ProjectInfo,
     RatingScaleInfo,
 )
@@ -35,7 +36,6 @@ from app.core.scales import DEFAULT_SCALE, LevelSpec, check_levels, preset
 from app.core.service_articles import ArticleOps
 from app.core.service_base import (
     MAX_ATTACHMENT_BYTES,
-    ClaimFilter,
     DetectedSentence,
     ServiceBase,
     _log_delete,

@@ -208,6 +208,19 @@ class ClaimInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimFilter:
+    """Which claims to list. Every field narrows; None means any."""
+
+    article_id: str | None = None
+    status: ClaimStatus | None = None
+    rating_id: str | None = None
+    unrated: bool = False
+    kind: ClaimKind | None = None
+    text: str | None = None
+    include_dismissed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeEntry:
     id: str
     at: datetime

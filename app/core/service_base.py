@@ -28,7 +28,6 @@ from app.core.records import (
     ArticleText,
     ClaimInfo,
     ClaimKind,
-    ClaimStatus,
     EvidenceInfo,
     ParagraphRole,
     RatingScaleInfo,
@@ -58,19 +57,6 @@ class DetectedSentence:
     claimant: str | None
     kinds: tuple[ClaimKind, ...]
     role: ParagraphRole
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimFilter:
-    """Which claims to list. Every field narrows; None means any."""
-
-    article_id: str | None = None
-    status: ClaimStatus | None = None
-    rating_id: str | None = None
-    unrated: bool = False
-    kind: ClaimKind | None = None
-    text: str | None = None
-    include_dismissed: bool = True
 
 
 _CLAIM_FIELDS = {

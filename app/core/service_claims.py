@@ -16,6 +16,7 @@ from app.core.errors import (
 from app.core.records import (
     AttachmentInfo,
     Changes,
+    ClaimFilter,
     ClaimInfo,
     ClaimKind,
     ClaimOrigin,
@@ -26,7 +27,6 @@ from app.core.records import (
 from app.core.service_base import (
     _CLAIM_FIELDS,
     CONTEXT_CHARS,
-    ClaimFilter,
     ServiceBase,
     _count_labels,
     _escape_like,

@@ -36,8 +36,8 @@ from app.errors import (
     UnsafeProjectError,
 )
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
-from app.models.fileformat import has_wal, read_header, writable_reason
-from app.models.migrations import SCHEMA_VERSION, migrate_sqlite_file
+from app.models.fileformat import SCHEMA_VERSION, has_wal, read_header, writable_reason
+from app.models.migrations import migrate_sqlite_file
 
 BUSY_TIMEOUT_MS = 5000
 

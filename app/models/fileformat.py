@@ -19,6 +19,10 @@ from app.errors import (
     ProjectNotFoundError,
 )
 
+# The version of the stored schema this Factdesk writes (``PRAGMA user_version``);
+# app.models.migrations holds the steps that bring older files up to it.
+SCHEMA_VERSION = 1
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
 

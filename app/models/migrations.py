@@ -25,9 +25,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel, create_engine
 
 from app.errors import MigrationError, NewerProjectError, ProjectFileError
-from app.models.fileformat import has_wal
-
-SCHEMA_VERSION = 1
+from app.models.fileformat import SCHEMA_VERSION, has_wal
 
 MigrationStep = Callable[[Connection], None]
 

@@ -9,26 +9,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from app import APP_ID, APP_NAME, ORGANISATION, PROJECT_SUFFIX, __version__
-
-
-def preload_core() -> None:
-    """Import the storage stack on a thread while Qt builds and shows the window.
-
-    SQLAlchemy and SQLModel take a few hundred ms to import; much of Qt's start-up runs
-    in C++ without the GIL, so the two overlap. The main thread's own import later waits
-    on the module lock if the thread has not finished.
-    """
-    import threading
-
-    def load() -> None:
-        try:
-            import app.core.project  # noqa: F401
-        except Exception:  # the main thread's import reports it properly
-            return
-
-    threading.Thread(target=load, name="preload-core", daemon=True).start()
 
 
 def _make_app(argv: Sequence[str]) -> object:
@@ -90,8 +73,6 @@ def run_gui(argv: Sequence[str]) -> int:
         shot = args[i + 1]
         del args[i : i + 2]
     paths = [a for a in args if not a.startswith("-")]
-    if paths:
-        preload_core()
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -113,17 +94,23 @@ def run_gui(argv: Sequence[str]) -> int:
     window.show()  # type: ignore[attr-defined]
 
     def load() -> None:
-        for path in paths:
-            if path.endswith(PROJECT_SUFFIX):
-                window.open_project(path)  # type: ignore[attr-defined]
-        articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
-        if articles and window.service is None:  # type: ignore[attr-defined]
-            recent = window.recent_projects()  # type: ignore[attr-defined]
-            if recent:
-                window.open_project(recent[0])  # type: ignore[attr-defined]
-        for path in articles:
-            window.import_article(path)  # type: ignore[attr-defined]
+        open_paths(window, paths)
 
     # After the first paint: the window is up before SQLAlchemy is imported.
     QTimer.singleShot(0, load)
     return int(app.exec())
+
+
+def open_paths(window: Any, paths: Sequence[str]) -> None:
+    """Open the projects and import the articles named on the command line."""
+    articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
+    for path in paths:
+        if path.endswith(PROJECT_SUFFIX):
+            # Shown at once from a first look unless articles wait to be imported into it.
+            window.open_project(path, first_look=not articles)
+    if articles and window.service is None:
+        recent = window.recent_projects()
+        if recent:
+            window.open_project(recent[0])
+    for path in articles:
+        window.import_article(path)

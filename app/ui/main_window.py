@@ -57,6 +57,13 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.author = author
         self.service: Any = None
+        # At start-up the project is first shown from a ProjectPeek (sqlite3 only) while
+        # the storage stack loads; the service then takes over. See open_project.
+        self._peek: Any = None
+        self._peek_timer = QTimer(self)
+        self._peek_timer.setObjectName("first_look_timer")
+        self._peek_timer.setInterval(10)
+        self._peek_loader: Any = None
         self.project_path: str | None = None
         self.article_id: str | None = None
         self.scale: Any = None
@@ -70,6 +77,7 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.workspace = Workspace()
+        self.workspace.load_claim = self._load_claim  # type: ignore[method-assign]
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.workspace)
@@ -88,6 +96,7 @@ class MainWindow(QMainWindow):
         self.server_timer.setObjectName("server_poll_timer")
         self.server_timer.setInterval(SERVER_POLL_MS)
         self.server_timer.timeout.connect(self._on_server_timer_timeout)
+        self._peek_timer.timeout.connect(self._on_first_look_timer_timeout)
 
         self._build_menus()
         self._connect()
@@ -257,12 +266,18 @@ class MainWindow(QMainWindow):
     def apply_theme(self, choice: str, store: bool = False) -> None:
         self._theme_choice = choice
         app = QApplication.instance()
-        used = theme.apply_theme(app, choice) if isinstance(app, QApplication) else theme.LIGHT
-        view = self.workspace.view
-        view.highlighter.set_palette(view.palette().base().color(), used == theme.DARK)
-        view.highlighter.rehighlight()
+        self._theme_used = (
+            theme.apply_theme(app, choice) if isinstance(app, QApplication) else theme.LIGHT
+        )
+        self._apply_view_theme()
         if store:
             self.settings.setValue("view/theme", choice)
+
+    def _apply_view_theme(self) -> None:
+        """The article view's highlight colours for the theme in use."""
+        view = self.workspace.view
+        view.highlighter.set_palette(view.palette().base().color(), self._theme_used == theme.DARK)
+        view.highlighter.rehighlight()
 
     def set_text_size(self, points: float) -> None:
         self.text_size = max(7.0, min(32.0, points))
@@ -328,7 +343,72 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(path)
 
-    def open_project(self, path: str) -> bool:
+    def open_project(self, path: str, *, first_look: bool = False) -> bool:
+        """Open ``path`` for editing (read-only when it cannot be edited).
+
+        With ``first_look`` (at start-up, when SQLAlchemy is not imported yet) the
+        project's content is shown at once from a :class:`~app.core.peek.ProjectPeek`,
+        read-only, while the storage stack loads on a thread; the full open follows by
+        itself and keeps the article and claim the user is on. Returns whether the
+        content is shown.
+        """
+        if first_look:
+            from app.core.peek import ProjectPeek
+
+            peek = ProjectPeek.open(path)
+            if peek is not None:
+                self._show_first_look(peek, path)
+                return True
+        return self._open_with_service(path)
+
+    def _show_first_look(self, peek: Any, path: str) -> None:
+        self.close_project()
+        self._peek = peek
+        self._peek_loader = None
+        self.project_path = path
+        self._show_project(peek.info(), read_only_reason=None, editable=False)
+        self._show_articles(peek.articles())
+        self.statusBar().showMessage("Opening the project for editing…")
+        self._peek_timer.start()
+
+    def _on_first_look_timer_timeout(self) -> None:
+        import threading
+
+        if self._peek_loader is None:
+            # Started on the first tick, after the first look is painted: the import
+            # would otherwise compete with that paint for the interpreter.
+            def load_storage() -> None:
+                try:
+                    import app.core.project  # noqa: F401
+                except Exception:  # the main thread's own import reports it properly
+                    return
+
+            self._peek_loader = threading.Thread(target=load_storage, name="load-storage")
+            self._peek_loader.daemon = True
+            self._peek_loader.start()
+            return
+        if self._peek_loader.is_alive():
+            return
+        self._peek_timer.stop()
+        self._peek_loader = None
+        path = self.project_path
+        article_id = self.article_id
+        claim_id = self.workspace.current_claim_id()
+        self._end_first_look()
+        self.statusBar().clearMessage()
+        if path is None or not self._open_with_service(path):
+            self._clear_project_views()
+            return
+        if claim_id and article_id == self.article_id:
+            self.workspace.select_claim(claim_id)
+
+    def _end_first_look(self) -> None:
+        self._peek_timer.stop()
+        if self._peek is not None:
+            self._peek.close()
+            self._peek = None
+
+    def _open_with_service(self, path: str) -> bool:
         from app.core.project import ProjectService
 
         try:
@@ -424,50 +504,65 @@ class MainWindow(QMainWindow):
             return  # the next poll says what is wrong
 
     def _set_service(self, service: Any, path: str | None) -> None:
+        # After a first look the views already show this project: they are refreshed in
+        # place rather than cleared, so nothing flickers.
+        self._end_first_look()
         self.close_project()
         self.service = service
         self.project_path = path
         self.undo_stack.clear()
-        info = service.info()
+        reason = getattr(service.db, "read_only_reason", None)
+        self._show_project(service.info(), read_only_reason=reason, editable=reason is None)
+        if path:
+            self._remember(str(Path(path).resolve()))
+        self._show_articles(service.articles())
+        self.sharing.project_opened()  # verifies the signature off the GUI thread
+
+    def _show_project(self, info: Any, *, read_only_reason: str | None, editable: bool) -> None:
+        """Title, scale and read-only state for a project being shown."""
         self.project_id = info.id
         self.scale = info.scale
         self.workspace.set_scale(self.scale)
         self.workspace.editor.set_scale(self.scale)
-        reason = getattr(service.db, "read_only_reason", None)
-        self.read_only = reason is not None
-        self.workspace.editor.read_only = self.read_only
+        self.read_only = read_only_reason is not None
+        self.workspace.editor.read_only = not editable
         banner = self.workspace.read_only_banner
-        banner.setText(f"Read only: {reason}. Changes cannot be saved to this project.")
+        banner.setText(f"Read only: {read_only_reason}. Changes cannot be saved to this project.")
         banner.setVisible(self.read_only)
         self.setWindowTitle(
             f"{info.name} — {APP_NAME}" + (" [read only]" if self.read_only else "")
         )
-        if path:
-            self._remember(str(Path(path).resolve()))
-        self.workspace.load_claim = self._load_claim  # type: ignore[method-assign]
         self.stack.setCurrentWidget(self.workspace)
-        articles = service.articles()
+
+    def _show_articles(self, articles: list[Any]) -> None:
+        """The articles list, and the article last worked on (or the first) opened."""
         self.workspace.articles_model.set_articles(articles)
         if articles:
-            last = str(self.settings.value(f"project/{info.id}/article", ""))
+            last = str(self.settings.value(f"project/{self.project_id}/article", ""))
             chosen = next((a.id for a in articles if a.id == last), articles[0].id)
             self.show_article(chosen, articles)
         self._update_actions()
-        self.sharing.project_opened()  # verifies the signature off the GUI thread
 
     def _load_claim(self, claim_id: str) -> Any:
+        if self.service is None:  # a first look: the panel's record is all there is
+            return self.workspace.claims_model.claim(claim_id)
         try:
             return self.service.claim(claim_id)
         except FactdeskError:
             return self.workspace.claims_model.claim(claim_id)
 
     def close_project(self) -> None:
-        if self.service is None:
+        if self.service is None and self._peek is None:
             return
         self.workspace.editor.commit_text()
         self.undo_stack.clear()
-        self.service.close()
-        self.service = None
+        self._end_first_look()
+        if self.service is not None:
+            self.service.close()
+            self.service = None
+        self._clear_project_views()
+
+    def _clear_project_views(self) -> None:
         self.article_id = None
         self.workspace.articles_model.set_articles([])
         self.workspace.claims_model.set_claims([])
@@ -481,10 +576,12 @@ class MainWindow(QMainWindow):
 
     def show_article(self, article_id: str, articles: list[Any] | None = None) -> None:
         """Load an article's text and claims into the view and the panel."""
-        from app.core.project import ClaimFilter
+        from app.core.records import ClaimFilter
 
         self.workspace.editor.commit_text()
-        service = self.service
+        service = self.service if self.service is not None else self._peek
+        if service is None:
+            return
         text = service.article_text(article_id)
         # Evidence is read per claim when one is selected: most claims never are.
         claims = service.claims(ClaimFilter(article_id=article_id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QUndoCommand
@@ -33,16 +33,21 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, PROJECT_SUFFIX
 from app.core.errors import FactdeskError, SecretStoreError
-from app.core.sharing.merge import Side
-from app.core.sharing.signing import VerifyResult, VerifyStatus, format_fingerprint
 from app.ui import dialogs
 from app.ui.workers import Task, start
 
+if TYPE_CHECKING:
+    # Only for annotations: the signing module loads cryptography and keyring, and merge
+    # loads SQLAlchemy, which the window does not need until a project is open.
+    from app.core.sharing.merge import Side
+    from app.core.sharing.signing import VerifyResult
+
+# Keyed by VerifyStatus values (a StrEnum), so the table needs no import of signing.
 BADGE_TEXT = {
-    VerifyStatus.VALID: "Signature: Valid",
-    VerifyStatus.CHANGED: "Signature: Changed since signing",
-    VerifyStatus.UNTRUSTED: "Signature: Signed by an untrusted key",
-    VerifyStatus.UNSIGNED: "Unsigned",
+    "valid": "Signature: Valid",
+    "changed": "Signature: Changed since signing",
+    "untrusted": "Signature: Signed by an untrusted key",
+    "unsigned": "Unsigned",
 }
 
 Index = QModelIndex | QPersistentModelIndex
@@ -143,6 +148,8 @@ class SignatureDetailsDialog(QDialog):
         self.set_result(result)
 
     def set_result(self, result: VerifyResult) -> None:
+        from app.core.sharing.signing import VerifyStatus, format_fingerprint
+
         self.verify_result = result
         self.summary.setText(f"<b>{BADGE_TEXT[result.status]}</b><br>{result.message}")
         signer = result.signer_name or "—"
@@ -526,6 +533,8 @@ class SharingController(QObject):
         except FactdeskError as exc:
             dialogs.show_error(self.window, f"The project was not signed: {exc.message}")
             return False
+        from app.core.sharing.signing import format_fingerprint
+
         self.verify()
         self.window.statusBar().showMessage(
             f"Signed as {info.signer_name} ({info.records} records); "
