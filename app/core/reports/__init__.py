@@ -10,13 +10,22 @@ from app.core.reports.export import FORMATS, SUFFIXES, export
 from app.core.reports.html_report import render_html, report_css
 from app.core.reports.markdown_report import render_markdown, render_markdown_report
 from app.core.reports.markup import markdown_to_html_fragment, sanitise_markdown
-from app.core.reports.model import ArticleReport, ReportData, ReportOptions, build_report
+from app.core.reports.model import (
+    ArticleReport,
+    ReportClaim,
+    ReportData,
+    ReportEvidence,
+    ReportOptions,
+    build_report,
+)
 
 __all__ = [
     "FORMATS",
     "SUFFIXES",
     "ArticleReport",
+    "ReportClaim",
     "ReportData",
+    "ReportEvidence",
     "ReportOptions",
     "build_report",
     "claimant_type",

@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from app.core.errors import ValidationError
-from app.core.records import ArticleInfo, ClaimInfo
+from app.core.records import ArticleInfo
 from app.core.reports.markup import one_line, plain_text, safe_url
-from app.core.reports.model import ReportData, is_rated
+from app.core.reports.model import ReportClaim, ReportData, is_rated
 from app.core.validation import is_web_url
 
 # Words that mark a claimant as an organisation rather than a person.
@@ -58,7 +58,7 @@ def _review_url(organisation_url: str, claim_id: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, anchor))
 
 
-def _item_author(claim: ClaimInfo, article: ArticleInfo) -> dict[str, Any] | None:
+def _item_author(claim: ReportClaim, article: ArticleInfo) -> dict[str, Any] | None:
     name = one_line(claim.claimant)
     if name:
         return {"@type": claimant_type(name), "name": name}
@@ -84,7 +84,7 @@ def _appearance(article: ArticleInfo) -> dict[str, Any] | None:
     return work
 
 
-def _rating(claim: ClaimInfo, data: ReportData) -> dict[str, Any]:
+def _rating(claim: ReportClaim, data: ReportData) -> dict[str, Any]:
     label = one_line(claim.rating_label)
     rating: dict[str, Any] = {"@type": "Rating", "alternateName": label, "name": label}
     level = data.scale.level_by_id(claim.rating_id)

@@ -14,10 +14,16 @@ from functools import lru_cache
 from html import escape
 
 from app.core.paths import resource_path
-from app.core.records import ClaimInfo, ClaimStatus, EvidenceInfo, RatingScaleInfo
+from app.core.records import ClaimStatus, RatingScaleInfo
 from app.core.reports import text as t
 from app.core.reports.markup import excerpt, explanation_html, one_line, safe_url
-from app.core.reports.model import ArticleReport, ReportData, is_rated
+from app.core.reports.model import (
+    ArticleReport,
+    ReportClaim,
+    ReportData,
+    ReportEvidence,
+    is_rated,
+)
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -62,7 +68,7 @@ def _level_css(scale: RatingScaleInfo) -> str:
     return "\n".join(rules)
 
 
-def _verdict(claim: ClaimInfo, scale: RatingScaleInfo) -> str:
+def _verdict(claim: ReportClaim, scale: RatingScaleInfo) -> str:
     level = scale.level_by_id(claim.rating_id)
     if claim.status == ClaimStatus.DISMISSED:
         css = "verdict unrated"
@@ -80,11 +86,11 @@ def _dl(rows: list[tuple[str, str]], css: str) -> str:
     return f'<dl class="{css}">{items}</dl>'
 
 
-def _anchor(claim: ClaimInfo) -> str:
+def _anchor(claim: ReportClaim) -> str:
     return "claim-" + re.sub(r"[^0-9A-Za-z-]", "", claim.id)
 
 
-def _summary(claims: tuple[ClaimInfo, ...], first: int, scale: RatingScaleInfo) -> str:
+def _summary(claims: tuple[ReportClaim, ...], first: int, scale: RatingScaleInfo) -> str:
     rows = []
     for n, claim in enumerate(claims, first):
         wording = _e(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT))
@@ -99,7 +105,7 @@ def _summary(claims: tuple[ClaimInfo, ...], first: int, scale: RatingScaleInfo) 
     )
 
 
-def _evidence(ev: EvidenceInfo) -> str:
+def _evidence(ev: ReportEvidence) -> str:
     title = one_line(ev.title)
     if not title and ev.attachment is not None:
         title = one_line(ev.attachment.filename)
@@ -129,7 +135,7 @@ def _evidence(ev: EvidenceInfo) -> str:
     return f"<li>{head}{_dl(rows, 'evidence-facts')}</li>"
 
 
-def _claim(n: int, claim: ClaimInfo, scale: RatingScaleInfo) -> str:
+def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo) -> str:
     parts = [
         f'<article class="claim" id="{_anchor(claim)}">',
         f'<h4><span class="claim-number">Claim {n}</span> {_verdict(claim, scale)}</h4>',

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from app.core.records import ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.records import ClaimStatus
 from app.core.reports import text as t
 from app.core.reports.markup import (
     excerpt,
@@ -30,7 +30,13 @@ from app.core.reports.markup import (
     safe_url,
     sanitise_markdown,
 )
-from app.core.reports.model import ArticleReport, ReportData, is_rated
+from app.core.reports.model import (
+    ArticleReport,
+    ReportClaim,
+    ReportData,
+    ReportEvidence,
+    is_rated,
+)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -64,7 +70,7 @@ def _article_meta(article: ArticleReport) -> list[str]:
     return facts
 
 
-def _summary(claims: tuple[ClaimInfo, ...], first: int) -> list[str]:
+def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
     lines = ["| # | Claim | Claimant | Verdict |", "|--:|:--|:--|:--|"]
     for n, claim in enumerate(claims, first):
         wording = md_text(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT)) or "—"
@@ -76,7 +82,7 @@ def _summary(claims: tuple[ClaimInfo, ...], first: int) -> list[str]:
     return lines
 
 
-def _evidence(index: int, ev: EvidenceInfo) -> list[str]:
+def _evidence(index: int, ev: ReportEvidence) -> list[str]:
     title = one_line(ev.title)
     if not title:
         title = one_line(ev.attachment.filename) if ev.attachment else ""
@@ -107,7 +113,7 @@ def _evidence(index: int, ev: EvidenceInfo) -> list[str]:
     return lines
 
 
-def _claim_section(n: int, claim: ClaimInfo) -> list[str]:
+def _claim_section(n: int, claim: ReportClaim) -> list[str]:
     lines = [f"#### Claim {n} — {md_heading_text(t.headline(claim))}", ""]
     quote = md_lines(claim.quote)
     if quote:

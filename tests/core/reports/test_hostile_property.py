@@ -29,6 +29,7 @@ from app.core.records import (
 )
 from app.core.reports import (
     ArticleReport,
+    ReportClaim,
     ReportData,
     ReportOptions,
     markdown_to_html_fragment,
@@ -191,7 +192,8 @@ def reports(draw: st.DrawFn) -> ReportData:
             updated_at=NOW,
             revision=1,
         )
-        items = tuple(draw(st.lists(claims(article_id, scale), max_size=3)))
+        drawn = draw(st.lists(claims(article_id, scale), max_size=3))
+        items = tuple(ReportClaim.from_info(c) for c in drawn)
         articles.append(ArticleReport(info, items))
     project = ProjectInfo(
         id=str(draw(st.uuids())),
