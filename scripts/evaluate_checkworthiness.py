@@ -74,15 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("ct24_en_dev.csv", "newsclaims_dev.csv"):
         rows = read_rows(data / name)
         labels = [int(r["label"]) for r in rows]
-        flagged = [model.score(r["text"]) >= model.threshold for r in rows]
+        flagged = [score >= model.threshold for score in model.scores(r["text"] for r in rows)]
         results[name] = prf(labels, flagged)
 
     rows = read_rows(data / "clef2021_1b_en_dev.csv")
     by_doc: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    for r in rows:
+    for r, score in zip(rows, model.scores(r["text"] for r in rows), strict=True):
         labels_d, scores_d = by_doc[r["doc_id"]]
         labels_d.append(int(r["label"]))
-        scores_d.append(model.score(r["text"]))
+        scores_d.append(score)
     aps = [average_precision(lab, sco) for lab, sco in by_doc.values() if sum(lab)]
     results["clef2021_1b_en_dev.csv"] = {
         "map": round(sum(aps) / len(aps), 4),

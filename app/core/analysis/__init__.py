@@ -161,6 +161,8 @@ def analyse(
             for q in quotes:
                 quote_speaker.setdefault(q, speaker)
 
+    scores = model.scores(text[start:end] for start, end, _ in spans)
+
     tracker = ClaimantTracker()
     results: list[SentenceAnalysis] = []
     previous_claimant: str | None = None
@@ -199,7 +201,7 @@ def analyse(
         if own is not None and claimant is not None:
             kinds.append(ClaimKind.ATTRIBUTION)
 
-        score = round(model.score(sentence), 4)
+        score = round(scores[i], 4)
         results.append(
             SentenceAnalysis(
                 start=start,

@@ -21,9 +21,8 @@ import re
 from collections import Counter
 
 _DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"\w+|[%$£€?]")
+WORD = re.compile(r"\w+|[%$£€?]")
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*")
-_NUMBER = re.compile(r"\d")
 _PERCENT = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
 _CURRENCY = re.compile(r"[$£€]|\b(?:dollars?|pounds|euros?)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
@@ -40,7 +39,7 @@ def _bucket(value: int, edges: tuple[int, ...]) -> int:
 
 
 def word_features(normalised: str) -> Counter[str]:
-    tokens = _WORD.findall(normalised)
+    tokens = WORD.findall(normalised)
     counts: Counter[str] = Counter(tokens)
     counts.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
     return counts
@@ -59,18 +58,36 @@ def char_features(normalised: str) -> Counter[str]:
 
 
 def cue_features(text: str) -> list[str]:
-    words = text.split()
+    return cues_of(text, normalise(text))
+
+
+def cues_of(text: str, normalised: str) -> list[str]:
+    """:func:`cue_features` given ``normalise(text)`` too, which makes cheap pre-checks.
+
+    ``normalised`` is the lower-cased text with every digit turned into "0": the "0"s
+    count the digits, and the words the case-insensitive patterns look for (none holds
+    an "i" or "s", the only ASCII letters with non-ASCII case variants in ``re``) must
+    appear in it before those patterns can match.
+    """
     capitalised = len(_CAPITALISED.findall(text)) - (1 if text[:1].isupper() else 0)
+    digits = normalised.count("0")
     cues = [
-        f"len{_bucket(len(words), (4, 8, 14, 22, 35))}",
+        f"len{_bucket(len(text.split()), (4, 8, 14, 22, 35))}",
         f"cap{_bucket(max(capitalised, 0), (1, 2, 4))}",
-        f"num{_bucket(len(_NUMBER.findall(text)), (1, 2, 5))}",
+        f"num{_bucket(digits, (1, 2, 5))}",
     ]
-    if _PERCENT.search(text):
+    if ("%" in text or "cent" in normalised) and _PERCENT.search(text):
         cues.append("pct")
-    if _CURRENCY.search(text):
+    if (
+        "$" in text
+        or "£" in text
+        or "€" in text
+        or "dollar" in normalised
+        or "pound" in normalised
+        or "euro" in normalised
+    ) and _CURRENCY.search(text):
         cues.append("cur")
-    if _YEAR.search(text):
+    if digits >= 4 and _YEAR.search(text):
         cues.append("year")
     if text.rstrip().endswith("?"):
         cues.append("question")

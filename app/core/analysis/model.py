@@ -16,19 +16,25 @@ import math
 import sys
 import threading
 from array import array
-from collections import Counter
+from collections.abc import Callable, Iterable
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
-from app.core.analysis.features import (
-    CHAR_MAX,
-    CHAR_MIN,
-    cue_features,
-    normalise,
-    word_features,
-)
+from app.core.analysis.features import CHAR_MAX, CHAR_MIN, WORD, cues_of, normalise
 from app.core.errors import AnalysisError
 from app.core.paths import resource_path
+
+try:
+    # Counter's own counting loop, in C: counts into a plain dict, first-seen order kept
+    from collections import _count_elements  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Python implementations
+
+    def _count_elements(mapping: dict[Any, int], iterable: Iterable[Any]) -> None:
+        get = mapping.get
+        for element in iterable:
+            mapping[element] = get(element, 0) + 1
+
 
 MODEL_FILE = "checkworthiness.bin"
 FORMAT = "factdesk-checkworthiness-1"
@@ -56,7 +62,7 @@ class _Group:
     __slots__ = ("dot", "ids", "square")
 
     def __init__(self, names: list[str], idf: array[float], coef: array[float]) -> None:
-        self.ids = {name: i for i, name in enumerate(names)}
+        self.ids: dict[Any, int] = {name: i for i, name in enumerate(names)}
         self.dot = [float(a) * float(b) for a, b in zip(idf, coef, strict=True)]
         self.square = [float(a) * float(a) for a in idf]
 
@@ -64,20 +70,29 @@ class _Group:
         """This group's term of the logit: (tf-idf . coef) / |tf-idf|, sublinear tf."""
         if not ids:
             return 0.0
-        return self.contribution_of_counts(Counter(ids), len(ids))
+        counts: dict[int, int] = {}
+        _count_elements(counts, ids)
+        return self.contribution_of_counts(counts, len(ids))
 
     def contribution_of_counts(self, counts: dict[int, int], total: int) -> float:
-        """:meth:`contribution` for ids already counted (``total`` = sum of counts)."""
+        """:meth:`contribution` for ids already counted (``total`` = sum of counts).
+
+        The sums run over the ids in the order they were first seen and the repeated ids
+        are corrected afterwards in that same order: the training script's arithmetic,
+        float for float.
+        """
         if not counts:
             return 0.0
-        dot = sum(map(self.dot.__getitem__, counts))
-        norm = sum(map(self.square.__getitem__, counts))
+        dot_of = self.dot
+        square_of = self.square
+        dot = sum(map(dot_of.__getitem__, counts))
+        norm = sum(map(square_of.__getitem__, counts))
         if len(counts) != total:
             for i, count in counts.items():
                 if count > 1:
                     weight = 1.0 + math.log(count)
-                    dot += (weight - 1.0) * self.dot[i]
-                    norm += (weight * weight - 1.0) * self.square[i]
+                    dot += (weight - 1.0) * dot_of[i]
+                    norm += (weight * weight - 1.0) * square_of[i]
         return dot / math.sqrt(norm) if norm > 0.0 else 0.0
 
 
@@ -85,11 +100,12 @@ class CheckworthinessModel:
     """Linear model: TF-IDF word and character n-grams plus binary cues.
 
     Scoring gives the same numbers as the training script's formula, only arranged for
-    speed: character n-gram ids are cached per word (words repeat), and the sums over
-    features run in C through ``map``.
+    speed: word bigrams are looked up as pairs (no joined strings), character n-gram ids
+    are memoised per word for the texts of one call (words repeat), and counting and the
+    sums over features run in C.
     """
 
-    __slots__ = ("_char_cache", "bias", "chars", "cues", "threshold", "words")
+    __slots__ = ("bias", "chars", "cues", "threshold", "words")
 
     def __init__(
         self, words: _Group, chars: _Group, cues: dict[str, float], bias: float, threshold: float
@@ -99,7 +115,9 @@ class CheckworthinessModel:
         self.cues = cues
         self.bias = bias
         self.threshold = threshold
-        self._char_cache: dict[str, list[int]] = {}
+        # Bigram features are "a b" (tokens hold no spaces): index them by the pair too.
+        pairs = {tuple(name.split(" ")): i for name, i in words.ids.items() if " " in name}
+        words.ids.update(pairs)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> CheckworthinessModel:
@@ -119,50 +137,76 @@ class CheckworthinessModel:
             threshold=float(payload["threshold"]),
         )
 
-    def _char_ids(self, normalised: str) -> list[int]:
-        cache = self._char_cache
-        if len(cache) > 200_000:
-            cache.clear()
-        lookup = self.chars.ids.get
-        ids: list[int] = []
-        for word in normalised.split():
-            cached = cache.get(word)
-            if cached is None:
-                padded = f" {word} "
-                length = len(padded)
-                cached = []
-                for size in range(CHAR_MIN, min(CHAR_MAX, length) + 1):
-                    for k in range(length - size + 1):
-                        i = lookup(padded[k : k + size])
-                        if i is not None:
-                            cached.append(i)
-                cache[word] = cached
-            ids.extend(cached)
-        return ids
+    def logits(self, texts: Iterable[str]) -> list[float]:
+        """:meth:`logit` of each text, in order."""
+        words = self.words
+        word_id = words.ids.get
+        chars = self.chars
+        char_id = chars.ids.get
+        cue_weight = self.cues.get
+        bias = self.bias
+        # word -> its character n-gram ids; lives for this call only
+        char_cache: dict[str, list[int]] = {}
+        out: list[float] = []
+        for text in texts:
+            normalised = normalise(text)
+            tokens = WORD.findall(normalised)
+            # the counts of word_features(), in its order, with bigrams as pairs
+            features: dict[Any, int] = {}
+            _count_elements(features, tokens)
+            _count_elements(features, pairwise(tokens))
+            word_counts: dict[int, int] = {}
+            total = 0
+            for feature, count in features.items():
+                i = word_id(feature)
+                if i is not None:
+                    word_counts[i] = count
+                    total += count
+            z = bias + words.contribution_of_counts(word_counts, total)
+
+            pieces = normalised.split()
+            grams = list(map(char_cache.get, pieces))
+            if None in grams:
+                for k, word in enumerate(pieces):
+                    if grams[k] is None:
+                        grams[k] = char_cache[word] = _char_ids(word, char_id)
+            ids = list(chain.from_iterable(grams))  # type: ignore[arg-type]
+            z += chars.contribution(ids)
+
+            for cue in cues_of(text, normalised):
+                z += cue_weight(cue, 0.0)
+            out.append(z)
+        return out
 
     def logit(self, text: str) -> float:
-        normalised = normalise(text)
-        lookup = self.words.ids.get
-        # The words arrive counted already: map them to ids without expanding the counts.
-        word_counts: dict[int, int] = {}
-        total = 0
-        for feature, count in word_features(normalised).items():
-            i = lookup(feature)
-            if i is not None:
-                word_counts[i] = count
-                total += count
-        z = self.bias + self.words.contribution_of_counts(word_counts, total)
-        z += self.chars.contribution(self._char_ids(normalised))
-        for cue in cue_features(text):
-            z += self.cues.get(cue, 0.0)
-        return z
+        return self.logits((text,))[0]
+
+    def scores(self, texts: Iterable[str]) -> list[float]:
+        """Probability-like check-worthiness in [0, 1] of each text, in order."""
+        return [_sigmoid(z) for z in self.logits(texts)]
 
     def score(self, text: str) -> float:
         """Probability-like check-worthiness in [0, 1]."""
-        z = self.logit(text)
-        if z < -40.0:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(self.logit(text))
+
+
+def _sigmoid(z: float) -> float:
+    if z < -40.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _char_ids(word: str, lookup: Callable[[str], int | None]) -> list[int]:
+    """Ids of the known character n-grams of one word, as char_features() orders them."""
+    padded = f" {word} "
+    length = len(padded)
+    ids: list[int] = []
+    for size in range(CHAR_MIN, min(CHAR_MAX, length) + 1):
+        for k in range(length - size + 1):
+            i = lookup(padded[k : k + size])
+            if i is not None:
+                ids.append(i)
+    return ids
 
 
 _lock = threading.Lock()
