@@ -59,9 +59,11 @@ test: setup lint
 bench: setup
 	$(PY) bench/run_all.py
 
+# The onedir bundle, its self-test, and its size against the 130 MB budget (issue 9).
 dist: setup
 	$(VENV)/bin/pyinstaller --noconfirm --clean packaging/factdesk.spec
 	dist/factdesk/factdesk self-test
+	$(PY) bench/packaging.py --size
 
 stress: setup
 	FACTDESK_STRESS_KILLS=200 $(PY) -m pytest -p no:cacheprovider tests/reliability -k crash
