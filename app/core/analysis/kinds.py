@@ -256,12 +256,59 @@ def _words(text: str) -> set[str]:
     return set(_WORDS.findall(text.lower()))
 
 
-def has_statistic(text: str) -> bool:
-    if _AMOUNT.search(text) or _NUMBER_WORDS.search(text):
+# The first word of each _NUMBER_WORDS alternative: one must be among the sentence's words.
+_NUMBER_FIRST_WORDS = frozenset([
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
+    "trillion", "trillions", "dozen", "dozens", "half", "third", "quarter", "twice", "per",
+    "percent", "percentage", "one",
+])  # fmt: skip
+# Before the first digit, a _NOT_STAT match holds at most a word of ten letters ("september.",
+# "world war") and a run of white space.
+_NOT_STAT_LEAD = 10
+
+
+def _has_free_digit(text: str) -> bool:
+    """Whether a digit is left outside the _NOT_STAT matches (as if they were removed).
+
+    Every _NOT_STAT match holds a digit, so the matches can be looked for only just
+    before each digit instead of at every position of the sentence: the same matches,
+    found in the same order.
+    """
+    pos = 0
+    length = len(text)
+    while True:
+        digit = _DIGIT.search(text, pos)
+        if digit is None:
+            return False
+        at = digit.start()
+        lead = at
+        while lead > pos and text[lead - 1].isspace():
+            lead -= 1
+        # the leftmost match starting before or at this digit covers it (it cannot end
+        # before it: no digit lies between pos and this one)
+        for start in range(max(pos, lead - _NOT_STAT_LEAD), at + 1):
+            match = _NOT_STAT.match(text, start)
+            if match is not None:
+                pos = match.end()
+                break
+        else:
+            return True
+        if pos >= length:
+            return False
+
+
+def has_statistic(text: str, words: set[str] | None = None) -> bool:
+    if _AMOUNT.search(text):
         return True
-    if not _DIGIT.search(text):
-        return False
-    return _DIGIT.search(_NOT_STAT.sub(" ", text)) is not None
+    # the word pre-check is exact for ASCII text only ("ſix" matches "six" ignoring case)
+    if (
+        not text.isascii()
+        or not (words if words is not None else _words(text)).isdisjoint(_NUMBER_FIRST_WORDS)
+    ) and _NUMBER_WORDS.search(text):
+        return True
+    return _has_free_digit(text)
 
 
 _COMPARISON_WORDS = _COMPARISON_WORDS | {
@@ -291,8 +338,16 @@ def has_causal(text: str, words: set[str] | None = None) -> bool:
     return _CAUSAL.search(text) is not None
 
 
+# "by" and "in" (common) announce a prediction only before a year: "by 2030", "in 2040".
+_PREDICTION_STRONG_WORDS = _PREDICTION_WORDS - {"by", "in"}
+
+
 def has_prediction(text: str, words: set[str] | None = None) -> bool:
-    if (words if words is not None else _words(text)).isdisjoint(_PREDICTION_WORDS):
+    words = words if words is not None else _words(text)
+    if words.isdisjoint(_PREDICTION_WORDS):
+        return False
+    # exact for ASCII text only, like the word pre-check of has_statistic
+    if "2" not in text and words.isdisjoint(_PREDICTION_STRONG_WORDS) and text.isascii():
         return False
     for match in _PREDICTION.finditer(text):
         if match.group(0).lower() == "will" and _WILL_NOUN.search(
@@ -307,7 +362,7 @@ def content_kinds(text: str) -> list[ClaimKind]:
     """Kinds that can be read from the sentence alone (not quotation or attribution)."""
     kinds = []
     words = _words(text)
-    if has_statistic(text):
+    if has_statistic(text, words):
         kinds.append(ClaimKind.STATISTIC)
     if has_comparison(text, words):
         kinds.append(ClaimKind.COMPARISON)
