@@ -239,9 +239,11 @@ def _clean(candidate: str) -> str | None:
     if name.startswith(("The ", "A ", "An ")):
         name = name[0].lower() + name[1:]
     name = re.sub(r"['’]s$", "", name)
-    if not name or "#" in name or len(name.split()) > 8:
+    words = name.split()
+    # nothing but white space is left of "according to —\n“...”" once the marks are stripped
+    if not words or "#" in name or len(words) > 8:
         return None
-    first = name.split()[0]
+    first = words[0]
     if first in _STOP_FIRST and not _is_pronoun(name) and first not in {"The", "A", "An"}:
         return None
     if first[:1].islower() and first.lower() not in {
@@ -271,7 +273,10 @@ def _strip_titles(name: str) -> str:
     return " ".join(words) if words else name
 
 
-_VERB_WORDS = frozenset(re.findall(r"[a-z]+", _VERBS)) | {"according"}
+# A sentence names a speaker only with one of these words (or a colon): the single-word
+# reporting verbs cover every "has said"-like phrase but "pointed out". Words such as
+# "has", "also" or "the" from those phrases would let nearly every sentence through.
+_VERB_WORDS = frozenset(v for v in _VERBS.split("|") if " " not in v) | {"pointed", "according"}
 _LOWER_WORDS = re.compile(r"[a-z]+")
 
 
@@ -311,10 +316,13 @@ class ClaimantTracker:
         """The last person named outside quotations is who "he" or "she" means next."""
         if not self.known:
             return
-        for match in _MENTION.finditer(masked):
-            full = self.known.get(match.group(1))
+        known = self.known.get
+        # the last of them wins
+        for name in reversed(_MENTION.findall(masked)):
+            full = known(name)
             if full is not None:
                 self.last_person = full
+                return
 
     def note_names(self, text: str) -> None:
         """Remember full names ("Joe Biden") mentioned anywhere in a sentence."""

@@ -58,3 +58,10 @@ def test_paragraphs_that_do_not_fit_the_text_are_refused() -> None:
 def test_not_a_string_is_refused() -> None:
     with pytest.raises(AnalysisError):
         analyse(b"bytes are not text")  # type: ignore[arg-type]
+
+
+def test_reporting_phrase_followed_only_by_a_dash_and_a_line_break() -> None:
+    # the words after "according to" reduce to a line break: no claimant, and no crash
+    text = "Prices rose by 5 percent in May, according to —\n“The figures are clear”."
+    (sentence,) = analyse(text)
+    assert sentence.claimant is None

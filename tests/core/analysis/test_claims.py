@@ -91,3 +91,11 @@ def test_scare_quotes_are_not_quotations() -> None:
     (s,) = analyse('The so-called "reform" was dropped.')
     assert K.QUOTATION not in s.kinds
     assert s.claimant is None
+
+
+def test_speaker_pre_check_words_cover_every_reporting_verb() -> None:
+    # find_speaker skips sentences without one of these words: each verb phrase needs one
+    from app.core.analysis.claimant import _VERB_WORDS, _VERBS
+
+    for phrase in _VERBS.split("|"):
+        assert not _VERB_WORDS.isdisjoint(phrase.split()), phrase
