@@ -130,6 +130,7 @@ def analyse(
     model = load_model()
     cut = model.threshold if threshold is None else threshold
     spans = _sentence_spans(text, paras, lines)
+    sentences = [text[start:end] for start, end, _ in spans]
 
     # quotations are found per paragraph (or per line in line mode)
     quote_cache: dict[int, list[tuple[int, int]]] = {}
@@ -146,13 +147,17 @@ def analyse(
     touched: list[list[tuple[int, int]]] = []
     starts_quoted: list[bool] = []
     masks: list[str] = []
-    for start, end, index in spans:
-        quotes = [q for q in quotes_for(start, end, index) if q[0] < end and q[1] > start]
+    for (start, end, index), sentence in zip(spans, sentences, strict=True):
+        quotes = quotes_for(start, end, index)
+        if quotes:
+            quotes = [q for q in quotes if q[0] < end and q[1] > start]
         touched.append(quotes)
-        masked = mask_quotes(text[start:end], quotes, start)
+        masked = mask_quotes(sentence, quotes, start)
         masks.append(masked)
         speakers.append(find_speaker(masked))
-        starts_quoted.append(any(q[0] <= start + 1 and q[1] > start for q in quotes))
+        starts_quoted.append(
+            bool(quotes) and any(q[0] <= start + 1 and q[1] > start for q in quotes)
+        )
 
     # a quotation spanning sentences: its speaker, wherever in it the speaker is named
     quote_speaker: dict[tuple[int, int], str] = {}
@@ -161,13 +166,13 @@ def analyse(
             for q in quotes:
                 quote_speaker.setdefault(q, speaker)
 
-    scores = model.scores(text[start:end] for start, end, _ in spans)
+    scores = model.scores(sentences)
 
     tracker = ClaimantTracker()
     results: list[SentenceAnalysis] = []
     previous_claimant: str | None = None
     for i, (start, end, index) in enumerate(spans):
-        sentence = text[start:end]
+        sentence = sentences[i]
         role = paras[index].role if index >= 0 else ParagraphRole.BODY
         tracker.note_names(sentence)
         own = speakers[i]
@@ -195,8 +200,12 @@ def analyse(
         previous_claimant = claimant
 
         kinds = content_kinds(sentence)
-        quoted_words = sum(len(text[max(q[0], start) : min(q[1], end)].split()) for q in touched[i])
-        if quoted_words >= _MIN_QUOTE_WORDS or (touched[i] and claimant is not None):
+        quotes = touched[i]
+        if quotes and (
+            claimant is not None
+            or sum(len(text[max(q[0], start) : min(q[1], end)].split()) for q in quotes)
+            >= _MIN_QUOTE_WORDS
+        ):
             kinds.append(ClaimKind.QUOTATION)
         if own is not None and claimant is not None:
             kinds.append(ClaimKind.ATTRIBUTION)
@@ -210,7 +219,7 @@ def analyse(
                 score=score,
                 checkworthy=score >= cut and role is not ParagraphRole.CREDIT,
                 claimant=claimant,
-                kinds=tuple(sorted(set(kinds), key=_KIND_ORDER.index)),
+                kinds=tuple(kinds) if len(kinds) < 2 else tuple(sorted(set(kinds), key=_KIND_RANK)),
                 role=role,
                 paragraph=index,
             )
@@ -218,4 +227,4 @@ def analyse(
     return results
 
 
-_KIND_ORDER = list(ClaimKind)
+_KIND_RANK = {kind: rank for rank, kind in enumerate(ClaimKind)}.__getitem__

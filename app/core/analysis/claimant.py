@@ -18,7 +18,7 @@ Works over the sentences of one article in order (:class:`ClaimantTracker`):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _VERBS = (
     r"said|says|say|told|tells|claimed|claims|claim|warned|warns|warn|insisted|insists|"
@@ -304,6 +304,18 @@ def find_speaker(masked: str) -> str | None:
     return pronoun
 
 
+def _full_name(found: str) -> tuple[str, str] | None:
+    """(surname, full name) of a _FULL_NAME match, None if it is not a person's name."""
+    words = [w.rstrip(".") for w in found.split()]
+    while words and words[0] in _STOP_FIRST:
+        words = words[1:]
+    while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:
+        words = words[1:]
+    if len(words) >= 2 and words[0].lower().strip(".") not in _ROLE_WORDS:
+        return words[-1], " ".join(words)
+    return None
+
+
 @dataclass(slots=True)
 class ClaimantTracker:
     """Carries speakers and known full names from sentence to sentence of one article."""
@@ -311,6 +323,8 @@ class ClaimantTracker:
     last: str | None = None
     last_person: str | None = None
     known: dict[str, str] | None = None
+    # what each name-like match of this article comes to: articles repeat their names
+    parsed: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
     def note_mentions(self, masked: str) -> None:
         """The last person named outside quotations is who "he" or "she" means next."""
@@ -328,14 +342,14 @@ class ClaimantTracker:
         """Remember full names ("Joe Biden") mentioned anywhere in a sentence."""
         if self.known is None:
             self.known = {}
-        for match in _FULL_NAME.finditer(text):
-            words = [w.rstrip(".") for w in match.group(1).split()]
-            while words and words[0] in _STOP_FIRST:
-                words = words[1:]
-            while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:
-                words = words[1:]
-            if len(words) >= 2 and words[0].lower().strip(".") not in _ROLE_WORDS:
-                self.known.setdefault(words[-1], " ".join(words))
+        parsed = self.parsed
+        for found in _FULL_NAME.findall(text):
+            if found in parsed:
+                name = parsed[found]
+            else:
+                name = parsed[found] = _full_name(found)
+            if name is not None:
+                self.known.setdefault(name[0], name[1])
 
     def resolve(self, speaker: str) -> str:
         if _is_pronoun(speaker):

@@ -319,7 +319,9 @@ _COMPARISON_WORDS = _COMPARISON_WORDS | {
 
 def has_comparison(text: str, words: set[str] | None = None) -> bool:
     words = words if words is not None else _words(text)
-    if words.isdisjoint(_COMPARISON_WORDS) and not any(w.endswith("iest") for w in words):
+    if words.isdisjoint(_COMPARISON_WORDS) and (
+        "iest" not in text.lower() or not any(w.endswith("iest") for w in words)
+    ):
         return False
     for match in _COMPARISON.finditer(text):
         word = match.group(0).lower()
