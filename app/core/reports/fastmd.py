@@ -25,52 +25,42 @@ compares all three with markdown-it's on generated and hostile input.
 from __future__ import annotations
 
 import re
-from html import escape as _html_escape
 
-Piece = tuple[int, str, str]  # (kind, text, address)
-TEXT, STRONG, EM, LINK = 0, 1, 2, 3
-Block = tuple[bool, list[list[Piece]]]  # (is a list, its lines or items)
+Block = tuple[bool, list[str]]  # (is a list, its lines or items, each checked by _LINE)
 
+# One line of the subset is one match of _LINE: runs of plain text, **strong** and
+# *emphasis* (flanked as described above) and web links. Every other character of the
+# line is plain text, so each "*", "[", "]" and "](" in a matching line is markup, and
+# the three renderings below are substitutions on the line. Text runs and the whole
+# repetition are possessive: a line that does not match fails in linear time.
 _PLAIN = r"[^\\`*_\[\]<>|~&!\n]"
-_TOKEN = re.compile(
-    rf"(?P<text>{_PLAIN}+)"
-    rf"|\*\*(?P<strong>[^\W_](?:{_PLAIN}*[^\W_])?)\*\*"
-    rf"|\*(?P<em>[^\W_](?:{_PLAIN}*[^\W_])?)\*"
-    rf"|\[(?P<label>{_PLAIN}+)\]\((?P<lt><?)(?P<url>https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-    r"(?:/[A-Za-z0-9;/?:@=+$,\-_.~#]*)?)(?P<gt>>?)\)"
+_WORDY = r"[^\W_]"
+_FLANK_OPEN = r"(?:^|(?<=[ (\"']))"
+_FLANK_CLOSE = r"(?=[ .,;:?)\"']|$)"
+_URL = r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:/[A-Za-z0-9;/?:@=+$,\-_.~#]*)?"
+_LINE = re.compile(
+    rf"(?:{_PLAIN}++"
+    rf"|{_FLANK_OPEN}\*\*{_WORDY}(?:{_PLAIN}*{_WORDY})?\*\*{_FLANK_CLOSE}"
+    rf"|{_FLANK_OPEN}\*{_WORDY}(?:{_PLAIN}*{_WORDY})?\*{_FLANK_CLOSE}"
+    rf"|\[{_PLAIN}++\]\((?:<{_URL}>|{_URL})\)"
+    r")++"
 )
 _BLOCK_START = re.compile(r"[ #>*+=:_`~<|-]|[0-9]{1,9}[.)]")
-_OPEN_AFTER = frozenset(" (\"'")
-_CLOSE_BEFORE = frozenset(" .,;:?)\"'")
+_STRONG = re.compile(r"\*\*([^*]+)\*\*")
+_EM = re.compile(r"\*([^*]+)\*")
+_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>]*)>?\)")
+_BARE_DESTINATION = re.compile(r"\]\(([^<)][^)]*)\)")
+_LINK_HTML = r'<a href="\2" rel="noopener noreferrer nofollow">\1</a>'
 
 
-def _line(text: str) -> list[Piece] | None:
-    if not text or not text.isprintable() or text[-1] == " " or _BLOCK_START.match(text):
-        return None
-    pieces: list[Piece] = []
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        if m.start() != pos:
-            return None
-        pos = m.end()
-        kind = m.lastgroup
-        if kind == "text":
-            pieces.append((TEXT, m.group("text"), ""))
-            continue
-        if kind in ("strong", "em"):
-            before = text[m.start() - 1] if m.start() else " "
-            after = text[pos] if pos < len(text) else " "
-            if before not in _OPEN_AFTER or after not in _CLOSE_BEFORE:
-                return None
-            pieces.append((STRONG if kind == "strong" else EM, m.group(kind), ""))
-            continue
-        # A link: "<" and ">" around the address come in pairs or not at all.
-        if bool(m.group("lt")) != bool(m.group("gt")):
-            return None
-        pieces.append((LINK, m.group("label"), m.group("url")))
-    if pos != len(text):
-        return None
-    return pieces
+def _line_ok(text: str) -> bool:
+    return (
+        bool(text)
+        and text.isprintable()
+        and text[-1] != " "
+        and not _BLOCK_START.match(text)
+        and _LINE.fullmatch(text) is not None
+    )
 
 
 def parse(source: str) -> list[Block] | None:
@@ -96,75 +86,52 @@ def parse(source: str) -> list[Block] | None:
         is_list = group[0].startswith("- ")
         if is_list and previous_list:
             return None  # "- a\n\n- b" is one loose list
-        parsed: list[list[Piece]] = []
+        parsed: list[str] = []
         for line in group:
             if line.startswith("- ") != is_list:
                 return None
-            pieces = _line(line[2:] if is_list else line)
-            if pieces is None:
+            text = line[2:] if is_list else line
+            if not _line_ok(text):
                 return None
-            parsed.append(pieces)
+            parsed.append(text)
         blocks.append((is_list, parsed))
         previous_list = is_list
     return blocks
 
 
-def _keep_edges(text: str) -> str:
-    inner = " ".join(text.split())
-    if not inner:
-        return " "
-    return (" " if text[0] == " " else "") + inner + (" " if text[-1] == " " else "")
+# In a line of the subset, text never holds a character that Markdown or HTML would
+# need escaped except '"' (HTML); runs of spaces become one, as markdown-it's text
+# tokens re-emitted one by one would give.
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """What ``sanitise_markdown`` writes for these blocks."""
-    from app.core.reports.markup import escape_inline, md_destination, protect_line_start
-
+    """What ``sanitise_markdown`` writes for these blocks: link addresses in ``<...>``."""
     out: list[str] = []
     for is_list, lines in blocks:
         if out:
             out.append("")
-        for pieces in lines:
-            parts: list[str] = []
-            for kind, text, url in pieces:
-                if kind == TEXT:
-                    piece = escape_inline(_keep_edges(text))
-                    parts.append(protect_line_start(piece) if not parts else piece)
-                elif kind == STRONG:
-                    parts.append(f"**{escape_inline(_keep_edges(text))}**")
-                elif kind == EM:
-                    parts.append(f"*{escape_inline(_keep_edges(text))}*")
-                else:
-                    parts.append(f"[{escape_inline(_keep_edges(text))}]({md_destination(url)})")
-            line = "".join(parts)
+        for text in lines:
+            line = " ".join(text.split())
+            if "](" in line:
+                line = _BARE_DESTINATION.sub(r"](<\1>)", line)
             out.append(f"- {line}" if is_list else line)
     return "\n".join(out)
 
 
-def _h(text: str) -> str:
-    return _html_escape(_keep_edges(text), quote=False).replace('"', "&quot;")
+def _html_line(text: str) -> str:
+    line = " ".join(text.split()).replace('"', "&quot;")
+    if "*" in line:
+        line = _EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", line))
+    if "[" in line:
+        line = _LINK.sub(_LINK_HTML, line)
+    return line
 
 
 def to_html(blocks: list[Block]) -> str:
     """What markdown-it renders from the sanitised Markdown of these blocks."""
     out: list[str] = []
     for is_list, lines in blocks:
-        rendered = []
-        for pieces in lines:
-            parts: list[str] = []
-            for kind, text, url in pieces:
-                if kind == TEXT:
-                    parts.append(_h(text))
-                elif kind == STRONG:
-                    parts.append(f"<strong>{_h(text)}</strong>")
-                elif kind == EM:
-                    parts.append(f"<em>{_h(text)}</em>")
-                else:
-                    href = _html_escape(url, quote=False).replace('"', "&quot;")
-                    parts.append(
-                        f'<a href="{href}" rel="noopener noreferrer nofollow">{_h(text)}</a>'
-                    )
-            rendered.append("".join(parts))
+        rendered = [_html_line(text) for text in lines]
         if is_list:
             out.append("<ul>\n" + "".join(f"<li>{r}</li>\n" for r in rendered) + "</ul>\n")
         else:
@@ -174,5 +141,7 @@ def to_html(blocks: list[Block]) -> str:
 
 def to_plain(blocks: list[Block]) -> str:
     """What ``plain_text`` gives: the words, without markup, on one line."""
-    lines = ["".join(text for _k, text, _u in pieces) for _l, ls in blocks for pieces in ls]
-    return " ".join(" ".join(lines).split())
+    words = " ".join(text for _l, lines in blocks for text in lines).replace("*", "")
+    if "[" in words:
+        words = _LINK.sub(r"\1", words)
+    return " ".join(words.split())
