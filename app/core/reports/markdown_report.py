@@ -17,6 +17,7 @@ re-written by :func:`~app.core.reports.markup.sanitise_markdown`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.core.records import ClaimStatus
 from app.core.reports import text as t
@@ -83,34 +84,40 @@ def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
 
 
 def _evidence(index: int, ev: ReportEvidence) -> list[str]:
+    url = ev.url
     title = one_line(ev.title)
     if not title:
         title = one_line(ev.attachment.filename) if ev.attachment else ""
     if not title:
-        title = one_line(ev.url) or "Untitled source"
-    head = md_link(title, ev.url) if safe_url(ev.url) else md_text(title)
-    if ev.url and not safe_url(ev.url):
-        head += f" ({md_text(ev.url)})"
+        title = one_line(url) or "Untitled source"
+    if url and safe_url(url):
+        head = md_link(title, url)
+    else:
+        head = md_text(title)
+        if url:  # an address that may not be linked: shown as text
+            head += f" ({md_text(url)})"
     if one_line(ev.publisher):
         head += f" — {md_text(ev.publisher)}"
     marker = f"{index}. "
     pad = " " * len(marker)
-    lines = [marker + head]
-    details = [f"- **Stance:** {md_text(t.stance(ev.stance))}"]
+    lines = [marker + head, f"{pad}- **Stance:** {_stance(ev.stance)}"]
     if ev.accessed is not None:
-        details.append(f"- **Accessed:** {t.day(ev.accessed)}")
+        lines.append(f"{pad}- **Accessed:** {t.day(ev.accessed)}")
     if one_line(ev.archive_url):
-        details.append(f"- **Archived copy:** {md_link(ev.archive_url, ev.archive_url)}")
+        lines.append(f"{pad}- **Archived copy:** {md_link(ev.archive_url, ev.archive_url)}")
     if ev.attachment is not None:
         sha = ev.attachment.sha256
         shown = f"`{sha}`" if _SHA256.fullmatch(sha) else md_text(sha)
-        details.append(
-            f"- **Attached file:** {md_text(ev.attachment.filename) or 'unnamed'} (SHA-256 {shown})"
-        )
+        name = md_text(ev.attachment.filename) or "unnamed"
+        lines.append(f"{pad}- **Attached file:** {name} (SHA-256 {shown})")
     if one_line(ev.note):
-        details.append(f"- **Note:** {md_text(ev.note)}")
-    lines += [pad + d for d in details]
+        lines.append(f"{pad}- **Note:** {md_text(ev.note)}")
     return lines
+
+
+@lru_cache(maxsize=64)
+def _stance(value: str) -> str:
+    return md_text(t.stance(value))
 
 
 def _claim_section(n: int, claim: ReportClaim) -> list[str]:

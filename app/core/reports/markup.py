@@ -54,6 +54,8 @@ def clean_text(text: str | None) -> str:
         return ""
     if text.isprintable():  # no controls, format characters or line breaks: nothing to do
         return text
+    if text.replace("\n", "").isprintable():
+        return text  # its only line breaks are "\n" already
     text = _NEWLINES.sub("\n", text).replace("\t", "    ")
     return _CONTROLS.sub("", text)
 
@@ -92,13 +94,41 @@ def protect_line_start(line: str) -> str:
     return line
 
 
+# Characters that escape_inline would escape (the ampersand only before an entity, but
+# any ampersand takes the long way).
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]")
+_MD_HEADING_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#]")
+_LINE_START_CHARS = frozenset(" #>+=:-")
+
+
+def _unchanged(text: str, special: re.Pattern[str]) -> bool:
+    """Whether md_text leaves ``text`` as it is: printable, no character to escape, no
+    space run or edge space (one_line), no block marker at its start (protect_line_start).
+
+    Most fields are such text. Plain tests and one character-class search: a single
+    regular expression with the anchored alternatives costs several times more.
+    """
+    return (
+        text.isprintable()
+        and special.search(text) is None
+        and "  " not in text
+        and text[0] not in _LINE_START_CHARS
+        and text[-1] != " "
+        and not (text[0].isdigit() and _ORDERED_START.match(text))
+    )
+
+
 def md_text(text: str | None) -> str:
     """Plain text as one inert line of Markdown (safe at a line start and in table cells)."""
+    if text and _unchanged(text, _MD_SPECIAL):
+        return text
     return protect_line_start(escape_inline(one_line(text)))
 
 
 def md_heading_text(text: str | None) -> str:
     """Like :func:`md_text`, and no ``#`` can close the heading early."""
+    if text and _unchanged(text, _MD_HEADING_SPECIAL):
+        return text
     return protect_line_start(escape_inline(one_line(text)).replace("#", "\\#"))
 
 
@@ -153,9 +183,20 @@ def md_destination(url: str) -> str:
     return f"<{_percent(url)}>"
 
 
+# An http(s) address that _PLAIN_WEB_URL accepts and that holds nothing _percent would
+# encode: linked as it is.
+_PLAIN_DESTINATION = re.compile(
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!#-;=?-\[\]_a-z~]*)?"
+)
+
+
 def md_link(text: str | None, url: str | None) -> str:
     """``[text](url)`` for an http(s) URL; otherwise the text (and the address) as plain text."""
     label = one_line(text)
+    if url and _PLAIN_DESTINATION.fullmatch(url):
+        if not label or label == url:
+            return f"<{url}>"
+        return f"[{escape_inline(label)}](<{url}>)"
     target = safe_url(url)
     if target is None:
         shown = " ".join(x for x in (label, one_line(url)) if x)
