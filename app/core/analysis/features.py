@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import Counter
 
 _DIGIT = re.compile(r"\d")
@@ -31,11 +32,13 @@ CHAR_MIN = 3
 CHAR_MAX = 5
 
 
-def _bucket(value: int, edges: tuple[int, ...]) -> int:
-    for index, edge in enumerate(edges):
-        if value < edge:
-            return index
-    return len(edges)
+# Cue buckets: a value falls in the first bucket whose edge it is below (bisect_right).
+_LEN_EDGES = (4, 8, 14, 22, 35)
+_CAP_EDGES = (1, 2, 4)
+_NUM_EDGES = (1, 2, 5)
+_LEN_CUES = tuple(f"len{i}" for i in range(len(_LEN_EDGES) + 1))
+_CAP_CUES = tuple(f"cap{i}" for i in range(len(_CAP_EDGES) + 1))
+_NUM_CUES = tuple(f"num{i}" for i in range(len(_NUM_EDGES) + 1))
 
 
 def word_features(normalised: str) -> Counter[str]:
@@ -61,20 +64,23 @@ def cue_features(text: str) -> list[str]:
     return cues_of(text, normalise(text))
 
 
-def cues_of(text: str, normalised: str) -> list[str]:
+def cues_of(text: str, normalised: str, n_words: int | None = None) -> list[str]:
     """:func:`cue_features` given ``normalise(text)`` too, which makes cheap pre-checks.
 
     ``normalised`` is the lower-cased text with every digit turned into "0": the "0"s
     count the digits, and the words the case-insensitive patterns look for (none holds
     an "i" or "s", the only ASCII letters with non-ASCII case variants in ``re``) must
-    appear in it before those patterns can match.
+    appear in it before those patterns can match. ``n_words`` is ``len(text.split())``
+    if the caller has it (``normalised.split()`` gives as many).
     """
     capitalised = len(_CAPITALISED.findall(text)) - (1 if text[:1].isupper() else 0)
     digits = normalised.count("0")
+    if n_words is None:
+        n_words = len(text.split())
     cues = [
-        f"len{_bucket(len(text.split()), (4, 8, 14, 22, 35))}",
-        f"cap{_bucket(max(capitalised, 0), (1, 2, 4))}",
-        f"num{_bucket(digits, (1, 2, 5))}",
+        _LEN_CUES[bisect_right(_LEN_EDGES, n_words)],
+        _CAP_CUES[bisect_right(_CAP_EDGES, capitalised)],
+        _NUM_CUES[bisect_right(_NUM_EDGES, digits)],
     ]
     if ("%" in text or "cent" in normalised) and _PERCENT.search(text):
         cues.append("pct")

@@ -142,11 +142,9 @@ class CheckworthinessModel:
         words = self.words
         word_id = words.ids.get
         chars = self.chars
-        char_id = chars.ids.get
         cue_weight = self.cues.get
         bias = self.bias
-        # word -> its character n-gram ids; lives for this call only
-        char_cache: dict[str, list[int]] = {}
+        grams = _CharGrams(chars.ids.get)  # lives for this call only
         out: list[float] = []
         for text in texts:
             normalised = normalise(text)
@@ -155,25 +153,19 @@ class CheckworthinessModel:
             features: dict[Any, int] = {}
             _count_elements(features, tokens)
             _count_elements(features, pairwise(tokens))
-            word_counts: dict[int, int] = {}
-            total = 0
-            for feature, count in features.items():
-                i = word_id(feature)
-                if i is not None:
-                    word_counts[i] = count
-                    total += count
-            z = bias + words.contribution_of_counts(word_counts, total)
+            # feature ids are unique, so only unknown features share a key (None)
+            word_counts: dict[Any, int] = dict(
+                zip(map(word_id, features), features.values(), strict=True)
+            )
+            word_counts.pop(None, None)
+            z = bias + words.contribution_of_counts(word_counts, sum(word_counts.values()))
 
             pieces = normalised.split()
-            grams = list(map(char_cache.get, pieces))
-            if None in grams:
-                for k, word in enumerate(pieces):
-                    if grams[k] is None:
-                        grams[k] = char_cache[word] = _char_ids(word, char_id)
-            ids = list(chain.from_iterable(grams))  # type: ignore[arg-type]
-            z += chars.contribution(ids)
+            char_counts: dict[int, int] = {}
+            _count_elements(char_counts, chain.from_iterable(map(grams.__getitem__, pieces)))
+            z += chars.contribution_of_counts(char_counts, sum(char_counts.values()))
 
-            for cue in cues_of(text, normalised):
+            for cue in cues_of(text, normalised, len(pieces)):
                 z += cue_weight(cue, 0.0)
             out.append(z)
         return out
@@ -194,6 +186,20 @@ def _sigmoid(z: float) -> float:
     if z < -40.0:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
+
+
+class _CharGrams(dict[str, list[int]]):
+    """word -> ids of its known character n-grams, worked out on first use."""
+
+    __slots__ = ("lookup",)
+
+    def __init__(self, lookup: Callable[[str], int | None]) -> None:
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, word: str) -> list[int]:
+        ids = self[word] = _char_ids(word, self.lookup)
+        return ids
 
 
 def _char_ids(word: str, lookup: Callable[[str], int | None]) -> list[int]:
