@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from app.core.errors import ValidationError
 from app.core.records import ArticleInfo
 from app.core.reports.markup import one_line, plain_text, safe_url
-from app.core.reports.model import ReportClaim, ReportData, is_rated
+from app.core.reports.model import ReportClaim, ReportData, is_rated, without_cycle_collection
 from app.core.validation import is_web_url
 
 # Words that mark a claimant as an organisation rather than a person.
@@ -180,6 +180,7 @@ def claim_reviews(
     return reviews
 
 
+@without_cycle_collection
 def render_claimreview(
     data: ReportData, *, organisation: str, organisation_url: str, language: str = "en"
 ) -> str:

@@ -8,12 +8,13 @@ from app.core.errors import ValidationError
 from app.core.reports.claimreview import render_claimreview
 from app.core.reports.html_report import render_html
 from app.core.reports.markdown_report import render_markdown
-from app.core.reports.model import ReportOptions, build_report
+from app.core.reports.model import ReportOptions, build_report, without_cycle_collection
 
 FORMATS = ("markdown", "html", "claimreview")
 SUFFIXES = {"markdown": ".md", "html": ".html", "claimreview": ".jsonld"}
 
 
+@without_cycle_collection  # over build and render: no collection between them
 def export(
     service: Any, fmt: str, options: ReportOptions | None = None, *, settings: Any = None
 ) -> str:

@@ -10,6 +10,7 @@ line of defence. Every user field is HTML-escaped; explanations go through
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from html import escape
 
@@ -23,6 +24,7 @@ from app.core.reports.model import (
     ReportData,
     ReportEvidence,
     is_rated,
+    without_cycle_collection,
 )
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -131,22 +133,31 @@ def _evidence(ev: ReportEvidence) -> str:
     parts = ['<li><span class="source">', _link(title, url), "</span>"]
     if url and not safe_url(url):
         parts.append(f' <span class="plain-url">({_e(url)})</span>')
-    if one_line(ev.publisher):
-        parts.append(f' <span class="publisher">— {_e(ev.publisher)}</span>')
+    # _e and _link give "" for empty or blank fields: no separate one_line test.
+    publisher = _e(ev.publisher)
+    if publisher:
+        parts.append(f' <span class="publisher">— {publisher}</span>')
     parts.append(f'<dl class="evidence-facts"><dt>Stance</dt><dd>{_stance(ev.stance)}</dd>')
     if ev.accessed is not None:
-        parts.append(f"<dt>Accessed</dt><dd>{_e(t.day(ev.accessed))}</dd>")
-    if one_line(ev.archive_url):
-        parts.append(f"<dt>Archived copy</dt><dd>{_link(ev.archive_url, ev.archive_url)}</dd>")
+        parts.append(f"<dt>Accessed</dt><dd>{_day(ev.accessed)}</dd>")
+    archived = _link(ev.archive_url, ev.archive_url) if ev.archive_url else ""
+    if archived:
+        parts.append(f"<dt>Archived copy</dt><dd>{archived}</dd>")
     if ev.attachment is not None:
         parts.append(
             f"<dt>Attached file</dt><dd>{_e(ev.attachment.filename) or 'unnamed'} "
             f'<span class="sha">SHA-256 <code>{_e(ev.attachment.sha256)}</code></span></dd>'
         )
-    if one_line(ev.note):
-        parts.append(f"<dt>Note</dt><dd>{_e(ev.note)}</dd>")
+    note = _e(ev.note)
+    if note:
+        parts.append(f"<dt>Note</dt><dd>{note}</dd>")
     parts.append("</dl></li>")
     return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _day(value: date) -> str:
+    return _e(t.day(value))
 
 
 @lru_cache(maxsize=64)
@@ -249,6 +260,7 @@ def _legend(data: ReportData) -> str:
     return "\n".join(parts)
 
 
+@without_cycle_collection
 def render_html(data: ReportData) -> str:
     """The report as a standalone, print-friendly HTML document."""
     title = f"Verdict report: {one_line(data.title)}"

@@ -17,6 +17,7 @@ re-written by :func:`~app.core.reports.markup.sanitise_markdown`.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 from app.core.records import ClaimStatus
@@ -37,6 +38,7 @@ from app.core.reports.model import (
     ReportData,
     ReportEvidence,
     is_rated,
+    without_cycle_collection,
 )
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -84,6 +86,7 @@ def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
 
 
 def _evidence(index: int, ev: ReportEvidence) -> list[str]:
+    # md_text and md_link give "" for empty or blank fields: no separate one_line test.
     url = ev.url
     title = one_line(ev.title)
     if not title:
@@ -96,23 +99,30 @@ def _evidence(index: int, ev: ReportEvidence) -> list[str]:
         head = md_text(title)
         if url:  # an address that may not be linked: shown as text
             head += f" ({md_text(url)})"
-    if one_line(ev.publisher):
-        head += f" — {md_text(ev.publisher)}"
-    marker = f"{index}. "
-    pad = " " * len(marker)
-    lines = [marker + head, f"{pad}- **Stance:** {_stance(ev.stance)}"]
+    publisher = md_text(ev.publisher)
+    if publisher:
+        head += f" — {publisher}"
+    pad = " " * (len(str(index)) + 2)
+    lines = [f"{index}. {head}", f"{pad}- **Stance:** {_stance(ev.stance)}"]
     if ev.accessed is not None:
-        lines.append(f"{pad}- **Accessed:** {t.day(ev.accessed)}")
-    if one_line(ev.archive_url):
-        lines.append(f"{pad}- **Archived copy:** {md_link(ev.archive_url, ev.archive_url)}")
+        lines.append(f"{pad}- **Accessed:** {_day(ev.accessed)}")
+    archived = md_link(ev.archive_url, ev.archive_url) if ev.archive_url else ""
+    if archived:
+        lines.append(f"{pad}- **Archived copy:** {archived}")
     if ev.attachment is not None:
         sha = ev.attachment.sha256
         shown = f"`{sha}`" if _SHA256.fullmatch(sha) else md_text(sha)
         name = md_text(ev.attachment.filename) or "unnamed"
         lines.append(f"{pad}- **Attached file:** {name} (SHA-256 {shown})")
-    if one_line(ev.note):
-        lines.append(f"{pad}- **Note:** {md_text(ev.note)}")
+    note = md_text(ev.note)
+    if note:
+        lines.append(f"{pad}- **Note:** {note}")
     return lines
+
+
+@lru_cache(maxsize=256)
+def _day(value: date) -> str:
+    return t.day(value)
 
 
 @lru_cache(maxsize=64)
@@ -186,6 +196,7 @@ def _footer(data: ReportData) -> list[str]:
     return lines
 
 
+@without_cycle_collection
 def render_markdown(data: ReportData) -> str:
     """The report as Markdown text (ends with a newline)."""
     lines = _title_block(data)

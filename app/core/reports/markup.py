@@ -101,33 +101,36 @@ _MD_HEADING_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#]")
 _LINE_START_CHARS = frozenset(" #>+=:-")
 
 
-def _unchanged(text: str, special: re.Pattern[str]) -> bool:
-    """Whether md_text leaves ``text`` as it is: printable, no character to escape, no
-    space run or edge space (one_line), no block marker at its start (protect_line_start).
-
-    Most fields are such text. Plain tests and one character-class search: a single
-    regular expression with the anchored alternatives costs several times more.
-    """
-    return (
-        text.isprintable()
-        and special.search(text) is None
+def md_text(text: str | None) -> str:
+    """Plain text as one inert line of Markdown (safe at a line start and in table cells)."""
+    # Most fields need nothing: printable, no character to escape, no space run or edge
+    # space (one_line), no block marker at the start (protect_line_start). Plain tests
+    # and one character-class search, inline: a single regular expression with anchored
+    # alternatives, or a helper function, costs several times more per field.
+    if (
+        text
+        and text.isprintable()
+        and _MD_SPECIAL.search(text) is None
         and "  " not in text
         and text[0] not in _LINE_START_CHARS
         and text[-1] != " "
         and not (text[0].isdigit() and _ORDERED_START.match(text))
-    )
-
-
-def md_text(text: str | None) -> str:
-    """Plain text as one inert line of Markdown (safe at a line start and in table cells)."""
-    if text and _unchanged(text, _MD_SPECIAL):
+    ):
         return text
     return protect_line_start(escape_inline(one_line(text)))
 
 
 def md_heading_text(text: str | None) -> str:
     """Like :func:`md_text`, and no ``#`` can close the heading early."""
-    if text and _unchanged(text, _MD_HEADING_SPECIAL):
+    if (
+        text
+        and text.isprintable()
+        and _MD_HEADING_SPECIAL.search(text) is None
+        and "  " not in text
+        and text[0] not in _LINE_START_CHARS
+        and text[-1] != " "
+        and not (text[0].isdigit() and _ORDERED_START.match(text))
+    ):
         return text
     return protect_line_start(escape_inline(one_line(text)).replace("#", "\\#"))
 
@@ -192,7 +195,9 @@ _PLAIN_DESTINATION = re.compile(
 
 def md_link(text: str | None, url: str | None) -> str:
     """``[text](url)`` for an http(s) URL; otherwise the text (and the address) as plain text."""
-    label = one_line(text)
+    label = text if text and text.isprintable() and "  " not in text else one_line(text)
+    if label and (label[0] == " " or label[-1] == " "):
+        label = one_line(label)
     if url and _PLAIN_DESTINATION.fullmatch(url):
         if not label or label == url:
             return f"<{url}>"

@@ -186,22 +186,19 @@ def _evidence(
     day, uuid_text = conv.day, conv.uuid_text
     stances: dict[Any, Stance] = {s.value: s for s in Stance}
     grouped: dict[str, list[ReportEvidence]] = {}
-    tied: dict[str, list[tuple[Any, Any]]] = {}  # claims with tied positions: their sort keys
+    tied: set[str] = set()  # claims with tied positions
     last: Any = object()
     last_position: Any = None
     bucket: list[ReportEvidence] = []
-    keys: list[tuple[Any, Any]] = []
     for (claim_id, title, url, publisher, accessed, archive_url, stance, note, attachment,
-         position, created_at) in rows:  # fmt: skip
+         position, _created) in rows:  # fmt: skip
         if claim_id != last:
             last, last_position = claim_id, None
             key = str(uuid_text(claim_id))
             bucket = grouped.setdefault(key, [])
-            keys = []
         elif position == last_position:
-            tied[key] = keys
+            tied.add(key)
         last_position = position
-        keys.append((position, created_at))
         kind = stances.get(stance)
         if kind is None:
             kind = stances[stance] = Stance(stance)
@@ -217,10 +214,16 @@ def _evidence(
                 attachments.get(attachment) if attachment is not None else None,
             )
         )
-    for key, sort_keys in tied.items():
-        items = grouped[key]
-        order = sorted(range(len(items)), key=sort_keys.__getitem__)
-        grouped[key] = [items[i] for i in order]
+    if tied:
+        # (position, created_at) of each tied claim's rows, in the order of its items.
+        sort_keys: dict[str, list[tuple[Any, Any]]] = {key: [] for key in tied}
+        for row in rows:
+            found = sort_keys.get(str(uuid_text(row[0])))
+            if found is not None:
+                found.append((row[9], row[10]))
+        for key, keys in sort_keys.items():
+            items = grouped[key]
+            grouped[key] = [items[i] for i in sorted(range(len(items)), key=keys.__getitem__)]
     return {k: tuple(v) for k, v in grouped.items()}
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, update
 from app.core.errors import NotFoundError
 from app.core.project import ClaimFilter, DetectedSentence, ProjectService
 from app.core.records import ParagraphRole
-from app.core.reports.model import ReportClaim, ReportEvidence
+from app.core.reports.model import ReportClaim, ReportEvidence, build_report
 from app.core.reports.read import read_report_claims
 from app.models.rawread import Converters
 from app.models.tables import Evidence
@@ -104,3 +104,42 @@ def test_converters_match_sqlalchemy() -> None:
     assert conv.day("2024-03-12") == date(2024, 3, 12)
     assert conv.day(date(2024, 3, 12)) == date(2024, 3, 12)
     assert conv.day(None) is None and conv.utc(None) is None
+
+
+def test_collector_paused_during_a_build_and_restored(sample: ProjectService) -> None:
+    import gc
+    import threading
+
+    from app.core.reports.model import cycle_collection_paused, without_cycle_collection
+
+    seen: list[bool] = []
+
+    @without_cycle_collection
+    def inner(fail: bool) -> None:
+        seen.append(gc.isenabled())
+        if fail:
+            raise RuntimeError("boom")
+
+    assert gc.isenabled()
+    build_report(sample)
+    inner(False)
+    with pytest.raises(RuntimeError):
+        inner(True)
+    assert seen == [False, False] and gc.isenabled()
+    with cycle_collection_paused():  # nested: only the outermost switches it back on
+        inner(False)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # a program that keeps it off keeps it off
+    try:
+        inner(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # Overlapping builds on two threads (the preview and an export in the window).
+    threads = [threading.Thread(target=build_report, args=(sample,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled()
