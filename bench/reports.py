@@ -278,9 +278,12 @@ def bench_export(
 
 def read_claims(service: ProjectService) -> object:
     """The read step of build_report on its own."""
+    from app.core.reports.model import cycle_collection_paused
     from app.core.reports.read import read_report_claims
 
-    return read_report_claims(service, service.scale())
+    scale = service.scale()
+    with cycle_collection_paused():  # as inside build_report
+        return read_report_claims(service, scale)
 
 
 RENDERERS: dict[str, Callable[[ReportData, SimpleNamespace], str]] = {
