@@ -86,16 +86,32 @@ def _level_css(scale: RatingScaleInfo) -> str:
 
 
 def _verdict(claim: ReportClaim, scale: RatingScaleInfo) -> str:
-    level = scale.level_by_id(claim.rating_id)
-    if claim.status == ClaimStatus.DISMISSED:
+    level = scale.level_by_id(claim.rating_id) if claim.rating_id is not None else None
+    return _verdict_span(
+        claim.status == ClaimStatus.DISMISSED,
+        level.position if level is not None else None,
+        claim.rating_label,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _verdict_span(dismissed: bool, position: int | None, label: str | None) -> str:
+    # A report shows a handful of distinct verdicts, each twice per claim.
+    if dismissed:
         css = "verdict unrated"
-    elif level is not None:
-        css = f"verdict v-{level.position}"
-    elif is_rated(claim):
+    elif position is not None:
+        css = f"verdict v-{position}"
+    elif one_line(label):
         css = "verdict conclusion"
     else:
         css = "verdict unrated"
-    return f'<span class="{css}">{_e(t.headline(claim))}</span>'
+    headline = "Dismissed" if dismissed else (one_line(label) or t.UNRATED)
+    return f'<span class="{css}">{_e(headline)}</span>'
+
+
+@lru_cache(maxsize=1024)
+def _strong_verdict(label: str | None) -> str:
+    return f"<strong>{_e(one_line(label) or t.UNRATED)}</strong>"
 
 
 def _dl(rows: list[tuple[str, str]], css: str) -> str:
@@ -103,8 +119,11 @@ def _dl(rows: list[tuple[str, str]], css: str) -> str:
     return f'<dl class="{css}">{items}</dl>'
 
 
+_NOT_ANCHOR = re.compile(r"[^0-9A-Za-z-]")
+
+
 def _anchor(claim: ReportClaim) -> str:
-    return "claim-" + re.sub(r"[^0-9A-Za-z-]", "", claim.id)
+    return "claim-" + _NOT_ANCHOR.sub("", claim.id)
 
 
 def _summary(claims: tuple[ReportClaim, ...], first: int, scale: RatingScaleInfo) -> str:
@@ -170,24 +189,28 @@ def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo) -> str:
         f'<article class="claim" id="{_anchor(claim)}">',
         f'<h4><span class="claim-number">Claim {n}</span> {_verdict(claim, scale)}</h4>',
     ]
-    quote_lines = [
-        escape(" ".join(line.split()), quote=True) for line in (claim.quote or "").split("\n")
-    ]
-    quote = "<br>".join(line for line in quote_lines if line)
+    if claim.quote.isprintable():  # one line: what the general case below gives for it
+        quote = _e(claim.quote)
+    else:
+        quote_lines = [
+            escape(" ".join(line.split()), quote=True) for line in (claim.quote or "").split("\n")
+        ]
+        quote = "<br>".join(line for line in quote_lines if line)
     if quote:
         parts.append(f'<blockquote class="quote"><p>{quote}</p></blockquote>')
     wording = one_line(claim.wording)
     same = not wording or wording == one_line(claim.quote)
-    rows = [
-        ("Checked wording", "<em>as quoted</em>" if same else _e(wording)),
-        ("Claimant", _e(claim.claimant) or "<em>not named</em>"),
-        ("Verdict", f"<strong>{_e(t.verdict(claim))}</strong>"),
-        ("Status", _e(t.status(claim))),
-    ]
+    facts = (
+        '<dl class="facts"><dt>Checked wording</dt><dd>'
+        f"{'<em>as quoted</em>' if same else _e(wording)}</dd>"
+        f"<dt>Claimant</dt><dd>{_e(claim.claimant) or '<em>not named</em>'}</dd>"
+        f"<dt>Verdict</dt><dd>{_strong_verdict(claim.rating_label)}</dd>"
+        f"<dt>Status</dt><dd>{_e(t.status(claim))}</dd>"
+    )
     reviewed = t.reviewed_line(claim)
     if is_rated(claim) and reviewed:
-        rows.append(("Reviewed by", _e(reviewed)))
-    parts.append(_dl(rows, "facts"))
+        facts += f"<dt>Reviewed by</dt><dd>{_e(reviewed)}</dd>"
+    parts.append(facts + "</dl>")
     explanation = explanation_html(claim.explanation) if claim.explanation else ""
     parts.append('<h5>Explanation</h5><div class="explanation">')
     if explanation:

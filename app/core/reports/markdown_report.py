@@ -78,9 +78,7 @@ def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
     for n, claim in enumerate(claims, first):
         wording = md_text(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT)) or "—"
         claimant = md_text(claim.claimant) or "—"
-        verdict = md_text(t.headline(claim))
-        if not is_rated(claim) or claim.status == ClaimStatus.DISMISSED:
-            verdict = f"*{verdict}*"
+        verdict = _verdicts(claim.status == ClaimStatus.DISMISSED, claim.rating_label)[0]
         lines.append(f"| {n} | {wording} | {claimant} | {verdict} |")
     return lines
 
@@ -130,24 +128,40 @@ def _stance(value: str) -> str:
     return md_text(t.stance(value))
 
 
+@lru_cache(maxsize=1024)
+def _verdicts(dismissed: bool, label: str | None) -> tuple[str, str, str]:
+    """A verdict as the summary cell, the section heading and the Verdict field show it.
+
+    A report holds a handful of distinct verdicts, each shown three times per claim.
+    """
+    verdict = one_line(label) or t.UNRATED
+    headline = "Dismissed" if dismissed else verdict
+    cell = md_text(headline)
+    if dismissed or not one_line(label):
+        cell = f"*{cell}*"
+    return cell, md_heading_text(headline), f"**{md_text(verdict)}**"
+
+
 def _claim_section(n: int, claim: ReportClaim) -> list[str]:
-    lines = [f"#### Claim {n} — {md_heading_text(t.headline(claim))}", ""]
-    quote = md_lines(claim.quote)
+    _cell, heading, verdict = _verdicts(claim.status == ClaimStatus.DISMISSED, claim.rating_label)
+    lines = [f"#### Claim {n} — {heading}", ""]
+    if claim.quote.isprintable():  # one line: what md_lines gives for it
+        quoted = md_text(claim.quote)
+        quote = [quoted] if quoted else []
+    else:
+        quote = md_lines(claim.quote)
     if quote:
         lines += [f"> {q}" if q else ">" for q in quote]
         lines.append("")
     wording = one_line(claim.wording)
     same = not wording or wording == one_line(claim.quote)
-    facts = [
-        _field("Checked wording", "as quoted" if same else md_text(wording)),
-        _field("Claimant", md_text(claim.claimant) or "not named"),
-        _field("Verdict", f"**{md_text(t.verdict(claim))}**"),
-        _field("Status", t.status(claim)),
-    ]
+    lines.append(f"- **Checked wording:** {'as quoted' if same else md_text(wording)}")
+    lines.append(f"- **Claimant:** {md_text(claim.claimant) or 'not named'}")
+    lines.append(f"- **Verdict:** {verdict}")
+    lines.append(f"- **Status:** {t.status(claim)}")
     reviewed = t.reviewed_line(claim)
     if is_rated(claim) and reviewed:
-        facts.append(_field("Reviewed by", md_text(reviewed)))
-    lines += facts
+        lines.append(f"- **Reviewed by:** {md_text(reviewed)}")
     explanation = sanitise_markdown(claim.explanation)
     lines += ["", "**Explanation**", ""]
     lines += explanation.split("\n") if explanation else ["*No explanation written yet.*"]
