@@ -59,7 +59,16 @@ def _e(value: str | None) -> str:
     return escape(one_line(value), quote=True)
 
 
+# An http(s) address that safe_url accepts as it is and that holds nothing to escape in
+# HTML (no & or ' and none of <>"): linked and shown as it is.
+_PLAIN_HREF = re.compile(
+    r"(?:[Hh][Tt][Tt][Pp][Ss]?)://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:[/?#][!#-%(-;=?-\[\]_a-z~]*)?"
+)
+
+
 def _link(label: str | None, url: str | None) -> str:
+    if url and _PLAIN_HREF.fullmatch(url):
+        return f'<a href="{url}" rel="noopener noreferrer nofollow">{_e(label) or url}</a>'
     target = safe_url(url)
     text = _e(label) or _e(url)
     if target is None:
@@ -150,7 +159,7 @@ def _evidence(ev: ReportEvidence) -> str:
         title = one_line(ev.attachment.filename)
     title = title or one_line(url) or "Untitled source"
     parts = ['<li><span class="source">', _link(title, url), "</span>"]
-    if url and not safe_url(url):
+    if url and not _PLAIN_HREF.fullmatch(url) and not safe_url(url):
         parts.append(f' <span class="plain-url">({_e(url)})</span>')
     # _e and _link give "" for empty or blank fields: no separate one_line test.
     publisher = _e(ev.publisher)
