@@ -278,7 +278,7 @@ def bench_export(
 
 def read_claims(service: ProjectService) -> object:
     """The read step of build_report on its own."""
-    from app.core.reports.model import cycle_collection_paused
+    from app.collector import cycle_collection_paused
     from app.core.reports.read import read_report_claims
 
     scale = service.scale()

@@ -24,7 +24,6 @@ settings (WAL, ``synchronous=FULL``) apply to every later edit.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import sqlite3
 import tempfile
@@ -38,6 +37,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from app import SQLITE_APPLICATION_ID
+from app.collector import cycle_collection_paused
 from app.errors import CorruptProjectError, ProjectExistsError, ProjectFileError
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.models.database import BUSY_TIMEOUT_MS, Database, check_sqlite_schema
@@ -68,23 +68,6 @@ def _fsync(path: Path) -> None:
 def _fsync_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):  # only a head start: the final sync reports errors
         _fsync(path)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the caller makes the rows of a build.
-
-    A build allocates rows by the hundred thousand, none of them in reference cycles,
-    and every collection would walk all those still alive again (a sixth of the time of
-    a large build). The collector is switched back on as it was when the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _private_temp_file(path: Path) -> Path:
@@ -199,7 +182,7 @@ def build_project_file(path: Path | str, *, replace: bool = False) -> Iterator[D
         with _storage_errors(path.name):
             conn = _connect(tmp)
             db = _create_schema(conn, tmp)
-        with _gc_paused():
+        with cycle_collection_paused():
             yield db
         with _storage_errors(path.name):
             conn.commit()

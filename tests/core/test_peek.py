@@ -58,7 +58,7 @@ def _build(path: Path, scale: str) -> ProjectService:
         detected=detected,
     )
     service.add_article("A second article. It has 3 claims.", metadata=ArticleMetadata(title="2"))
-    first, second, third = service.claims(ClaimFilter(article_id=article.id))
+    first, _second, third = service.claims(ClaimFilter(article_id=article.id))
     scale_info = service.scale()
     verdict = scale_info.levels[0].label if scale_info.levels else "Misleading: the rise was 4%"
     service.set_rating(first.id, verdict)

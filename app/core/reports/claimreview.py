@@ -16,10 +16,11 @@ from json.encoder import encode_basestring as _encode_string  # the C encoder, w
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from app.collector import without_cycle_collection
 from app.core.errors import ValidationError
 from app.core.records import ArticleInfo
 from app.core.reports.markup import one_line, plain_text, safe_url
-from app.core.reports.model import ReportClaim, ReportData, is_rated, without_cycle_collection
+from app.core.reports.model import ReportClaim, ReportData, is_rated
 from app.core.validation import is_web_url
 
 # Words that mark a claimant as an organisation rather than a person.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.collector import without_cycle_collection
 from app.core.errors import ValidationError
 from app.core.reports.claimreview import render_claimreview
 from app.core.reports.html_report import render_html
 from app.core.reports.markdown_report import render_markdown
-from app.core.reports.model import ReportOptions, build_report, without_cycle_collection
+from app.core.reports.model import ReportOptions, build_report
 
 FORMATS = ("markdown", "html", "claimreview")
 SUFFIXES = {"markdown": ".md", "html": ".html", "claimreview": ".jsonld"}

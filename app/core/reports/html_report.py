@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from html import escape
 
+from app.collector import without_cycle_collection
 from app.core.paths import resource_path
 from app.core.records import ClaimStatus, RatingScaleInfo
 from app.core.reports import text as t
@@ -24,7 +25,6 @@ from app.core.reports.model import (
     ReportData,
     ReportEvidence,
     is_rated,
-    without_cycle_collection,
 )
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")

@@ -20,6 +20,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from app.collector import without_cycle_collection
 from app.core.records import ClaimStatus
 from app.core.reports import text as t
 from app.core.reports.markup import (
@@ -38,7 +39,6 @@ from app.core.reports.model import (
     ReportData,
     ReportEvidence,
     is_rated,
-    without_cycle_collection,
 )
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -6,17 +6,13 @@ to the service, so the window can build the data off the GUI thread and render i
 
 from __future__ import annotations
 
-import functools
-import gc
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from app import __version__
+from app.collector import without_cycle_collection
 from app.core.errors import NotFoundError
 from app.core.records import (
     ArticleInfo,
@@ -144,48 +140,6 @@ def wanted(claim: ReportClaim, options: ReportOptions) -> bool:
     if options.only_done and claim.status != ClaimStatus.DONE:
         return False
     return options.include_unrated or is_rated(claim)
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-_pause_lock = threading.Lock()
-_pauses = 0  # report builds and renders running now (the preview and an export may overlap)
-_resume = False  # whether the collector was on when the first of them started
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a report is read or rendered.
-
-    A 10,000-claim report allocates a few hundred thousand tuples and lists, none of
-    them in reference cycles, and each burst of allocations set off collections that
-    walked every live object again: about a quarter of the read time. Memory is still
-    freed by reference counting as usual. The collector comes back on when the last
-    build or render running in the process ends, if it was on when the first began.
-    """
-    global _pauses, _resume
-    with _pause_lock:
-        if _pauses == 0:
-            _resume = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _resume:
-                gc.enable()
-
-
-def without_cycle_collection(fn: _F) -> _F:
-    """Decorate a report builder or renderer with :func:`cycle_collection_paused`."""
-
-    @functools.wraps(fn)
-    def paused(*args: Any, **kwargs: Any) -> Any:
-        with cycle_collection_paused():
-            return fn(*args, **kwargs)
-
-    return paused  # type: ignore[return-value]
 
 
 @without_cycle_collection

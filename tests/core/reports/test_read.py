@@ -110,7 +110,7 @@ def test_collector_paused_during_a_build_and_restored(sample: ProjectService) ->
     import gc
     import threading
 
-    from app.core.reports.model import cycle_collection_paused, without_cycle_collection
+    from app.collector import cycle_collection_paused, without_cycle_collection
 
     seen: list[bool] = []
 
