@@ -28,18 +28,17 @@ def test_metadata_matches_the_shipped_file() -> None:
     assert "CC BY 4.0" in MODEL_CREDIT
 
 
-def test_loads_fast_without_numpy_or_sklearn() -> None:
+def test_loads_without_numpy_sklearn_or_qt() -> None:
+    """The shipped model needs none of the training stack (its load time is in bench/detect)."""
     code = (
-        "import sys, time; t = time.perf_counter();"
+        "import sys;"
         "from app.core.analysis.model import load_model; m = load_model();"
-        "print(time.perf_counter() - t);"
         "print(any(n in sys.modules for n in ('numpy', 'sklearn', 'torch', 'PySide6')))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True, text=True
     ).stdout.split()
-    assert float(out[0]) < 0.2 * 3  # 200 ms floor; slack for a loaded test machine
-    assert out[1] == "False"
+    assert out == ["False"]
 
 
 def test_scores_separate_claims_from_chatter() -> None:
