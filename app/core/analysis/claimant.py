@@ -45,7 +45,11 @@ _SPEAKER = rf"(?:{_NAME}|{_THE_NP}|{_PRONOUN})"
 _ADVERB = r"(?:\s+(?:\w+ly|also|later|then|previously|once|has|had|have|would|was|had\s+\w+))?"
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+([^,;#\"“”()]+)")
-_SUBJECT_VERB = re.compile(rf"({_SPEAKER})(?:,[^,#]{{2,80}},)?{_ADVERB}\s+(?:{_VERBS})\b")
+# A speaker starts with a capital or with the first letter of a determiner or pronoun; the
+# lookahead turns every other position away before the alternation is tried.
+_SUBJECT_VERB = re.compile(
+    rf"(?=[A-Zahistw])({_SPEAKER})(?:,[^,#]{{2,80}},)?{_ADVERB}\s+(?:{_VERBS})\b"
+)
 _VERB_SUBJECT = re.compile(
     rf"(?:^|[,#\"”’'—–-]\s*)(?:{_VERBS})\s+(?:({_NAME})(?=\s*(?:[,.;!?]|$)|\s+(?:on|in|at|"
     r"last|yesterday|today|this|earlier|later|who)\b)|([Tt]he(?:\s+[A-Za-z'’-]+){1,5}?)"
@@ -172,7 +176,13 @@ _STOP_FIRST = {
     "Saturday",
     "Sunday",
 }
-_FULL_NAME = re.compile(rf"\b(?:(?:{_TITLES})\.?\s+)*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’.-]+){{1,3}})")
+# Every match starts with a capital (the titles too): the lookahead spares the engine the
+# titles' alternation at all other positions. _TWO_CAPITALISED is what any match holds,
+# and is much cheaper to look for.
+_FULL_NAME = re.compile(
+    rf"\b(?=[A-Z])(?:(?:{_TITLES})\.?\s+)*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’.-]+){{1,3}})"
+)
+_TWO_CAPITALISED = re.compile(r"[A-Z][a-z'’-]+\s+[A-Z]")
 _MENTION = re.compile(r"\b([A-Z][a-z'’-]+)\b(?![\w'’-])")
 _LEADING_JUNK = re.compile(r"^(?:and|but|so|yet|then|also|as|while|when)\s+", re.IGNORECASE)
 _QUOTE_OPEN = "“‘"
@@ -284,10 +294,10 @@ def find_speaker(masked: str) -> str | None:
     """The speaker named in one sentence (quotations masked), possibly a pronoun."""
     if ":" not in masked and _VERB_WORDS.isdisjoint(_LOWER_WORDS.findall(masked.lower())):
         return None
-    match = _ACCORDING.search(masked)
+    match = _ACCORDING.search(masked) if "ccording to" in masked else None
     if match:
         return _clean(match.group(1))
-    match = _COLON.search(masked)
+    match = _COLON.search(masked) if ":" in masked else None
     if match:
         return _clean(match.group(1))
     pronoun: str | None = None
@@ -342,6 +352,8 @@ class ClaimantTracker:
         """Remember full names ("Joe Biden") mentioned anywhere in a sentence."""
         if self.known is None:
             self.known = {}
+        if _TWO_CAPITALISED.search(text) is None:
+            return
         parsed = self.parsed
         for found in _FULL_NAME.findall(text):
             if found in parsed:

@@ -18,6 +18,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable
 from itertools import chain, pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +86,15 @@ class _Group:
             return 0.0
         dot_of = self.dot
         square_of = self.square
-        dot = sum(map(dot_of.__getitem__, counts))
-        norm = sum(map(square_of.__getitem__, counts))
+        if len(counts) > 1:
+            # one C call gathers the terms (itemgetter of one id returns a bare value)
+            gather = itemgetter(*counts)
+            dot = sum(gather(dot_of))
+            norm = sum(gather(square_of))
+        else:
+            (i,) = counts
+            dot = 0 + dot_of[i]  # what sum() of one term gives
+            norm = 0 + square_of[i]
         if len(counts) != total:
             for i, count in counts.items():
                 if count > 1:
