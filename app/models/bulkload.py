@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +39,12 @@ from app import SQLITE_APPLICATION_ID
 from app.collector import cycle_collection_paused
 from app.errors import CorruptProjectError, ProjectExistsError, ProjectFileError
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
-from app.models.database import BUSY_TIMEOUT_MS, Database, check_sqlite_schema
+from app.models.database import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    check_sqlite_schema,
+    temp_file_beside,
+)
 from app.models.fileformat import SCHEMA_VERSION
 
 # Page cache for the build (KiB): the whole of a large project's working set, so that
@@ -68,17 +72,6 @@ def _fsync(path: Path) -> None:
 def _fsync_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):  # only a head start: the final sync reports errors
         _fsync(path)
-
-
-def _private_temp_file(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".factdesk-build-", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    # mkstemp makes the file private (0600); a project gets the user's usual permissions.
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)
-    return tmp
 
 
 def _connect(tmp: Path) -> sqlite3.Connection:
@@ -173,7 +166,7 @@ def build_project_file(path: Path | str, *, replace: bool = False) -> Iterator[D
     if not path.parent.is_dir():
         raise ProjectFileError(f"{path.parent}: no such folder.")
     try:
-        tmp = _private_temp_file(path)
+        tmp = temp_file_beside(path, ".factdesk-build-")
     except OSError as exc:
         raise ProjectFileError(f"{path.name}: cannot be created ({exc.strerror}).") from exc
     conn: sqlite3.Connection | None = None

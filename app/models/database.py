@@ -262,6 +262,21 @@ def open_project_file(
     return Database(engine, "sqlite", path=path, backup_path=backup)
 
 
+def temp_file_beside(path: Path, prefix: str) -> Path:
+    """A new empty file in ``path``'s folder, to be renamed over ``path`` when complete.
+
+    Made with the user's usual permissions: ``mkstemp`` makes it private (0600), and a
+    project is shared like any document.
+    """
+    fd, name = tempfile.mkstemp(prefix=prefix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
+    return tmp
+
+
 def create_project_file(path: Path | str) -> Database:
     """Create an empty project file (schema only) and open it for editing.
 
@@ -273,13 +288,7 @@ def create_project_file(path: Path | str) -> Database:
         raise ProjectExistsError(f"{path.name}: a file of that name already exists.")
     if not path.parent.is_dir():
         raise ProjectFileError(f"{path.parent}: no such folder.")
-    fd, tmp_name = tempfile.mkstemp(prefix=".factdesk-new-", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    # mkstemp makes the file private (0600); a project gets the user's usual permissions.
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)
+    tmp = temp_file_beside(path, ".factdesk-new-")
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as conn:
             conn.execute(f"PRAGMA application_id={SQLITE_APPLICATION_ID}")
