@@ -99,7 +99,11 @@ class ClaimOps(ServiceBase):
         table = Claim.__table__  # type: ignore[attr-defined]
         query = self._ordered(self._claim_query(flt).with_only_columns(table.c.id), flt)
         with self._read() as s:
-            raw = s.connection().exec_driver_sql(*_compiled(query, s)).fetchall()
+            result = s.connection().exec_driver_sql(*_compiled(query, s))
+            # On SQLite, the driver's own tuples: SQLAlchemy's Row objects cost about a
+            # microsecond each, a third of a 25,000-claim filter. (Driver errors raised
+            # while fetching are translated by _read all the same.)
+            raw = result.cursor.fetchall() if self.db.kind == "sqlite" else result.fetchall()
         return [_dashed(r[0]) for r in raw]
 
     def claims_by_ids(self, ids: Sequence[str]) -> list[ClaimInfo]:

@@ -345,6 +345,12 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
     return Database(engine, "postgresql", url=public_url)
 
 
+def _file_error(db: Database, text: str) -> ProjectFileError:
+    if "readonly" in text or "read-only" in text:
+        return ProjectReadOnlyError(f"{db.label}: the project cannot be written ({text}).")
+    return ProjectFileError(f"{db.label}: {text}.")
+
+
 @contextlib.contextmanager
 def translate_storage_errors(db: Database) -> Iterator[None]:
     """Turn driver errors raised mid-session into typed, one-line errors."""
@@ -355,11 +361,11 @@ def translate_storage_errors(db: Database) -> Iterator[None]:
             raise DatabaseUnavailableError(
                 f"{db.label}: the database server is not answering; try again when it is back."
             ) from exc
-        text = str(exc.orig)
-        if "readonly" in text or "read-only" in text:
-            raise ProjectReadOnlyError(
-                f"{db.label}: the project cannot be written ({text})."
-            ) from exc
-        raise ProjectFileError(f"{db.label}: {text}.") from exc
+        raise _file_error(db, str(exc.orig)) from exc
     except SADatabaseError as exc:
         raise CorruptProjectError(f"{db.label}: the project file is damaged ({exc.orig}).") from exc
+    # Raised by the driver itself, where a read fetches rows straight from its cursor.
+    except sqlite3.OperationalError as exc:
+        raise _file_error(db, str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise CorruptProjectError(f"{db.label}: the project file is damaged ({exc}).") from exc
