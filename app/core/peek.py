@@ -160,9 +160,6 @@ class ProjectPeek:
             updated_at=p["updated_at"],
         )
 
-    def scale(self) -> RatingScaleInfo:
-        return self._scale
-
     def articles(self) -> list[ArticleInfo]:
         project_id = _stored_form(self._project["id"])
         counts: dict[str, dict[str, int]] = {}

@@ -19,7 +19,6 @@ from sqlmodel import Session, col
 
 from app.core import convert
 from app.core.errors import (
-    CorruptProjectError,
     NotFoundError,
     ProjectReadOnlyError,
     StaleEditError,
@@ -32,7 +31,7 @@ from app.core.records import (
     ParagraphRole,
     RatingScaleInfo,
 )
-from app.models.database import Database, translate_storage_errors
+from app.models.database import Database, translate_storage_errors, translate_value_errors
 from app.models.ids import new_id
 from app.models.tables import (
     ChangeLog,
@@ -116,23 +115,12 @@ class ServiceBase:
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
-        with translate_storage_errors(self.db), self.db.session() as s, self._decoding():
+        with (
+            translate_storage_errors(self.db),
+            self.db.session() as s,
+            translate_value_errors(self.db),
+        ):
             yield s
-
-    @contextlib.contextmanager
-    def _decoding(self) -> Iterator[None]:
-        """Rows turned into records: a damaged value is a damaged file, not a crash.
-
-        Pages can be sound while values are not (a status "hacked", an id that is no
-        UUID, a date "yesterday"), from a crafted file or one edited behind the app.
-        """
-        try:
-            yield
-        except (ValueError, TypeError) as exc:
-            raise CorruptProjectError(
-                f"{self.db.label}: the project holds a damaged value and cannot be read "
-                f"({type(exc).__name__})."
-            ) from exc
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:

@@ -345,6 +345,22 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
     return Database(engine, "postgresql", url=public_url)
 
 
+@contextlib.contextmanager
+def translate_value_errors(db: Database) -> Iterator[None]:
+    """Rows turned into records: a damaged value is a damaged file, not a crash.
+
+    Pages can be sound while values are not (a status "hacked", an id that is no UUID,
+    a date "yesterday"), from a crafted file or one edited behind the app.
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        raise CorruptProjectError(
+            f"{db.label}: the project holds a damaged value and cannot be read "
+            f"({type(exc).__name__})."
+        ) from exc
+
+
 def _file_error(db: Database, text: str) -> ProjectFileError:
     if "readonly" in text or "read-only" in text:
         return ProjectReadOnlyError(f"{db.label}: the project cannot be written ({text}).")

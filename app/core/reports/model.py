@@ -158,18 +158,11 @@ def build_report(service: Any, options: ReportOptions | None = None) -> ReportDa
             raise NotFoundError(f"no article with id {options.article_id[:60]}.")
         articles = chosen
     only = articles[0].id if options.article_id is not None else None
-    claims: list[ReportClaim]
-    if hasattr(service, "db") and hasattr(service, "project_id"):
-        from app.core.reports.read import read_report_claims
+    from app.core.reports.read import read_report_claims
 
-        claims = read_report_claims(
-            service, project.scale, article_id=only, include_dismissed=options.include_dismissed
-        )
-    else:  # a read-only view of a project (ProjectPeek) lists ClaimInfo records
-        from app.core.project import ClaimFilter
-
-        flt = ClaimFilter(article_id=only, include_dismissed=options.include_dismissed)
-        claims = [ReportClaim.from_info(c) for c in service.claims(flt, with_evidence=True)]
+    claims = read_report_claims(
+        service, project.scale, article_id=only, include_dismissed=options.include_dismissed
+    )
     by_article: dict[str, list[ReportClaim]] = {a.id: [] for a in articles}
     for claim in claims:
         if claim.article_id in by_article and wanted(claim, options):

@@ -17,17 +17,15 @@ Everything needed comes through the service's public attributes (``db``,
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
 
 from app.core import convert
-from app.core.errors import CorruptProjectError, NotFoundError
+from app.core.errors import NotFoundError
 from app.core.records import AttachmentInfo, ClaimStatus, RatingScaleInfo, Stance
 from app.core.reports.model import ReportClaim, ReportEvidence
-from app.models.database import Database, translate_storage_errors
+from app.models.database import Database, translate_storage_errors, translate_value_errors
 from app.models.rawread import Converters, driver_rows
 from app.models.tables import Attachment, Claim, Evidence, Reviewer
 
@@ -72,7 +70,7 @@ def read_report_claims(
     claims_query = (
         select(*(claim.c[name] for name in _CLAIM_COLUMNS)).where(*conditions).order_by(*order)
     )
-    with translate_storage_errors(db), db.session() as s, _decoding(db):
+    with translate_storage_errors(db), db.session() as s, translate_value_errors(db):
         conn = s.connection()
         conv = Converters(conn.dialect)
         rows = driver_rows(conn, claims_query)
@@ -88,19 +86,6 @@ def read_report_claims(
             )
         }
         return _claims(rows, evidence, conv, scale, reviewers)
-
-
-@contextmanager
-def _decoding(db: Database) -> Iterator[None]:
-    # A value that cannot be converted (a status "hacked", an id that is no UUID) means a
-    # damaged file, reported as the project service reports it.
-    try:
-        yield
-    except (ValueError, TypeError) as exc:
-        raise CorruptProjectError(
-            f"{db.label}: the project holds a damaged value and cannot be read "
-            f"({type(exc).__name__})."
-        ) from exc
 
 
 def _claims(
