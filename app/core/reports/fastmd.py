@@ -25,6 +25,8 @@ compares all three with markdown-it's on generated and hostile input.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 Block = tuple[bool, list[str]]  # (is a list, its lines or items, each checked by _LINE)
 
@@ -38,14 +40,16 @@ _WORDY = r"[^\W_]"
 _FLANK_OPEN = r"(?:^|(?<=[ (\"']))"
 _FLANK_CLOSE = r"(?=[ .,;:?)\"']|$)"
 _URL = r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:/[A-Za-z0-9;/?:@=+$,\-_.~#]*)?"
-_LINE = re.compile(
+_LINE_PATTERN = (
     rf"(?:{_PLAIN}++"
     rf"|{_FLANK_OPEN}\*\*{_WORDY}(?:{_PLAIN}*{_WORDY})?\*\*{_FLANK_CLOSE}"
     rf"|{_FLANK_OPEN}\*{_WORDY}(?:{_PLAIN}*{_WORDY})?\*{_FLANK_CLOSE}"
     rf"|\[{_PLAIN}++\]\((?:<{_URL}>|{_URL})\)"
     r")++"
 )
-_BLOCK_START = re.compile(r"[ #>*+=:_`~<|-]|[0-9]{1,9}[.)]")
+_LINE = re.compile(_LINE_PATTERN)
+_BLOCK_START_PATTERN = r"[ #>*+=:_`~<|-]|[0-9]{1,9}[.)]"
+_BLOCK_START = re.compile(_BLOCK_START_PATTERN)
 _LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>]*)>?\)")
 _BARE_DESTINATION = re.compile(r"\]\(([^<)][^)]*)\)")
 _LINK_HTML = r'<a href="\2" rel="noopener noreferrer nofollow">\1</a>'
@@ -155,3 +159,115 @@ def to_plain(blocks: list[Block]) -> str:
     if "[" in words:
         words = _LINK.sub(r"\1", words)
     return " ".join(words.split())
+
+
+# --- many explanations at once ---------------------------------------------------------
+#
+# A report holds thousands of explanations. Checked and converted one by one, each costs
+# a dozen Python calls; joined into one text, the same checks and conversions are a few
+# regular-expression passes and string methods that run in C over all of them. The
+# sources are joined with a line of its own, "\x00", which no cleaned text holds
+# (clean_text drops control characters), so no rule below can match across two sources.
+
+_SEPARATOR = "\n\x00\n"
+# Everything that puts a source outside the subset, found in the joined text with one
+# scan; a match's position tells which source it belongs to. The alternatives mirror
+# parse():
+#  1. a line that is neither empty, nor the separator, nor "- " (optional) followed by a
+#     line _line_ok accepts (no block start, one match of _LINE, no trailing space);
+#  2. a list item followed by a line that is not an item (list and paragraph mixed);
+#  3. a paragraph line followed by a list item (the same, the other way round);
+#  4. two lists separated only by blank lines (one loose list in Markdown).
+# In _LINE, "^" and "$" mean the line's edges here (MULTILINE); after "- " the space
+# before a list item's text is an opening flank as the line start is in parse().
+_OUTSIDE = re.compile(
+    rf"^(?!$|\x00$|(?:- )?(?!{_BLOCK_START_PATTERN}){_LINE_PATTERN}(?<! )$)"
+    r"|^- [^\n]*\n(?!- |\n|\x00|$)"
+    r"|^(?!- |\x00)[^\n]+\n- "
+    r"|^- [^\n]*\n\n+- ",
+    re.MULTILINE,
+)
+_SPACE_RUN = re.compile(" {2,}")
+_BLANK_RUN = re.compile("\n{3,}")
+_ITEM_MARKER = re.compile("^- ", re.MULTILINE)
+_DESTINATION = re.compile(r"\]\(<?[^)>\n]*>?\)")
+
+
+def in_subset(sources: list[str]) -> list[bool]:
+    """For each source (already through ``clean_text``), whether :func:`parse` accepts it.
+
+    The same answers as ``[parse(s) is not None for s in sources]``, from one scan.
+    """
+    candidates = [
+        i for i, s in enumerate(sources) if s.strip() and s.replace("\n", "").isprintable()
+    ]
+    accepted = [False] * len(sources)
+    if not candidates:
+        return accepted
+    texts = [sources[i] for i in candidates]
+    starts = list(accumulate((len(s) + len(_SEPARATOR) for s in texts), initial=0))
+    refused = {
+        bisect_right(starts, m.start()) - 1 for m in _OUTSIDE.finditer(_SEPARATOR.join(texts))
+    }
+    for k, i in enumerate(candidates):
+        accepted[i] = k not in refused
+    return accepted
+
+
+def _joined(sources: list[str]) -> str:
+    """The sources joined, runs of spaces made one and runs of blank lines one blank line.
+
+    Within the subset this is what parse() then the writers do line by line: lines have
+    no edge spaces and no whitespace but spaces, and blocks are separated by blank lines.
+    """
+    text = _SEPARATOR.join(sources)
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUN.sub("\n\n", text)
+    return text
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip("\n") for part in text.split(_SEPARATOR)]
+
+
+def to_markdown_many(sources: list[str]) -> list[str]:
+    """``[to_markdown(parse(s)) for s in sources]`` for sources in the subset."""
+    text = _joined(sources)
+    if "](" in text:
+        text = _BARE_DESTINATION.sub(r"](<\1>)", text)
+    return _split(text)
+
+
+def _html_blocks(part: str) -> str:
+    out = []
+    for block in part.split("\n\n"):
+        if block.startswith("- "):
+            out.append("<ul>\n<li>" + block[2:].replace("\n- ", "</li>\n<li>") + "</li>\n</ul>\n")
+        else:
+            out.append(f"<p>{block}</p>\n")
+    return "".join(out)
+
+
+def to_html_many(sources: list[str]) -> list[str]:
+    """``[to_html(parse(s)) for s in sources]`` for sources in the subset."""
+    text = _joined(sources).replace('"', "&quot;")
+    # Markers pair up within each line of the subset, so they pair up in the joined text.
+    if "*" in text:
+        if "**" in text:
+            text = _paired(text, "**", "strong")
+        if "*" in text:
+            text = _paired(text, "*", "em")
+    if "[" in text:
+        text = _LINK.sub(_LINK_HTML, text)
+    return [_html_blocks(part) if part else "" for part in _split(text)]
+
+
+def to_plain_many(sources: list[str]) -> list[str]:
+    """``[to_plain(parse(s)) for s in sources]`` for sources in the subset."""
+    text = _ITEM_MARKER.sub("", _SEPARATOR.join(sources)).replace("*", "")
+    if "[" in text:
+        # In the subset "[" only opens a link and "](...)" only ends one: keep the label.
+        text = _DESTINATION.sub("", text).replace("[", "")
+    return [" ".join(part.split()) for part in text.split(_SEPARATOR)]

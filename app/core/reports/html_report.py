@@ -18,7 +18,7 @@ from app.collector import without_cycle_collection
 from app.core.paths import resource_path
 from app.core.records import ClaimStatus, RatingScaleInfo
 from app.core.reports import text as t
-from app.core.reports.markup import excerpt, explanation_html, one_line, safe_url
+from app.core.reports.markup import excerpt, explanations_html, one_line, safe_url
 from app.core.reports.model import (
     ArticleReport,
     ReportClaim,
@@ -193,7 +193,7 @@ def _stance(value: str) -> str:
     return f'<span class="stance {_e(str(value))}">{_e(t.stance(value))}</span>'
 
 
-def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo) -> str:
+def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo, explanation: str) -> str:
     parts = [
         f'<article class="claim" id="{_anchor(claim)}">',
         f'<h4><span class="claim-number">Claim {n}</span> {_verdict(claim, scale)}</h4>',
@@ -220,7 +220,6 @@ def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo) -> str:
     if is_rated(claim) and reviewed:
         facts += f"<dt>Reviewed by</dt><dd>{_e(reviewed)}</dd>"
     parts.append(facts + "</dl>")
-    explanation = explanation_html(claim.explanation) if claim.explanation else ""
     parts.append('<h5>Explanation</h5><div class="explanation">')
     if explanation:
         parts.append(explanation)
@@ -237,6 +236,8 @@ def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo) -> str:
 
 
 def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> str:
+    # Explanations are rendered all together (most in one pass over their joined text).
+    explanations = explanations_html([c.explanation for c in article.claims])
     a = article.article
     rows = []
     if one_line(a.outlet):
@@ -259,7 +260,12 @@ def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> str:
         parts.append("<h3>Summary</h3>")
         parts.append(_summary(article.claims, first, scale))
         parts.append("<h3>Claims</h3>")
-        parts += [_claim(n, c, scale) for n, c in enumerate(article.claims, first)]
+        parts += [
+            _claim(n, c, scale, explanation)
+            for (n, c), explanation in zip(
+                enumerate(article.claims, first), explanations, strict=True
+            )
+        ]
     parts.append("</section>")
     return "\n".join(parts)
 

@@ -11,7 +11,8 @@ Layout (heading levels are fixed; the tests rely on them)::
     ---                                  footer: version, time, scope, signature
 
 Every user field goes through :mod:`app.core.reports.markup`; explanations are
-re-written by :func:`~app.core.reports.markup.sanitise_markdown`.
+re-written by :func:`~app.core.reports.markup.sanitise_markdown` (for a whole report at
+once, :func:`~app.core.reports.markup.sanitise_many`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from app.core.reports.markup import (
     md_text,
     one_line,
     safe_url,
-    sanitise_markdown,
+    sanitise_many,
 )
 from app.core.reports.model import (
     ArticleReport,
@@ -142,7 +143,7 @@ def _verdicts(dismissed: bool, label: str | None) -> tuple[str, str, str]:
     return cell, md_heading_text(headline), f"**{md_text(verdict)}**"
 
 
-def _claim_section(n: int, claim: ReportClaim) -> list[str]:
+def _claim_section(n: int, claim: ReportClaim, explanation: str) -> list[str]:
     _cell, heading, verdict = _verdicts(claim.status == ClaimStatus.DISMISSED, claim.rating_label)
     lines = [f"#### Claim {n} — {heading}", ""]
     if claim.quote.isprintable():  # one line: what md_lines gives for it
@@ -162,7 +163,6 @@ def _claim_section(n: int, claim: ReportClaim) -> list[str]:
     reviewed = t.reviewed_line(claim)
     if is_rated(claim) and reviewed:
         lines.append(f"- **Reviewed by:** {md_text(reviewed)}")
-    explanation = sanitise_markdown(claim.explanation)
     lines += ["", "**Explanation**", ""]
     lines += explanation.split("\n") if explanation else ["*No explanation written yet.*"]
     lines += ["", "**Evidence**", ""]
@@ -214,6 +214,8 @@ def _footer(data: ReportData) -> list[str]:
 def render_markdown(data: ReportData) -> str:
     """The report as Markdown text (ends with a newline)."""
     lines = _title_block(data)
+    # Explanations are sanitised all together (most in one pass over their joined text).
+    explanations = iter(sanitise_many([c.explanation for c in data.claims]))
     n = 1
     for article in data.articles:
         lines += ["", f"## {md_heading_text(article.article.title) or 'Untitled article'}", ""]
@@ -225,7 +227,7 @@ def render_markdown(data: ReportData) -> str:
             continue
         lines += ["### Summary", "", *_summary(article.claims, n), "", "### Claims"]
         for claim in article.claims:
-            lines += ["", *_claim_section(n, claim)]
+            lines += ["", *_claim_section(n, claim, next(explanations))]
             n += 1
     if not data.articles:
         lines += ["", "*This project has no articles yet.*"]

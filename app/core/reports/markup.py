@@ -21,7 +21,7 @@ restrictions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -509,3 +509,37 @@ def _plain_parsed(source: str) -> str:
         elif tok.type in ("code_block", "fence"):
             words.append(tok.content)
     return one_line("".join(words))
+
+
+# --- a whole report's explanations at once -------------------------------------------------
+
+
+def _many(
+    texts: Sequence[str | None],
+    convert_many: Callable[[list[str]], list[str]],
+    one: Callable[[str], str],
+) -> list[str]:
+    """``[one(t) for t in texts]``, with the explanations in fastmd's subset (most of them)
+    converted together by ``convert_many``; the rest, and empty ones, one by one."""
+    sources = [clean_text(t) if t else "" for t in texts]
+    accepted = fastmd.in_subset(sources)
+    converted = iter(convert_many([s for s, ok in zip(sources, accepted, strict=True) if ok]))
+    return [
+        next(converted) if ok else (one(t) if t else "")
+        for t, ok in zip(texts, accepted, strict=True)
+    ]
+
+
+def sanitise_many(texts: Sequence[str | None]) -> list[str]:
+    """``[sanitise_markdown(t) for t in texts]``, for a whole report."""
+    return _many(texts, fastmd.to_markdown_many, _sanitise)
+
+
+def explanations_html(texts: Sequence[str | None]) -> list[str]:
+    """``[explanation_html(t) for t in texts]`` (empty for no explanation), for a whole report."""
+    return _many(texts, fastmd.to_html_many, explanation_html)
+
+
+def plain_texts(texts: Sequence[str | None]) -> list[str]:
+    """``[plain_text(t) for t in texts]``, for a whole report."""
+    return _many(texts, fastmd.to_plain_many, _plain_text)

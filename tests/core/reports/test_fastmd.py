@@ -6,7 +6,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.reports import fastmd
-from app.core.reports.markup import _parser, _plain_parsed, _sanitise_parsed, clean_text
+from app.core.reports.markup import (
+    _parser,
+    _plain_parsed,
+    _sanitise_parsed,
+    clean_text,
+    explanation_html,
+    explanations_html,
+    plain_text,
+    plain_texts,
+    sanitise_many,
+    sanitise_markdown,
+)
 
 WORDS = st.sampled_from(
     ["the", "figure", "31,000", "2023", "utility's", "a", "(see", "page)", "x.", "—", "é",
@@ -83,3 +94,38 @@ def test_fast_path_matches_markdown_it_on_generated_markdown(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from("ab *_[]()<>#-+1.:\n'\"!&\\`|~h/tps"), max_size=60))
 def test_fast_path_matches_markdown_it_on_arbitrary_text(text: str) -> None:
     _check(text)
+
+
+# A report converts all its explanations together; each must come out exactly as if
+# converted alone, whatever its neighbours hold (hostile text included).
+explanation_lists = st.lists(
+    st.one_of(
+        document(),
+        st.text(max_size=40),
+        st.none(),
+        st.sampled_from(["", "\n", "plain words\n\nand more", "- a\n- b", "x\x00y", "  lead"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(explanation_lists)
+def test_whole_report_conversion_matches_one_by_one(texts: list[str | None]) -> None:
+    sources = [clean_text(t) if t else "" for t in texts]
+    assert fastmd.in_subset(sources) == [fastmd.parse(s) is not None for s in sources]
+    assert sanitise_many(texts) == [sanitise_markdown(t) for t in texts]
+    assert explanations_html(texts) == [explanation_html(t) if t else "" for t in texts]
+    assert plain_texts(texts) == [plain_text(t) for t in texts]
+
+
+def test_whole_report_conversion_takes_the_fast_path_for_common_explanations() -> None:
+    texts = [
+        "The figure is in the **annual report**.\n\n- Table 4.\n- See [minutes](https://a.example/m).",
+        "Plain prose, two lines\nof it.",
+    ] * 3
+    sources = [clean_text(t) for t in texts]
+    assert fastmd.in_subset(sources) == [True] * 6
+    assert sanitise_many(texts)[0] == (
+        "The figure is in the **annual report**.\n\n- Table 4.\n- See [minutes](<https://a.example/m>)."
+    )
