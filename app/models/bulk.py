@@ -15,9 +15,8 @@ statement and referenced from each row by number (``?1``) instead of once per ro
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from itertools import chain
 from operator import itemgetter
@@ -35,7 +34,7 @@ _MAX_PARAMETERS = 32766
 # long statements cost more to prepare.
 _ROWS_PER_STATEMENT = 64
 
-_HEX = re.compile("[0-9a-f]*")
+_HEX_DIGITS = b"0123456789abcdef"
 
 ColumnConverter = Callable[[list[Any]], list[Any]]
 
@@ -54,7 +53,14 @@ def _is_stored_hex(values: list[Any]) -> bool:
     if str not in kinds or not kinds <= {str, type(None)}:
         return False
     present = values if len(kinds) == 1 else [v for v in values if v is not None]
-    return set(map(len, present)) == {32} and _HEX.fullmatch("".join(present)) is not None
+    if set(map(len, present)) != {32}:
+        return False
+    try:
+        joined = "".join(present).encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    # Deleting every hex digit leaves nothing (a fifth of the cost of a regular expression).
+    return not joined.translate(None, _HEX_DIGITS)
 
 
 def _uuid_column(values: list[Any]) -> list[Any]:
@@ -116,7 +122,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         return
     names = [c.name for c in table.columns if c.name in rows[0]]
     columns = [_converted(table, n, list(map(itemgetter(n), rows))) for n in names]
-    _sqlite_insert(conn, table, names, chain.from_iterable(zip(*columns, strict=True)), {})
+    _sqlite_insert(conn, table, names, list(zip(*columns, strict=True)), {})
 
 
 def bulk_insert_rows(
@@ -157,25 +163,22 @@ def bulk_insert_rows(
                 changed[index] = converted
     if changed:
         columns = [changed.get(i) or list(map(itemgetter(i), rows)) for i in range(len(names))]
-        flat: Iterable[Any] = chain.from_iterable(zip(*columns, strict=True))
-    else:
-        flat = chain.from_iterable(rows)
+        rows = list(zip(*columns, strict=True))
     converted_shared = {n: _converted(table, n, [v])[0] for n, v in shared.items()}
-    _sqlite_insert(conn, table, list(names), flat, converted_shared)
+    _sqlite_insert(conn, table, list(names), rows, converted_shared)
 
 
 def _sqlite_insert(
     conn: Connection,
     table: Table,
     names: list[str],
-    values: Iterable[Any],
+    rows: Sequence[Sequence[Any]],
     shared: dict[str, Any],
 ) -> None:
-    """Insert the rows whose values (in SQLite's stored form) ``values`` lists one after
-    another, each row completed by the ``shared`` values."""
-    flat = tuple(values)
+    """Insert ``rows`` (values in SQLite's stored form, in the order of ``names``), each
+    completed by the ``shared`` values."""
     width = len(names)
-    count = len(flat) // width
+    count = len(rows)
     shared_names = list(shared)
     per_statement = max(1, min(_ROWS_PER_STATEMENT, (_MAX_PARAMETERS - len(shared)) // width))
     shared_values = tuple(shared[n] for n in shared_names)
@@ -192,9 +195,9 @@ def _sqlite_insert(
         )
 
     def chunks(step: int, start: int, stop: int) -> Iterator[tuple[Any, ...]]:
-        size = step * width
-        for begin in range(start * width, stop * width, size):
-            yield shared_values + flat[begin : begin + size]
+        # Each statement's values in one tuple, taken straight from its rows.
+        for begin in range(start, stop, step):
+            yield shared_values + tuple(chain.from_iterable(rows[begin : begin + step]))
 
     full = count - count % per_statement
     if full:
