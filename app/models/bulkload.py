@@ -8,8 +8,8 @@ A file nobody else can see yet needs none of that, so :func:`build_project_file`
 * builds under a temporary name in the target's folder (exclusively locked, rollback
   journal in memory, no syncs, 16 KiB pages) and renames it into place only when it is
   complete, so a crash or a kill leaves no project at the target, or the previous file
-  untouched
-  (only the hidden ``.factdesk-build-*`` file, which a killed process cannot remove);
+  untouched (only the hidden ``.factdesk-build-*`` file, which a killed process cannot
+  remove);
 * keeps foreign keys enforced while loading, so a row whose parent is missing fails
   its insert (parents must go in first, as the server transfer inserts them);
 * creates the tables' secondary indexes after the rows are in (one sort per index
