@@ -170,21 +170,26 @@ def to_plain(blocks: list[Block]) -> str:
 # (clean_text drops control characters), so no rule below can match across two sources.
 
 _SEPARATOR = "\n\x00\n"
-# Everything that puts a source outside the subset, found in the joined text with one
-# scan; a match's position tells which source it belongs to. The alternatives mirror
-# parse():
+# Everything that puts a source outside the subset, found with one scan of the joined
+# text (with a newline before it and after it); each match is the newline before the
+# offending line, so its position is that line's start in the joined text, which tells
+# which source it belongs to. The alternatives mirror parse():
 #  1. a line that is neither empty, nor the separator, nor "- " (optional) followed by a
 #     line _line_ok accepts (no block start, one match of _LINE, no trailing space);
 #  2. a list item followed by a line that is not an item (list and paragraph mixed);
 #  3. a paragraph line followed by a list item (the same, the other way round);
 #  4. two lists separated only by blank lines (one loose list in Markdown).
-# In _LINE, "^" and "$" mean the line's edges here (MULTILINE); after "- " the space
-# before a list item's text is an opening flank as the line start is in parse().
+# Starting with a literal newline lets the search skip from line to line; the
+# alternatives only look ahead, so no line is passed over. In _LINE, "^" and "$" mean
+# the line's edges here (MULTILINE); after "- " the space before a list item's text is
+# an opening flank as the line start is in parse().
 _OUTSIDE = re.compile(
-    rf"^(?!$|\x00$|(?:- )?(?!{_BLOCK_START_PATTERN}){_LINE_PATTERN}(?<! )$)"
-    r"|^- [^\n]*\n(?!- |\n|\x00|$)"
-    r"|^(?!- |\x00)[^\n]+\n- "
-    r"|^- [^\n]*\n\n+- ",
+    r"\n(?:"
+    rf"(?!\n|\x00\n|\Z|(?:- )?(?!{_BLOCK_START_PATTERN}){_LINE_PATTERN}(?<! )\n)"
+    r"|(?=- [^\n]*\n(?!- |\n|\x00|\Z))"
+    r"|(?=(?!- |\x00)[^\n]+\n- )"
+    r"|(?=- [^\n]*\n\n+- )"
+    r")",
     re.MULTILINE,
 )
 _SPACE_RUN = re.compile(" {2,}")
@@ -206,9 +211,8 @@ def in_subset(sources: list[str]) -> list[bool]:
         return accepted
     texts = [sources[i] for i in candidates]
     starts = list(accumulate((len(s) + len(_SEPARATOR) for s in texts), initial=0))
-    refused = {
-        bisect_right(starts, m.start()) - 1 for m in _OUTSIDE.finditer(_SEPARATOR.join(texts))
-    }
+    text = "\n" + _SEPARATOR.join(texts) + "\n"
+    refused = {bisect_right(starts, m.start()) - 1 for m in _OUTSIDE.finditer(text)}
     for k, i in enumerate(candidates):
         accepted[i] = k not in refused
     return accepted

@@ -10,15 +10,25 @@ line of defence. Every user field is HTML-escaped; explanations go through
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from html import escape
+from itertools import count, islice
+from typing import NamedTuple
 
 from app.collector import without_cycle_collection
 from app.core.paths import resource_path
 from app.core.records import ClaimStatus, RatingScaleInfo
 from app.core.reports import text as t
-from app.core.reports.markup import excerpt, explanations_html, one_line, safe_url
+from app.core.reports.markup import (
+    FieldWork,
+    excerpt,
+    explanations_html,
+    one_line,
+    safe_url,
+    unchanged_fields,
+)
 from app.core.reports.model import (
     ArticleReport,
     ReportClaim,
@@ -42,6 +52,7 @@ def report_css() -> str:
 
 
 _HTML_SPECIAL = re.compile(r"[&<>\"']")
+_REL = 'rel="noopener noreferrer nofollow"'
 
 
 def _e(value: str | None) -> str:
@@ -59,6 +70,20 @@ def _e(value: str | None) -> str:
     return escape(one_line(value), quote=True)
 
 
+# What one_line would change in a printable value: a space run or an edge space.
+_ONE_LINE_WORK = FieldWork(("  ", " \n", "\n "))
+
+
+def _e_column(values: Sequence[str | None]) -> list[str]:
+    """``[_e(v) for v in values]``: the values that are one line already are escaped all
+    at once (escaping works character by character, so escaping the values joined by
+    newlines and splitting again gives each value's escape)."""
+    ready = unchanged_fields(values, _ONE_LINE_WORK)
+    simple = [v or "" for v, ok in zip(values, ready, strict=True) if ok]
+    escaped = iter(escape("\n".join(simple), quote=True).split("\n") if simple else ())
+    return [next(escaped) if ok else _e(v) for v, ok in zip(values, ready, strict=True)]
+
+
 # An http(s) address that safe_url accepts as it is and that holds nothing to escape in
 # HTML (no & or ' and none of <>"): linked and shown as it is.
 _PLAIN_HREF = re.compile(
@@ -68,13 +93,13 @@ _PLAIN_HREF = re.compile(
 
 def _link(label: str | None, url: str | None) -> str:
     if url and _PLAIN_HREF.fullmatch(url):
-        return f'<a href="{url}" rel="noopener noreferrer nofollow">{_e(label) or url}</a>'
+        return f'<a href="{url}" {_REL}>{_e(label) or url}</a>'
     target = safe_url(url)
     text = _e(label) or _e(url)
     if target is None:
         return text
     href = escape(target, quote=True) if _HTML_SPECIAL.search(target) else target
-    return f'<a href="{href}" rel="noopener noreferrer nofollow">{text}</a>'
+    return f'<a href="{href}" {_REL}>{text}</a>'
 
 
 def _text_colour(colour: str) -> str:
@@ -131,18 +156,24 @@ def _dl(rows: list[tuple[str, str]], css: str) -> str:
 _NOT_ANCHOR = re.compile(r"[^0-9A-Za-z-]")
 
 
-def _anchor(claim: ReportClaim) -> str:
-    return "claim-" + _NOT_ANCHOR.sub("", claim.id)
+def _anchors(claims: Sequence[ReportClaim]) -> list[str]:
+    """Each claim's anchor: "claim-" and its id's letters, digits and hyphens."""
+    ids = [claim.id for claim in claims]
+    if _NOT_ANCHOR.search("".join(ids)) is None:  # the usual case: ids as stored
+        return ["claim-" + i for i in ids]
+    return ["claim-" + _NOT_ANCHOR.sub("", i) for i in ids]
 
 
-def _summary(claims: tuple[ReportClaim, ...], first: int, scale: RatingScaleInfo) -> str:
+def _summary(claims: tuple[ReportClaim, ...], first: int, columns: _ClaimColumns) -> str:
     rows = []
-    for n, claim in enumerate(claims, first):
+    for n, claim, anchor, verdict, claimant in zip(
+        count(first), claims, columns.anchors, columns.verdicts, columns.claimants
+    ):
         wording = _e(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT))
         rows.append(
-            f'<tr><td class="num"><a href="#{_anchor(claim)}">{n}</a></td>'
-            f"<td>{wording or '—'}</td><td>{_e(claim.claimant) or '—'}</td>"
-            f"<td>{_verdict(claim, scale)}</td></tr>"
+            f'<tr><td class="num"><a href="#{anchor}">{n}</a></td>'
+            f"<td>{wording or '—'}</td><td>{claimant or '—'}</td>"
+            f"<td>{verdict}</td></tr>"
         )
     return (
         '<table class="summary"><thead><tr><th class="num">#</th><th>Claim</th>'
@@ -150,9 +181,43 @@ def _summary(claims: tuple[ReportClaim, ...], first: int, scale: RatingScaleInfo
     )
 
 
+def _evidence_column(evidence: list[ReportEvidence]) -> list[str]:
+    """Each item's ``<li>``. Titles, publishers and notes are escaped a column at a time;
+    an item with a title, an address linked as it is, an archive address linked as it is
+    (or none) and no attachment is written straight from those (the usual case)."""
+    titles = _e_column([ev.title for ev in evidence])
+    publishers = _e_column([ev.publisher for ev in evidence])
+    notes = _e_column([ev.note for ev in evidence])
+    plain_href = _PLAIN_HREF.fullmatch
+    out = []
+    for ev, title, publisher, note in zip(evidence, titles, publishers, notes, strict=True):
+        url, archive = ev.url, ev.archive_url
+        if not (
+            title
+            and url
+            and plain_href(url)
+            and (not archive or plain_href(archive))
+            and ev.attachment is None
+        ):
+            out.append(_evidence(ev))
+            continue
+        # What _evidence gives for such an item.
+        item = f'<li><span class="source"><a href="{url}" {_REL}>{title}</a></span>'
+        if publisher:
+            item += f' <span class="publisher">— {publisher}</span>'
+        item += f'<dl class="evidence-facts"><dt>Stance</dt><dd>{_stance(ev.stance)}</dd>'
+        if ev.accessed is not None:
+            item += f"<dt>Accessed</dt><dd>{_day(ev.accessed)}</dd>"
+        if archive:
+            item += f'<dt>Archived copy</dt><dd><a href="{archive}" {_REL}>{archive}</a></dd>'
+        if note:
+            item += f"<dt>Note</dt><dd>{note}</dd>"
+        out.append(item + "</dl></li>")
+    return out
+
+
 def _evidence(ev: ReportEvidence) -> str:
-    # Written straight into one list of pieces: with three items per claim this is the
-    # most repeated code of a report.
+    # The general case, for any item.
     url = ev.url
     title = one_line(ev.title)
     if not title and ev.attachment is not None:
@@ -193,13 +258,37 @@ def _stance(value: str) -> str:
     return f'<span class="stance {_e(str(value))}">{_e(t.stance(value))}</span>'
 
 
-def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo, explanation: str) -> str:
+class _ClaimColumns(NamedTuple):
+    """What each claim of an article shows, worked out for all of them at once."""
+
+    anchors: list[str]
+    verdicts: list[str]
+    claimants: list[str]
+    quotes: list[str]
+    explanations: list[str]
+    evidence: list[list[str]]
+
+    @classmethod
+    def of(cls, claims: tuple[ReportClaim, ...], scale: RatingScaleInfo) -> _ClaimColumns:
+        items = iter(_evidence_column([ev for claim in claims for ev in claim.evidence]))
+        return cls(
+            _anchors(claims),
+            [_verdict(claim, scale) for claim in claims],
+            _e_column([claim.claimant for claim in claims]),
+            _e_column([claim.quote for claim in claims]),
+            # Most explanations are rendered in one pass over their joined text.
+            explanations_html([claim.explanation for claim in claims]),
+            [list(islice(items, len(claim.evidence))) for claim in claims],
+        )
+
+
+def _claim(n: int, claim: ReportClaim, columns: _ClaimColumns, i: int) -> str:
     parts = [
-        f'<article class="claim" id="{_anchor(claim)}">',
-        f'<h4><span class="claim-number">Claim {n}</span> {_verdict(claim, scale)}</h4>',
+        f'<article class="claim" id="{columns.anchors[i]}">',
+        f'<h4><span class="claim-number">Claim {n}</span> {columns.verdicts[i]}</h4>',
     ]
     if claim.quote.isprintable():  # one line: what the general case below gives for it
-        quote = _e(claim.quote)
+        quote = columns.quotes[i]
     else:
         quote_lines = [
             escape(" ".join(line.split()), quote=True) for line in (claim.quote or "").split("\n")
@@ -212,7 +301,7 @@ def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo, explanation: str)
     facts = (
         '<dl class="facts"><dt>Checked wording</dt><dd>'
         f"{'<em>as quoted</em>' if same else _e(wording)}</dd>"
-        f"<dt>Claimant</dt><dd>{_e(claim.claimant) or '<em>not named</em>'}</dd>"
+        f"<dt>Claimant</dt><dd>{columns.claimants[i] or '<em>not named</em>'}</dd>"
         f"<dt>Verdict</dt><dd>{_strong_verdict(claim.rating_label)}</dd>"
         f"<dt>Status</dt><dd>{_e(t.status(claim))}</dd>"
     )
@@ -221,13 +310,14 @@ def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo, explanation: str)
         facts += f"<dt>Reviewed by</dt><dd>{_e(reviewed)}</dd>"
     parts.append(facts + "</dl>")
     parts.append('<h5>Explanation</h5><div class="explanation">')
+    explanation = columns.explanations[i]
     if explanation:
         parts.append(explanation)
     else:
         parts.append('<p class="empty">No explanation written yet.</p>')
     parts.append("</div><h5>Evidence</h5>")
     if claim.evidence:
-        parts.append('<ol class="evidence">' + "".join(_evidence(e) for e in claim.evidence))
+        parts.append('<ol class="evidence">' + "".join(columns.evidence[i]))
         parts.append("</ol>")
     else:
         parts.append('<p class="empty">No evidence recorded.</p>')
@@ -235,9 +325,8 @@ def _claim(n: int, claim: ReportClaim, scale: RatingScaleInfo, explanation: str)
     return "\n".join(parts)
 
 
-def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> str:
-    # Explanations are rendered all together (most in one pass over their joined text).
-    explanations = explanations_html([c.explanation for c in article.claims])
+def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> list[str]:
+    """The article's section as lines (joined once, with the whole report)."""
     a = article.article
     rows = []
     if one_line(a.outlet):
@@ -257,17 +346,13 @@ def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> str:
     if not article.claims:
         parts.append('<p class="empty">No claims of this article match the report\'s options.</p>')
     else:
+        columns = _ClaimColumns.of(article.claims, scale)
         parts.append("<h3>Summary</h3>")
-        parts.append(_summary(article.claims, first, scale))
+        parts.append(_summary(article.claims, first, columns))
         parts.append("<h3>Claims</h3>")
-        parts += [
-            _claim(n, c, scale, explanation)
-            for (n, c), explanation in zip(
-                enumerate(article.claims, first), explanations, strict=True
-            )
-        ]
+        parts += [_claim(first + i, claim, columns, i) for i, claim in enumerate(article.claims)]
     parts.append("</section>")
-    return "\n".join(parts)
+    return parts
 
 
 def _legend(data: ReportData) -> str:
@@ -317,7 +402,7 @@ def render_html(data: ReportData) -> str:
     ]
     n = 1
     for article in data.articles:
-        body.append(_article(article, n, data.scale))
+        body += _article(article, n, data.scale)
         n += len(article.claims)
     if not data.articles:
         body.append('<p class="empty">This project has no articles yet.</p>')
@@ -328,7 +413,7 @@ def render_html(data: ReportData) -> str:
             f"<p><strong>Signature:</strong> {_e(data.options.signature_status) or 'unknown'}</p>"
         )
     body.append('<footer class="report-footer">' + "".join(footer) + "</footer>")
-    return (
+    head = (
         "<!DOCTYPE html>\n"
         f'<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
@@ -337,7 +422,8 @@ def render_html(data: ReportData) -> str:
         f'<meta name="generator" content="Factdesk {escape(data.version, quote=True)}">\n'
         f"<title>{escape(title, quote=True)}</title>\n"
         f"<style>\n{report_css()}\n{_level_css(data.scale)}\n</style>\n"
-        '</head>\n<body>\n<main class="report">\n'
-        + "\n".join(body)
-        + "\n</main>\n</body>\n</html>\n"
+        '</head>\n<body>\n<main class="report">'
     )
+    # One join for the whole document: a report of 10,000 claims is tens of megabytes,
+    # and every join or concatenation of it is another copy.
+    return "\n".join([head, *body, "</main>\n</body>\n</html>\n"])

@@ -18,6 +18,7 @@ once, :func:`~app.core.reports.markup.sanitise_many`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -25,14 +26,17 @@ from app.collector import without_cycle_collection
 from app.core.records import ClaimStatus
 from app.core.reports import text as t
 from app.core.reports.markup import (
+    MD_TEXT_WORK,
     excerpt,
     md_heading_text,
     md_lines,
     md_link,
     md_text,
     one_line,
+    plain_destinations,
     safe_url,
     sanitise_many,
+    unchanged_fields,
 )
 from app.core.reports.model import (
     ArticleReport,
@@ -84,7 +88,42 @@ def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
     return lines
 
 
-def _evidence(index: int, ev: ReportEvidence) -> list[str]:
+def _plain_evidence(evidence: list[ReportEvidence]) -> list[bool]:
+    """For each item, whether :func:`_evidence` may write it straight from its fields.
+
+    That is: a title, a linkable address and a publisher and note as md_text gives them
+    back, no attachment, and no archive address or a linkable one. Checked a whole
+    column at a time (see :func:`~app.core.reports.markup.unchanged_fields`); most
+    evidence people record qualifies.
+    """
+    columns = (
+        unchanged_fields([e.title for e in evidence], MD_TEXT_WORK),
+        unchanged_fields([e.publisher for e in evidence], MD_TEXT_WORK),
+        unchanged_fields([e.note for e in evidence], MD_TEXT_WORK),
+        plain_destinations([e.url for e in evidence]),
+        plain_destinations([e.archive_url for e in evidence]),
+    )
+    return [
+        title and publisher and note and url and (archive or not e.archive_url)
+        and e.attachment is None and bool(e.title) and e.title != e.url
+        for e, title, publisher, note, url, archive in zip(evidence, *columns, strict=True)
+    ]  # fmt: skip
+
+
+def _evidence(index: int, ev: ReportEvidence, plain: bool) -> list[str]:
+    pad = " " * (len(str(index)) + 2)
+    if plain:  # what the general case below gives for such an item
+        head = f"[{ev.title}](<{ev.url}>)"
+        if ev.publisher:
+            head += f" — {ev.publisher}"
+        lines = [f"{index}. {head}", f"{pad}- **Stance:** {_stance(ev.stance)}"]
+        if ev.accessed is not None:
+            lines.append(f"{pad}- **Accessed:** {_day(ev.accessed)}")
+        if ev.archive_url:
+            lines.append(f"{pad}- **Archived copy:** <{ev.archive_url}>")
+        if ev.note:
+            lines.append(f"{pad}- **Note:** {ev.note}")
+        return lines
     # md_text and md_link give "" for empty or blank fields: no separate one_line test.
     url = ev.url
     title = one_line(ev.title)
@@ -101,7 +140,6 @@ def _evidence(index: int, ev: ReportEvidence) -> list[str]:
     publisher = md_text(ev.publisher)
     if publisher:
         head += f" — {publisher}"
-    pad = " " * (len(str(index)) + 2)
     lines = [f"{index}. {head}", f"{pad}- **Stance:** {_stance(ev.stance)}"]
     if ev.accessed is not None:
         lines.append(f"{pad}- **Accessed:** {_day(ev.accessed)}")
@@ -143,7 +181,9 @@ def _verdicts(dismissed: bool, label: str | None) -> tuple[str, str, str]:
     return cell, md_heading_text(headline), f"**{md_text(verdict)}**"
 
 
-def _claim_section(n: int, claim: ReportClaim, explanation: str) -> list[str]:
+def _claim_section(
+    n: int, claim: ReportClaim, explanation: str, plain: Iterator[bool]
+) -> list[str]:
     _cell, heading, verdict = _verdicts(claim.status == ClaimStatus.DISMISSED, claim.rating_label)
     lines = [f"#### Claim {n} — {heading}", ""]
     if claim.quote.isprintable():  # one line: what md_lines gives for it
@@ -168,7 +208,7 @@ def _claim_section(n: int, claim: ReportClaim, explanation: str) -> list[str]:
     lines += ["", "**Evidence**", ""]
     if claim.evidence:
         for index, ev in enumerate(claim.evidence, 1):
-            lines += _evidence(index, ev)
+            lines += _evidence(index, ev, next(plain))
     else:
         lines.append("*No evidence recorded.*")
     return lines
@@ -215,7 +255,9 @@ def render_markdown(data: ReportData) -> str:
     """The report as Markdown text (ends with a newline)."""
     lines = _title_block(data)
     # Explanations are sanitised all together (most in one pass over their joined text).
-    explanations = iter(sanitise_many([c.explanation for c in data.claims]))
+    claims = data.claims
+    explanations = iter(sanitise_many([c.explanation for c in claims]))
+    plain = iter(_plain_evidence([ev for c in claims for ev in c.evidence]))
     n = 1
     for article in data.articles:
         lines += ["", f"## {md_heading_text(article.article.title) or 'Untitled article'}", ""]
@@ -227,12 +269,12 @@ def render_markdown(data: ReportData) -> str:
             continue
         lines += ["### Summary", "", *_summary(article.claims, n), "", "### Claims"]
         for claim in article.claims:
-            lines += ["", *_claim_section(n, claim, next(explanations))]
+            lines += ["", *_claim_section(n, claim, next(explanations), plain)]
             n += 1
     if not data.articles:
         lines += ["", "*This project has no articles yet.*"]
-    lines += ["", *_legend(data), "", *_footer(data)]
-    return "\n".join(lines) + "\n"
+    lines += ["", *_legend(data), "", *_footer(data), ""]
+    return "\n".join(lines)  # ends with a newline: one join, no copy of the whole text
 
 
 # The window's name for it.

@@ -80,7 +80,7 @@ def generated_line(data: ReportData) -> str:
 def reviewed_line(claim: ReportClaim) -> str:
     who = claim.reviewer or claim.updated_by or ""
     when = day(claim.reviewed_at or claim.updated_at)
-    return ", ".join(x for x in (who, when) if x)
+    return f"{who}, {when}" if who and when else who or when
 
 
 def scale_values(scale: RatingScaleInfo) -> bool:
