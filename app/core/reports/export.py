@@ -31,7 +31,8 @@ def export(
         name = "claimreview"
     if name not in FORMATS:
         raise ValidationError(f"unknown report format {fmt!r}; use markdown, html or claimreview.")
-    data = build_report(service, options or ReportOptions())
+    # ClaimReview shows no evidence: it is not read.
+    data = build_report(service, options or ReportOptions(), with_evidence=name != "claimreview")
     if name == "markdown":
         return render_markdown(data)
     if name == "html":

@@ -282,7 +282,8 @@ class _ClaimColumns(NamedTuple):
         )
 
 
-def _claim(n: int, claim: ReportClaim, columns: _ClaimColumns, i: int) -> str:
+def _claim(n: int, claim: ReportClaim, columns: _ClaimColumns, i: int) -> list[str]:
+    """The claim's ``<article>`` as lines (joined once, with the whole report)."""
     parts = [
         f'<article class="claim" id="{columns.anchors[i]}">',
         f'<h4><span class="claim-number">Claim {n}</span> {columns.verdicts[i]}</h4>',
@@ -322,7 +323,7 @@ def _claim(n: int, claim: ReportClaim, columns: _ClaimColumns, i: int) -> str:
     else:
         parts.append('<p class="empty">No evidence recorded.</p>')
     parts.append("</article>")
-    return "\n".join(parts)
+    return parts
 
 
 def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> list[str]:
@@ -350,7 +351,8 @@ def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> list
         parts.append("<h3>Summary</h3>")
         parts.append(_summary(article.claims, first, columns))
         parts.append("<h3>Claims</h3>")
-        parts += [_claim(first + i, claim, columns, i) for i, claim in enumerate(article.claims)]
+        for i, claim in enumerate(article.claims):
+            parts += _claim(first + i, claim, columns, i)
     parts.append("</section>")
     return parts
 

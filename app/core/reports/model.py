@@ -143,8 +143,14 @@ def wanted(claim: ReportClaim, options: ReportOptions) -> bool:
 
 
 @without_cycle_collection
-def build_report(service: Any, options: ReportOptions | None = None) -> ReportData:
-    """Gather a report's data: one read of the articles, the scale and the claims."""
+def build_report(
+    service: Any, options: ReportOptions | None = None, *, with_evidence: bool = True
+) -> ReportData:
+    """Gather a report's data: one read of the articles, the scale and the claims.
+
+    ``with_evidence=False`` leaves every claim's evidence empty, for a format that does
+    not show evidence (ClaimReview): reading it is most of the time of reading a report.
+    """
     options = options or ReportOptions()
     project = service.info()
     articles: list[ArticleInfo] = service.articles()
@@ -161,7 +167,11 @@ def build_report(service: Any, options: ReportOptions | None = None) -> ReportDa
     from app.core.reports.read import read_report_claims
 
     claims = read_report_claims(
-        service, project.scale, article_id=only, include_dismissed=options.include_dismissed
+        service,
+        project.scale,
+        article_id=only,
+        include_dismissed=options.include_dismissed,
+        with_evidence=with_evidence,
     )
     by_article: dict[str, list[ReportClaim]] = {a.id: [] for a in articles}
     for claim in claims:

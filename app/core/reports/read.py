@@ -45,12 +45,14 @@ def read_report_claims(
     *,
     article_id: str | None = None,
     include_dismissed: bool = False,
+    with_evidence: bool = True,
 ) -> list[ReportClaim]:
     """The claims of ``service``'s project (or of one article) with their evidence.
 
     In article order (articles by id, then position), as ``service.claims`` lists them;
     dismissed claims only with ``include_dismissed``. ``scale`` is the project's rating
-    scale (verdict labels come from it).
+    scale (verdict labels come from it). Without ``with_evidence`` the claims' evidence
+    is left empty and not read.
     """
     db: Database = service.db
     project_id: uuid.UUID = service.project_id
@@ -74,7 +76,7 @@ def read_report_claims(
         conn = s.connection()
         conv = Converters(conn.dialect)
         rows = driver_rows(conn, claims_query)
-        evidence = _evidence(conn, conv, project_id, article_id) if rows else {}
+        evidence = _evidence(conn, conv, project_id, article_id) if rows and with_evidence else {}
         reviewer = Reviewer.__table__  # type: ignore[attr-defined]
         reviewers = {
             conv.uuid_text(raw): name

@@ -240,6 +240,15 @@ def test_export_formats(sample: ProjectService) -> None:
         export(sample, "pdf")
 
 
+def test_claimreview_export_is_the_same_without_reading_evidence(sample: ProjectService) -> None:
+    # export() skips the evidence for ClaimReview, which does not show it.
+    data = build_report(sample, ReportOptions(include_dismissed=True))
+    assert any(claim.evidence for claim in data.claims)
+    options = ReportOptions(include_dismissed=True)
+    expected = render_claimreview(data, **ORG, language=data.project.language or "en")
+    assert export(sample, "claimreview", options, settings=Settings(**ORG)) == expected
+
+
 def test_reports_do_not_import_qt() -> None:
     code = "import sys, app.core.reports, app.core.reports.cli; print('PySide6' in sys.modules)"
     out = subprocess.run(
