@@ -8,6 +8,7 @@ only), as HTML (no scripts, no external loads) and as ClaimReview (schema, safe 
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, date, datetime
 
@@ -38,6 +39,7 @@ from app.core.reports import (
     render_markdown,
     sanitise_markdown,
 )
+from app.core.reports.claimreview import claim_reviews
 from app.core.reports.model import is_rated
 from tests.core.reports.report_checks import STRICT, check_html, check_jsonld, check_markdown
 from tests.core.reports.report_jsonld import validate
@@ -224,11 +226,15 @@ def test_arbitrary_fields_stay_inert(data: ReportData) -> None:
     # The preview of the same Markdown: no raw HTML, no images, web links only.
     preview = markdown_to_html_fragment(md)
     assert "<script" not in preview and "<img" not in preview and "<style" not in preview
-    jsonld = check_jsonld(
-        render_claimreview(
-            data, organisation="Desk <b>", organisation_url="https://desk.example/checks?a=1"
-        )
-    )
+    org = {"organisation": "Desk <b>", "organisation_url": "https://desk.example/checks?a=1"}
+    text = render_claimreview(data, **org)
+    jsonld = check_jsonld(text)
+    # The writer's shortcuts give exactly json.dumps of the reviews (made safe for <script>).
+    graph = {"@context": "https://schema.org", "@graph": claim_reviews(data, **org)}
+    expected = json.dumps(graph, ensure_ascii=False, indent=2)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        expected = expected.replace(raw, escaped)
+    assert text == expected + "\n"
     validate(jsonld)
     rated = [c for c in data.claims if is_rated(c)]
     assert len(jsonld["@graph"]) == len(rated)
