@@ -53,6 +53,10 @@ def report_css() -> str:
 
 _HTML_SPECIAL = re.compile(r"[&<>\"']")
 _REL = 'rel="noopener noreferrer nofollow"'
+# The report's own markup is ASCII (an em dash is written as a character reference): a
+# document of ASCII pieces is joined and encoded without widening every piece to two
+# bytes a character, several times faster for a report of tens of megabytes.
+_DASH = "&#8212;"
 
 
 def _e(value: str | None) -> str:
@@ -172,7 +176,7 @@ def _summary(claims: tuple[ReportClaim, ...], first: int, columns: _ClaimColumns
         wording = _e(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT))
         rows.append(
             f'<tr><td class="num"><a href="#{anchor}">{n}</a></td>'
-            f"<td>{wording or '—'}</td><td>{claimant or '—'}</td>"
+            f"<td>{wording or _DASH}</td><td>{claimant or _DASH}</td>"
             f"<td>{verdict}</td></tr>"
         )
     return (
@@ -204,7 +208,7 @@ def _evidence_column(evidence: list[ReportEvidence]) -> list[str]:
         # What _evidence gives for such an item.
         item = f'<li><span class="source"><a href="{url}" {_REL}>{title}</a></span>'
         if publisher:
-            item += f' <span class="publisher">— {publisher}</span>'
+            item += f' <span class="publisher">{_DASH} {publisher}</span>'
         item += f'<dl class="evidence-facts"><dt>Stance</dt><dd>{_stance(ev.stance)}</dd>'
         if ev.accessed is not None:
             item += f"<dt>Accessed</dt><dd>{_day(ev.accessed)}</dd>"
@@ -229,7 +233,7 @@ def _evidence(ev: ReportEvidence) -> str:
     # _e and _link give "" for empty or blank fields: no separate one_line test.
     publisher = _e(ev.publisher)
     if publisher:
-        parts.append(f' <span class="publisher">— {publisher}</span>')
+        parts.append(f' <span class="publisher">{_DASH} {publisher}</span>')
     parts.append(f'<dl class="evidence-facts"><dt>Stance</dt><dd>{_stance(ev.stance)}</dd>')
     if ev.accessed is not None:
         parts.append(f"<dt>Accessed</dt><dd>{_day(ev.accessed)}</dd>")
@@ -375,10 +379,10 @@ def _legend(data: ReportData) -> str:
         head = "<th>Verdict</th>" + ('<th class="num">Value</th>' if with_values else "")
         parts.append(f"<table><thead><tr>{head}<th>Meaning</th></tr></thead><tbody>")
         for level in sorted(scale.levels, key=lambda lv: lv.position):
-            value = f'<td class="num">{t.number(level.value) or "—"}</td>' if with_values else ""
+            value = f'<td class="num">{t.number(level.value) or _DASH}</td>' if with_values else ""
             parts.append(
                 f'<tr><td><span class="verdict v-{level.position}">{_e(level.label)}</span></td>'
-                f"{value}<td>{_e(level.description) or '—'}</td></tr>"
+                f"{value}<td>{_e(level.description) or _DASH}</td></tr>"
             )
         parts.append("</tbody></table>")
     parts.append("</section>")
