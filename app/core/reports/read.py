@@ -29,6 +29,10 @@ from app.models.database import Database, translate_storage_errors, translate_va
 from app.models.rawread import Converters, driver_rows
 from app.models.tables import Attachment, Claim, Evidence, Reviewer
 
+# A named tuple's constructor is a generated Python function; tuple.__new__ with the class
+# makes the same record in C, at half the cost (a 10,000-claim report makes 40,000).
+_record = tuple.__new__
+
 _CLAIM_COLUMNS = (
     "id", "article_id", "quote", "wording", "claimant", "status", "rating_id", "conclusion",
     "explanation", "reviewer_id", "reviewed_at", "updated_at", "updated_by",
@@ -65,12 +69,17 @@ def read_report_claims(
             raise NotFoundError(f"no article with id {article_id[:60]!r}.") from exc
     if not include_dismissed:
         conditions.append(claim.c.status != ClaimStatus.DISMISSED.value)
-    # The order of the covering indexes on claims: no sort step.
+    # Article order is the order of ix_claim_article_position: reading along it needs no
+    # sort. Left to itself, SQLite's planner takes the status index for the status
+    # condition and then sorts every row (about a third more time for 10,000 claims).
     order = [claim.c.start_offset, claim.c.end_offset]
     if article_id is None:
         order.insert(0, claim.c.article_id)
     claims_query = (
-        select(*(claim.c[name] for name in _CLAIM_COLUMNS)).where(*conditions).order_by(*order)
+        select(*(claim.c[name] for name in _CLAIM_COLUMNS))
+        .with_hint(claim, "INDEXED BY ix_claim_article_position", "sqlite")
+        .where(*conditions)
+        .order_by(*order)
     )
     with translate_storage_errors(db), db.session() as s, translate_value_errors(db):
         conn = s.connection()
@@ -126,21 +135,24 @@ def _claims(
             state = statuses[status] = ClaimStatus(status)
         claim_id = str(uuid_text(cid))
         append(
-            ReportClaim(
-                claim_id,
-                article,
-                quote,
-                wording,
-                claimant,
-                state,
-                rating[0],
-                label,
-                explanation,
-                names[reviewer_id],
-                utc(reviewed_at),
-                utc(updated_at),  # type: ignore[arg-type]
-                updated_by,
-                evidence.get(claim_id, ()),
+            _record(
+                ReportClaim,
+                (
+                    claim_id,
+                    article,
+                    quote,
+                    wording,
+                    claimant,
+                    state,
+                    rating[0],
+                    label,
+                    explanation,
+                    names[reviewer_id],
+                    utc(reviewed_at),
+                    utc(updated_at),
+                    updated_by,
+                    evidence.get(claim_id, ()),
+                ),
             )
         )
     return out
@@ -190,15 +202,18 @@ def _evidence(
         if kind is None:
             kind = stances[stance] = Stance(stance)
         bucket.append(
-            ReportEvidence(
-                title,
-                url,
-                publisher,
-                day(accessed),
-                archive_url,
-                kind,
-                note,
-                attachments.get(attachment) if attachment is not None else None,
+            _record(
+                ReportEvidence,
+                (
+                    title,
+                    url,
+                    publisher,
+                    day(accessed),
+                    archive_url,
+                    kind,
+                    note,
+                    attachments.get(attachment) if attachment is not None else None,
+                ),
             )
         )
     if tied:
