@@ -129,16 +129,25 @@ def _paired(line: str, marker: str, tag: str) -> str:
     return "".join(pieces)
 
 
+def _inline_html(text: str) -> str:
+    """Lines of the subset (or many, newline-separated) with their inline markup as HTML.
+
+    The markers pair up within each line of the subset, so they pair up in any number of
+    such lines taken together.
+    """
+    text = text.replace('"', "&quot;")
+    if "*" in text:
+        if "**" in text:
+            text = _paired(text, "**", "strong")
+        if "*" in text:
+            text = _paired(text, "*", "em")
+    if "[" in text:
+        text = _LINK.sub(_LINK_HTML, text)
+    return text
+
+
 def _html_line(text: str) -> str:
-    line = " ".join(text.split()).replace('"', "&quot;")
-    if "*" in line:
-        if "**" in line:
-            line = _paired(line, "**", "strong")
-        if "*" in line:
-            line = _paired(line, "*", "em")
-    if "[" in line:
-        line = _LINK.sub(_LINK_HTML, line)
-    return line
+    return _inline_html(" ".join(text.split()))
 
 
 def to_html(blocks: list[Block]) -> str:
@@ -256,15 +265,7 @@ def _html_blocks(part: str) -> str:
 
 def to_html_many(sources: list[str]) -> list[str]:
     """``[to_html(parse(s)) for s in sources]`` for sources in the subset."""
-    text = _joined(sources).replace('"', "&quot;")
-    # Markers pair up within each line of the subset, so they pair up in the joined text.
-    if "*" in text:
-        if "**" in text:
-            text = _paired(text, "**", "strong")
-        if "*" in text:
-            text = _paired(text, "*", "em")
-    if "[" in text:
-        text = _LINK.sub(_LINK_HTML, text)
+    text = _inline_html(_joined(sources))
     return [_html_blocks(part) if part else "" for part in _split(text)]
 
 
