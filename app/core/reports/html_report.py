@@ -23,6 +23,7 @@ from app.core.records import ClaimStatus, RatingScaleInfo
 from app.core.reports import text as t
 from app.core.reports.markup import (
     FieldWork,
+    by_distinct_value,
     excerpt,
     explanations_html,
     one_line,
@@ -190,8 +191,8 @@ def _evidence_column(evidence: list[ReportEvidence]) -> list[str]:
     an item with a title, an address linked as it is, an archive address linked as it is
     (or none) and no attachment is written straight from those (the usual case)."""
     titles = _e_column([ev.title for ev in evidence])
-    publishers = _e_column([ev.publisher for ev in evidence])
-    notes = _e_column([ev.note for ev in evidence])
+    publishers = by_distinct_value([ev.publisher for ev in evidence], _e_column)
+    notes = by_distinct_value([ev.note for ev in evidence], _e_column)
     plain_href = _PLAIN_HREF.fullmatch
     out = []
     for ev, title, publisher, note in zip(evidence, titles, publishers, notes, strict=True):
@@ -278,7 +279,7 @@ class _ClaimColumns(NamedTuple):
         return cls(
             _anchors(claims),
             [_verdict(claim, scale) for claim in claims],
-            _e_column([claim.claimant for claim in claims]),
+            by_distinct_value([claim.claimant for claim in claims], _e_column),
             _e_column([claim.quote for claim in claims]),
             # Most explanations are rendered in one pass over their joined text.
             explanations_html([claim.explanation for claim in claims]),

@@ -27,6 +27,7 @@ from app.core.records import ClaimStatus
 from app.core.reports import text as t
 from app.core.reports.markup import (
     MD_TEXT_WORK,
+    by_distinct_value,
     excerpt,
     md_heading_text,
     md_lines,
@@ -88,6 +89,10 @@ def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
     return lines
 
 
+def _unchanged_by_md_text(values: list[str | None]) -> list[bool]:
+    return unchanged_fields(values, MD_TEXT_WORK)
+
+
 def _plain_evidence(evidence: list[ReportEvidence]) -> list[bool]:
     """For each item, whether :func:`_evidence` may write it straight from its fields.
 
@@ -97,9 +102,9 @@ def _plain_evidence(evidence: list[ReportEvidence]) -> list[bool]:
     evidence people record qualifies.
     """
     columns = (
-        unchanged_fields([e.title for e in evidence], MD_TEXT_WORK),
-        unchanged_fields([e.publisher for e in evidence], MD_TEXT_WORK),
-        unchanged_fields([e.note for e in evidence], MD_TEXT_WORK),
+        _unchanged_by_md_text([e.title for e in evidence]),
+        by_distinct_value([e.publisher for e in evidence], _unchanged_by_md_text),
+        by_distinct_value([e.note for e in evidence], _unchanged_by_md_text),
         plain_destinations([e.url for e in evidence]),
         plain_destinations([e.archive_url for e in evidence]),
     )

@@ -258,6 +258,21 @@ def unchanged_fields(values: Sequence[str | None], work: FieldWork) -> list[bool
     return flags
 
 
+def by_distinct_value(
+    values: Sequence[str | None], column: Callable[[list[str | None]], list[Any]]
+) -> list[Any]:
+    """``column(values)``, worked out once per distinct value.
+
+    For the columns that repeat themselves across a report: the same publisher, note or
+    claimant on many items.
+    """
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) == len(values):
+        return column(list(values))
+    table = dict(zip(distinct, column(distinct), strict=True))
+    return [table[v] for v in values]
+
+
 # What md_text would change (besides non-printable characters): an escape, a space run,
 # an edge space, a block marker or an ordered-list number at the start.
 MD_TEXT_WORK = FieldWork(
