@@ -169,12 +169,11 @@ def _anchors(claims: Sequence[ReportClaim]) -> list[str]:
     return ["claim-" + _NOT_ANCHOR.sub("", i) for i in ids]
 
 
-def _summary(claims: tuple[ReportClaim, ...], first: int, columns: _ClaimColumns) -> str:
+def _summary(columns: _ClaimColumns, first: int) -> str:
     rows = []
-    for n, claim, anchor, verdict, claimant in zip(
-        count(first), claims, columns.anchors, columns.verdicts, columns.claimants
+    for n, anchor, verdict, claimant, wording in zip(
+        count(first), columns.anchors, columns.verdicts, columns.claimants, columns.excerpts
     ):
-        wording = _e(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT))
         rows.append(
             f'<tr><td class="num"><a href="#{anchor}">{n}</a></td>'
             f"<td>{wording or _DASH}</td><td>{claimant or _DASH}</td>"
@@ -258,6 +257,11 @@ def _day(value: date) -> str:
     return _e(t.day(value))
 
 
+@lru_cache(maxsize=16)
+def _status(value: ClaimStatus) -> str:
+    return _e(t.STATUS_LABELS.get(value, str(value)))
+
+
 @lru_cache(maxsize=64)
 def _stance(value: str) -> str:
     return f'<span class="stance {_e(str(value))}">{_e(t.stance(value))}</span>'
@@ -272,6 +276,8 @@ class _ClaimColumns(NamedTuple):
     quotes: list[str]
     explanations: list[str]
     evidence: list[list[str]]
+    excerpts: list[str]  # the summary's
+    reviewed: list[str]  # "reviewer, day" of rated claims, else ""
 
     @classmethod
     def of(cls, claims: tuple[ReportClaim, ...], scale: RatingScaleInfo) -> _ClaimColumns:
@@ -284,6 +290,11 @@ class _ClaimColumns(NamedTuple):
             # Most explanations are rendered in one pass over their joined text.
             explanations_html([claim.explanation for claim in claims]),
             [list(islice(items, len(claim.evidence))) for claim in claims],
+            _e_column([excerpt(c.wording or c.quote, t.SUMMARY_EXCERPT) for c in claims]),
+            # The same reviewer on the same day, claim after claim.
+            by_distinct_value(
+                [t.reviewed_line(claim) if is_rated(claim) else "" for claim in claims], _e_column
+            ),
         )
 
 
@@ -309,11 +320,11 @@ def _claim(n: int, claim: ReportClaim, columns: _ClaimColumns, i: int) -> list[s
         f"{'<em>as quoted</em>' if same else _e(wording)}</dd>"
         f"<dt>Claimant</dt><dd>{columns.claimants[i] or '<em>not named</em>'}</dd>"
         f"<dt>Verdict</dt><dd>{_strong_verdict(claim.rating_label)}</dd>"
-        f"<dt>Status</dt><dd>{_e(t.status(claim))}</dd>"
+        f"<dt>Status</dt><dd>{_status(claim.status)}</dd>"
     )
-    reviewed = t.reviewed_line(claim)
-    if is_rated(claim) and reviewed:
-        facts += f"<dt>Reviewed by</dt><dd>{_e(reviewed)}</dd>"
+    reviewed = columns.reviewed[i]
+    if reviewed:
+        facts += f"<dt>Reviewed by</dt><dd>{reviewed}</dd>"
     parts.append(facts + "</dl>")
     parts.append('<h5>Explanation</h5><div class="explanation">')
     explanation = columns.explanations[i]
@@ -354,7 +365,7 @@ def _article(article: ArticleReport, first: int, scale: RatingScaleInfo) -> list
     else:
         columns = _ClaimColumns.of(article.claims, scale)
         parts.append("<h3>Summary</h3>")
-        parts.append(_summary(article.claims, first, columns))
+        parts.append(_summary(columns, first))
         parts.append("<h3>Claims</h3>")
         for i, claim in enumerate(article.claims):
             parts += _claim(first + i, claim, columns, i)
