@@ -68,11 +68,8 @@ def _review_urls(organisation_url: str) -> Callable[[str], str]:
     return url
 
 
-def _item_author(claim: ReportClaim | None, article: ArticleInfo) -> dict[str, Any] | None:
-    name = one_line(claim.claimant) if claim is not None else ""
-    if name:
-        return {"@type": claimant_type(name), "name": name}
-    # No claimant named: the statement is the article's own (its byline, else its outlet).
+def _byline(article: ArticleInfo) -> dict[str, Any] | None:
+    """Who a claim without a claimant is by: the article's author, else its outlet."""
     if one_line(article.author):
         return {"@type": "Person", "name": one_line(article.author)}
     if one_line(article.outlet):
@@ -144,7 +141,8 @@ def claim_reviews(
         article = report.article
         published = article.published.isoformat() if article.published is not None else None
         appearance = _appearance(article)
-        byline = _item_author(None, article)
+        # No claimant named: the statement is the article's own.
+        byline = _byline(article)
         rated = [claim for claim in report.claims if is_rated(claim)]
         # The explanations' text, all together (most in one pass over their joined text).
         explanations = plain_texts([claim.explanation for claim in rated])

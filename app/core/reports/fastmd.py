@@ -101,73 +101,29 @@ def parse(source: str) -> list[Block] | None:
     return blocks
 
 
-# In a line of the subset, text never holds a character that Markdown or HTML would
-# need escaped except '"' (HTML); runs of spaces become one, as markdown-it's text
-# tokens re-emitted one by one would give.
+# The three renderings of parsed blocks are those of the whole-report functions below,
+# applied to the blocks written back as one source of the subset: one implementation.
+
+
+def _source(blocks: list[Block]) -> str:
+    return "\n\n".join(
+        "\n".join(f"- {text}" if is_list else text for text in lines) for is_list, lines in blocks
+    )
 
 
 def to_markdown(blocks: list[Block]) -> str:
     """What ``sanitise_markdown`` writes for these blocks: link addresses in ``<...>``."""
-    out: list[str] = []
-    for is_list, lines in blocks:
-        if out:
-            out.append("")
-        for text in lines:
-            line = " ".join(text.split())
-            if "](" in line:
-                line = _BARE_DESTINATION.sub(r"](<\1>)", line)
-            out.append(f"- {line}" if is_list else line)
-    return "\n".join(out)
-
-
-def _paired(line: str, marker: str, tag: str) -> str:
-    # In a line of the subset the markers pair up in order ("***" cannot occur: the
-    # flanking rules refuse it), so every other piece between them is inside the tag.
-    # Splitting avoids re.sub's per-match template expansion, done in Python on 3.11.
-    pieces = line.split(marker)
-    pieces[1::2] = [f"<{tag}>{piece}</{tag}>" for piece in pieces[1::2]]
-    return "".join(pieces)
-
-
-def _inline_html(text: str) -> str:
-    """Lines of the subset (or many, newline-separated) with their inline markup as HTML.
-
-    The markers pair up within each line of the subset, so they pair up in any number of
-    such lines taken together.
-    """
-    text = text.replace('"', "&quot;")
-    if "*" in text:
-        if "**" in text:
-            text = _paired(text, "**", "strong")
-        if "*" in text:
-            text = _paired(text, "*", "em")
-    if "[" in text:
-        text = _LINK.sub(_LINK_HTML, text)
-    return text
-
-
-def _html_line(text: str) -> str:
-    return _inline_html(" ".join(text.split()))
+    return to_markdown_many([_source(blocks)])[0]
 
 
 def to_html(blocks: list[Block]) -> str:
     """What markdown-it renders from the sanitised Markdown of these blocks."""
-    out: list[str] = []
-    for is_list, lines in blocks:
-        rendered = [_html_line(text) for text in lines]
-        if is_list:
-            out.append("<ul>\n" + "".join(f"<li>{r}</li>\n" for r in rendered) + "</ul>\n")
-        else:
-            out.append("<p>" + "\n".join(rendered) + "</p>\n")
-    return "".join(out)
+    return to_html_many([_source(blocks)])[0]
 
 
 def to_plain(blocks: list[Block]) -> str:
     """What ``plain_text`` gives: the words, without markup, on one line."""
-    words = " ".join(text for _l, lines in blocks for text in lines).replace("*", "")
-    if "[" in words:
-        words = _LINK.sub(r"\1", words)
-    return " ".join(words.split())
+    return to_plain_many([_source(blocks)])[0]
 
 
 # --- many explanations at once ---------------------------------------------------------
@@ -251,6 +207,32 @@ def to_markdown_many(sources: list[str]) -> list[str]:
     if "](" in text:
         text = _BARE_DESTINATION.sub(r"](<\1>)", text)
     return _split(text)
+
+
+def _paired(line: str, marker: str, tag: str) -> str:
+    # In a line of the subset the markers pair up in order ("***" cannot occur: the
+    # flanking rules refuse it), so every other piece between them is inside the tag.
+    # Splitting avoids re.sub's per-match template expansion, done in Python on 3.11.
+    pieces = line.split(marker)
+    pieces[1::2] = [f"<{tag}>{piece}</{tag}>" for piece in pieces[1::2]]
+    return "".join(pieces)
+
+
+def _inline_html(text: str) -> str:
+    """Lines of the subset (or many, newline-separated) with their inline markup as HTML.
+
+    The markers pair up within each line of the subset, so they pair up in any number of
+    such lines taken together.
+    """
+    text = text.replace('"', "&quot;")
+    if "*" in text:
+        if "**" in text:
+            text = _paired(text, "**", "strong")
+        if "*" in text:
+            text = _paired(text, "*", "em")
+    if "[" in text:
+        text = _LINK.sub(_LINK_HTML, text)
+    return text
 
 
 def _html_blocks(part: str) -> str:

@@ -259,7 +259,7 @@ def _day(value: date) -> str:
 
 @lru_cache(maxsize=16)
 def _status(value: ClaimStatus) -> str:
-    return _e(t.STATUS_LABELS.get(value, str(value)))
+    return _e(t.status_label(value))
 
 
 @lru_cache(maxsize=64)

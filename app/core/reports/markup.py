@@ -97,10 +97,12 @@ def protect_line_start(line: str) -> str:
 
 
 # Characters that escape_inline would escape (the ampersand only before an entity, but
-# any ampersand takes the long way).
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&]")
-_MD_HEADING_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#]")
-_LINE_START_CHARS = frozenset(" #>+=:-")
+# any ampersand takes the long way), and those protect_line_start (or one_line, for the
+# space) would change at the start of a line. md_text's shortcut and MD_TEXT_WORK both
+# test for them.
+_MD_ESCAPED = "\\`*_[]<>|~&"
+_MD_SPECIAL = re.compile(f"[{re.escape(_MD_ESCAPED)}]")
+_LINE_START_CHARS = " #>+=:-"
 
 
 def md_text(text: str | None) -> str:
@@ -124,16 +126,8 @@ def md_text(text: str | None) -> str:
 
 def md_heading_text(text: str | None) -> str:
     """Like :func:`md_text`, and no ``#`` can close the heading early."""
-    if (
-        text
-        and text.isprintable()
-        and _MD_HEADING_SPECIAL.search(text) is None
-        and "  " not in text
-        and text[0] not in _LINE_START_CHARS
-        and text[-1] != " "
-        and not (text[0].isdigit() and _ORDERED_START.match(text))
-    ):
-        return text
+    if not text or "#" not in text:
+        return md_text(text)  # the same text: only a "#" is escaped differently
     return protect_line_start(escape_inline(one_line(text)).replace("#", "\\#"))
 
 
@@ -276,7 +270,7 @@ def by_distinct_value(
 # What md_text would change (besides non-printable characters): an escape, a space run,
 # an edge space, a block marker or an ordered-list number at the start.
 MD_TEXT_WORK = FieldWork(
-    (*"\\`*_[]<>|~&", "  ", " \n", *(f"\n{c}" for c in " #>+=:-")),
+    (*_MD_ESCAPED, "  ", " \n", *(f"\n{c}" for c in _LINE_START_CHARS)),
     re.compile(r"\n\d{1,9}[.)]"),
 )
 

@@ -54,7 +54,11 @@ def headline(claim: ReportClaim) -> str:
 
 
 def status(claim: ReportClaim) -> str:
-    return STATUS_LABELS.get(claim.status, str(claim.status))
+    return status_label(claim.status)
+
+
+def status_label(value: ClaimStatus) -> str:
+    return STATUS_LABELS.get(value, str(value))
 
 
 def stance(value: Stance | str) -> str:
