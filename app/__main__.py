@@ -1,27 +1,14 @@
-"""Composition root of the window: settings -> storage -> services -> QApplication -> window.
+"""``python -m app``: the same entry point as the ``factdesk`` command.
 
-``python -m app`` and ``factdesk`` with no subcommand both land here. Heavy modules are
-imported after the window is shown (see architecture.md on start-up time).
+With no arguments, or a path, it opens the window; with a subcommand it runs headless
+(:mod:`app.cli`). The window's composition root is :func:`app.ui.application.run_gui`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] not in ("--screenshot",) and not args[0].startswith("-"):
-        pass  # a project or article path: handled by the window
-    from app.ui.application import run_gui
-
-    return run_gui(args)
-
+from app.cli import main
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        from app.cli import main as cli_main
-
-        sys.exit(cli_main(sys.argv[1:]))
     sys.exit(main())

@@ -48,7 +48,7 @@ from app.core.reports import (
     render_html,
     render_markdown,
 )
-from app.core.reports.cli import write_atomically
+from app.core.reports.export import write_atomically
 from app.models.tables import Claim, Evidence
 
 EXPLANATION = (

@@ -48,9 +48,9 @@ PREVIEW_DELAY_MS = 500
 
 def write_report(target: Path, text: str, project_path: str | None = None) -> None:
     """Write ``text`` to ``target`` atomically (refusing folders and the project file)."""
-    from app.core.reports.cli import _check_target, write_atomically
+    from app.core.reports.export import check_report_target, write_atomically
 
-    _check_target(target, project_path)
+    check_report_target(target, project_path)
     write_atomically(target, text)
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from app.collector import without_cycle_collection
@@ -47,3 +51,44 @@ def export(
         organisation_url=str(getattr(settings, "organisation_url", "") or ""),
         language=data.project.language or "en",
     )
+
+
+def check_report_target(target: Path, project: str | None) -> None:
+    """Refuse a folder, a missing folder, or the project file itself as a report's target."""
+    if target.is_dir():
+        raise ValidationError(f"{target} is a folder; name the file to write.")
+    if not target.parent.is_dir():
+        raise ValidationError(f"the folder {target.parent} does not exist.")
+    if project and target.exists():
+        with contextlib.suppress(OSError):
+            if target.resolve() == Path(project).resolve() or target.samefile(project):
+                raise ValidationError("refusing to write the report over the project file.")
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` in one step: all of it or, on failure, nothing."""
+    data = text.encode("utf-8")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            # Keep the permissions of the file being replaced, else the usual 0644-ish.
+            mode = target.stat().st_mode if target.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode & 0o7777)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

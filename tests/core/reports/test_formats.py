@@ -250,7 +250,7 @@ def test_claimreview_export_is_the_same_without_reading_evidence(sample: Project
 
 
 def test_reports_do_not_import_qt() -> None:
-    code = "import sys, app.core.reports, app.core.reports.cli; print('PySide6' in sys.modules)"
+    code = "import sys, app.core.reports, app.cli.reports; print('PySide6' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -1,6 +1,6 @@
 """``factdesk sign``, ``verify`` and ``merge``: the sharing subcommands.
 
-Registered into :mod:`app.cli` through ``EXTRA_COMMANDS``. Errors are typed
+Registered by :func:`app.cli.main.build_parser`. Errors are typed
 :class:`~app.core.errors.FactdeskError` subclasses, which the command line prints as one
 line on stderr with their exit status (2 for an unreadable project).
 """
@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.core.cli_support import author as _author
-from app.core.cli_support import emit as _emit
+from app.cli.support import author as _author
+from app.cli.support import emit as _emit
 from app.core.errors import ProjectReadOnlyError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2

@@ -10,16 +10,17 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
-from app.core.cli_support import CliError
-from app.core.cli_support import add_db as _add_db
-from app.core.cli_support import author as _author
-from app.core.cli_support import emit as _emit
-from app.core.cli_support import open_service as _open_service
+from app.cli import reports, server, sharing
+from app.cli.support import CliError
+from app.cli.support import add_db as _add_db
+from app.cli.support import author as _author
+from app.cli.support import emit as _emit
+from app.cli.support import open_service as _open_service
 from app.core.errors import FactdeskError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
 
@@ -370,16 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_self_test)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    for feature in (reports, sharing, server):
+        feature.register(sub)
     return parser
-
-
-# Other modules (reports, sharing, self-test) add their subcommands here.
-EXTRA_COMMANDS: list[Callable[[Any], None]] = []
-EXTRA_COMMANDS.append(lambda s: __import__("app.core.reports.cli", fromlist=["_"]).register(s))
-EXTRA_COMMANDS.append(lambda s: __import__("app.core.sharing.cli", fromlist=["_"]).register(s))
-EXTRA_COMMANDS.append(lambda s: __import__("app.core.server_cli", fromlist=["_"]).register(s))
 
 
 def run(argv: Sequence[str]) -> int:
@@ -393,9 +387,10 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _launch_window(argv: list[str]) -> int:
-    from app.__main__ import main as gui_main
+    # Imported here: the window's modules (Qt) are not loaded for a headless command.
+    from app.ui.application import run_gui
 
-    status: int = gui_main(argv)
+    status: int = run_gui(argv)
     return status
 
 

@@ -1,28 +1,23 @@
 """``factdesk export``: a project's verdict report on standard output or in a file.
 
-Registered through ``app.cli.EXTRA_COMMANDS``. Files are written atomically (a temporary
-file in the same folder, then a rename), so an interrupted export never leaves half a
-report, and the project file itself can never be the target.
+Registered by :func:`app.cli.main.build_parser`. Files are written by
+:func:`app.core.reports.export.write_atomically`, so an interrupted export never leaves
+half a report, and the project file itself can never be the target.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
-
-from app.core.errors import ValidationError
 
 FORMAT_CHOICES = ("markdown", "html", "claimreview")
 
 
 def register(subparsers: Any) -> None:
     """Add the ``export`` subcommand to the ``factdesk`` parser."""
-    from app.core.cli_support import add_db as _add_db
+    from app.cli.support import add_db as _add_db
 
     p = subparsers.add_parser(
         "export",
@@ -50,14 +45,14 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.core.cli_support import open_service as _open_service
-    from app.core.reports.export import export
+    from app.cli.support import open_service as _open_service
+    from app.core.reports.export import check_report_target, export, write_atomically
     from app.core.reports.model import ReportOptions
     from app.core.settings import load_settings
 
     target = Path(args.output) if args.output else None
     if target is not None:
-        _check_target(target, args.project)
+        check_report_target(target, args.project)
     settings = load_settings()
     if args.organisation is not None:
         settings.organisation = args.organisation
@@ -80,43 +75,3 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_atomically(target, text)
     return 0
-
-
-def _check_target(target: Path, project: str | None) -> None:
-    if target.is_dir():
-        raise ValidationError(f"{target} is a folder; name the file to write.")
-    if not target.parent.is_dir():
-        raise ValidationError(f"the folder {target.parent} does not exist.")
-    if project and target.exists():
-        with contextlib.suppress(OSError):
-            if target.resolve() == Path(project).resolve() or target.samefile(project):
-                raise ValidationError("refusing to write the report over the project file.")
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` in one step: all of it or, on failure, nothing."""
-    data = text.encode("utf-8")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            # Keep the permissions of the file being replaced, else the usual 0644-ish.
-            mode = target.stat().st_mode if target.exists() else 0o666 & ~_umask()
-            os.chmod(tmp, mode & 0o7777)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

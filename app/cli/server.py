@@ -1,6 +1,6 @@
 """``factdesk upload`` and ``download``: move a project between a file and a server.
 
-Registered into :mod:`app.cli` through ``EXTRA_COMMANDS``. The server URL never holds a
+Registered by :func:`app.cli.main.build_parser`. The server URL never holds a
 password: it comes from the keyring or libpq (``PGPASSWORD``, ``~/.pgpass``).
 """
 
