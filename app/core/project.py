@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import col
 
 from app.core.errors import (
@@ -38,9 +38,6 @@ from app.core.service_base import (
     MAX_ATTACHMENT_BYTES,
     DetectedSentence,
     ServiceBase,
-    _log_delete,
-    _log_insert,
-    _now,
     _uuid,
 )
 from app.core.service_claims import ClaimOps
@@ -52,9 +49,9 @@ from app.models.database import (
     open_project_file,
     translate_storage_errors,
 )
+from app.models.history import Editor, edit_session
 from app.models.tables import (
     ChangeLog,
-    Claim,
     Project,
     RatingLevel,
     RatingScale,
@@ -148,27 +145,21 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
     @staticmethod
     def _create_project(db: Database, name: str, scale_key: str, author: str) -> uuid.UUID:
         chosen = preset(scale_key)
-        now = _now()
-        stamp: dict[str, Any] = {
-            "created_at": now,
-            "updated_at": now,
-            "created_by": author,
-            "updated_by": author,
-        }
-        with translate_storage_errors(db), db.session() as s, s.begin():
-            project = Project(name=single_line(name, "project name") or "Untitled project", **stamp)
+        project = Project(name=single_line(name, "project name") or "Untitled project")
+        reviewer = Reviewer(project_id=project.id, display_name=author)
+        editor = Editor(project.id, reviewer.id, author)
+        with translate_storage_errors(db), edit_session(db.engine, editor) as s:
             scale = RatingScale(
                 project_id=project.id,
                 name=chosen.name,
                 preset=chosen.key,
                 best_value=chosen.best_value,
                 worst_value=chosen.worst_value,
-                **stamp,
             )
             project.scale_id = scale.id
             s.add(scale)
-            s.flush()
-            s.add(project)
+            s.flush()  # the project refers to its scale
+            s.add_all([project, reviewer])
             for position, spec in enumerate(chosen.levels):
                 s.add(
                     RatingLevel(
@@ -178,13 +169,8 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
                         colour=spec.colour,
                         value=spec.value,
                         description=spec.description,
-                        **stamp,
                     )
                 )
-            s.add(Reviewer(project_id=project.id, display_name=author, **stamp))
-            s.flush()
-            for row in (project, scale):
-                s.add(_log_insert(project.id, author, row))
         return project.id
 
     def close(self) -> None:
@@ -259,20 +245,14 @@ class ProjectService(ArticleOps, ClaimOps, EvidenceOps, ServiceBase):
                     "description": spec.description,
                 }
                 if row is None:
-                    row = RatingLevel(
-                        scale_id=scale.id, created_by=self.author, updated_by=self.author, **fields
-                    )
+                    row = RatingLevel(scale_id=scale.id, **fields)
                     s.add(row)
-                    s.add(_log_insert(self.project_id, self.author, row))
                 else:
                     self._apply(s, row, "ratinglevel", fields)
                 keep.add(row.id)
             for row in existing.values():
                 if row.id not in keep:
-                    s.add(_log_delete(self.project_id, self.author, row))
-                    s.execute(
-                        update(Claim).where(col(Claim.rating_id) == row.id).values(rating_id=None)
-                    )
+                    # Claims rated with it lose the rating, each change logged (write path).
                     s.delete(row)
             values = [spec.value for spec in levels if spec.value is not None]
             self._apply(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -32,17 +31,12 @@ from app.core.service_base import (
     DetectedSentence,
     ServiceBase,
     _first_line,
-    _log_delete,
-    _log_row,
-    _now,
     _uuid,
 )
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
-from app.models.bulk import bulk_insert
-from app.models.ids import new_id
+from app.models.ids import new_id, new_ids
 from app.models.tables import (
     Article,
-    ChangeLog,
     Claim,
 )
 
@@ -91,91 +85,52 @@ class ArticleOps(ServiceBase):
                 existing_id=existing.id,
             )
         title = single_line(meta.title, "title", 1000) or _first_line(text)
-        now = _now()
-        stamp: dict[str, Any] = {
-            "created_at": now,
-            "updated_at": now,
-            "created_by": self.author,
-            "updated_by": self.author,
-            "revision": 1,
-        }
         article_id = new_id()
-        structure = convert.structure_to_text(list(paragraphs))
+        row = {
+            "id": article_id,
+            "project_id": self.project_id,
+            "title": title,
+            "outlet": single_line(meta.outlet, "outlet"),
+            "author": single_line(meta.author, "author"),
+            "url": web_url_or_none(meta.url, "article address"),
+            "published": meta.published,
+            "language": meta.language,
+            "source_format": source_format,
+            "source_name": source_name,
+            "text": text,
+            "sha256": sha256,
+            "structure": convert.structure_to_text(list(paragraphs)),
+        }
+        claims = []
+        for claim_id, sentence in zip(new_ids(len(detected)), detected, strict=True):
+            if not 0 <= sentence.start < sentence.end <= len(text):
+                raise ValidationError("a detected sentence lies outside the article text.")
+            claims.append(
+                {
+                    "id": claim_id,
+                    "project_id": self.project_id,
+                    "article_id": article_id,
+                    "start_offset": sentence.start,
+                    "end_offset": sentence.end,
+                    "quote": text[sentence.start : sentence.end],
+                    "context_before": text[max(0, sentence.start - CONTEXT_CHARS) : sentence.start],
+                    "context_after": text[sentence.end : sentence.end + CONTEXT_CHARS],
+                    "wording": text[sentence.start : sentence.end],
+                    "claimant": sentence.claimant,
+                    "kinds": convert.kinds_to_text(sentence.kinds),
+                    "score": round(float(sentence.score), 4),
+                    "origin": ClaimOrigin.DETECTED.value,
+                    "status": ClaimStatus.NEW.value,
+                    "role": sentence.role.value,
+                }
+            )
         with self._write() as s:
-            row = {
-                "id": article_id,
-                "project_id": self.project_id,
-                "title": title,
-                "outlet": single_line(meta.outlet, "outlet"),
-                "author": single_line(meta.author, "author"),
-                "url": web_url_or_none(meta.url, "article address"),
-                "published": meta.published,
-                "language": meta.language,
-                "source_format": source_format,
-                "source_name": source_name,
-                "text": text,
-                "sha256": sha256,
-                "structure": structure,
-                **stamp,
-            }
+            # Bulk inserts through the write path: stamped, revision 1, one log entry each.
             s.execute(insert(Article), [row])
-            log = [
-                _log_row(
-                    self.project_id,
-                    self.author,
-                    now,
-                    "article",
-                    article_id,
-                    "insert",
-                    new={k: v for k, v in row.items() if k != "text"},
-                )
-            ]
-            claims = []
-            for sentence in detected:
-                if not 0 <= sentence.start < sentence.end <= len(text):
-                    raise ValidationError("a detected sentence lies outside the article text.")
-                claim_id = new_id()
-                claims.append(
-                    {
-                        "id": claim_id,
-                        "project_id": self.project_id,
-                        "article_id": article_id,
-                        "start_offset": sentence.start,
-                        "end_offset": sentence.end,
-                        "quote": text[sentence.start : sentence.end],
-                        "context_before": text[
-                            max(0, sentence.start - CONTEXT_CHARS) : sentence.start
-                        ],
-                        "context_after": text[sentence.end : sentence.end + CONTEXT_CHARS],
-                        "wording": text[sentence.start : sentence.end],
-                        "claimant": sentence.claimant,
-                        "kinds": convert.kinds_to_text(sentence.kinds),
-                        "score": round(float(sentence.score), 4),
-                        "origin": ClaimOrigin.DETECTED.value,
-                        "status": ClaimStatus.NEW.value,
-                        "role": sentence.role.value,
-                        "rating_id": None,
-                        "conclusion": None,
-                        "explanation": "",
-                        "reviewer_id": None,
-                        "reviewed_at": None,
-                        **stamp,
-                    }
-                )
             if claims:
-                connection = s.connection()
-                bulk_insert(connection, Claim.__table__, claims)  # type: ignore[attr-defined]
-                # The claims detected at import are recorded by the article's own entry
-                # (one row, with their number) rather than one row each: a 1 MB article
-                # has thousands, and each claim row itself is revision 1, by this author.
-                log[0]["new_value"] = convert.to_json(
-                    {**json.loads(log[0]["new_value"] or "{}"), "detected_claims": len(claims)}
-                )
-            bulk_insert(s.connection(), ChangeLog.__table__, log)  # type: ignore[attr-defined]
+                s.execute(insert(Claim), claims)
         info = self.article(str(article_id))
-        return info, Changes(
-            articles=frozenset({info.id}), claims=frozenset(str(c["id"]) for c in claims)
-        )
+        return info, Changes(articles=frozenset({info.id}), claims=frozenset(str(c["id"]) for c in claims))
 
     def articles(self, *, only: uuid.UUID | None = None) -> list[ArticleInfo]:
         """All articles (or ``only`` one), oldest first, with their claim counts by status."""
@@ -250,6 +205,5 @@ class ArticleOps(ServiceBase):
                     select(col(Claim.id)).where(col(Claim.article_id) == row.id)
                 ).scalars()
             ]
-            s.add(_log_delete(self.project_id, self.author, row, skip=("text",)))
-            s.delete(row)
+            s.delete(row)  # its claims and evidence go too, each logged by the write path
         return Changes(articles=frozenset({article_id}), claims=frozenset(claim_ids))

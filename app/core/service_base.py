@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
@@ -22,6 +22,7 @@ from app.core.errors import (
     NotFoundError,
     ProjectReadOnlyError,
     StaleEditError,
+    ValidationError,
 )
 from app.core.records import (
     ArticleText,
@@ -32,7 +33,7 @@ from app.core.records import (
     RatingScaleInfo,
 )
 from app.models.database import Database, translate_storage_errors, translate_value_errors
-from app.models.ids import new_id
+from app.models.history import Editor, TextTooLongError, begin_edit
 from app.models.tables import (
     ChangeLog,
     Project,
@@ -110,6 +111,7 @@ class ServiceBase:
         self.project_id = project_id
         self.author = author.strip() or "Unknown reviewer"
         self._scale_cache: RatingScaleInfo | None = None
+        self.author_id: uuid.UUID | None = None  # the author's Reviewer id, found on first write
 
     # --- transactions -----------------------------------------------------------------
 
@@ -124,6 +126,7 @@ class ServiceBase:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
+        """One short transaction whose changes go through :mod:`app.models.history`."""
         if self.db.read_only_reason is not None:
             raise ProjectReadOnlyError(
                 f"{self.db.label}: changes are not possible ({self.db.read_only_reason})."
@@ -135,12 +138,15 @@ class ServiceBase:
 
             def _note_dirty(session: Session, *_args: Any) -> None:
                 touched.extend(
-                    (type(o), o.id, o.revision) for o in session.dirty if isinstance(o, Record)
+                    (type(o), o.id, _revision_as_read(o))
+                    for o in session.dirty
+                    if isinstance(o, Record)
                 )
 
             event.listen(s, "before_flush", _note_dirty)
             try:
                 with s.begin():
+                    begin_edit(s, self._editor(s))
                     yield s
             except StaleDataError as exc:
                 by, at = self._who_changed(touched)
@@ -151,6 +157,29 @@ class ServiceBase:
                     changed_by=by,
                     changed_at=at.isoformat() if at is not None else None,
                 ) from exc
+            except TextTooLongError as exc:
+                raise ValidationError(
+                    f"the {exc.column.replace('_', ' ')} is {exc.length} characters long; "
+                    f"at most {exc.limit} are allowed."
+                ) from exc
+
+    def _editor(self, s: Session) -> Editor:
+        """This author as the writer of ``s``'s changes (their Reviewer row made if new)."""
+        if self.author_id is None:
+            found = s.execute(
+                select(col(Reviewer.id)).where(
+                    col(Reviewer.project_id) == self.project_id,
+                    col(Reviewer.display_name) == self.author,
+                )
+            ).scalar_one_or_none()
+            if found is None:
+                reviewer = Reviewer(project_id=self.project_id, display_name=self.author)
+                begin_edit(s, Editor(self.project_id, reviewer.id, self.author))
+                s.add(reviewer)
+                s.flush()
+                found = reviewer.id
+            self.author_id = uuid.UUID(str(found))
+        return Editor(self.project_id, self.author_id, self.author)
 
     def _who_changed(
         self, touched: list[tuple[type[Record], uuid.UUID, int]]
@@ -184,10 +213,6 @@ class ServiceBase:
             self, s: Session, claim_ids: list[uuid.UUID] | None
         ) -> dict[str, list[EvidenceInfo]]: ...
 
-    def _stamp(self, row: Record) -> None:
-        row.updated_at = _now()
-        row.updated_by = self.author
-
     def _get(
         self,
         s: Session,
@@ -210,50 +235,18 @@ class ServiceBase:
         return row
 
     def _apply(self, s: Session, row: Record, table_name: str, fields: dict[str, Any]) -> bool:
-        """Set ``fields`` on ``row``, logging each real change. Returns whether any changed."""
+        """Set ``fields`` on ``row`` (logged by the write path). Returns whether any changed."""
         changed = False
         for name, value in fields.items():
-            old = getattr(row, name)
-            if old == value:
-                continue
-            setattr(row, name, value)
-            s.add(
-                ChangeLog(
-                    project_id=self.project_id,
-                    author=self.author,
-                    table_name=table_name,
-                    record_id=row.id,
-                    operation="update",
-                    field=name,
-                    old_value=convert.to_json(old),
-                    new_value=convert.to_json(value),
-                    record_revision=row.revision + 1,
-                )
-            )
-            changed = True
-        if changed:
-            self._stamp(row)
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
         return changed
 
     def _reviewer_id(self, s: Session) -> uuid.UUID:
-        found = s.execute(
-            select(col(Reviewer.id)).where(
-                col(Reviewer.project_id) == self.project_id,
-                col(Reviewer.display_name) == self.author,
-            )
-        ).scalar_one_or_none()
-        if found is not None:
-            return uuid.UUID(str(found))
-        reviewer = Reviewer(
-            project_id=self.project_id,
-            display_name=self.author,
-            created_by=self.author,
-            updated_by=self.author,
-        )
-        s.add(reviewer)
-        s.flush()  # the claim that names this reviewer may be written first
-        s.add(_log_insert(self.project_id, self.author, reviewer))
-        return reviewer.id
+        author_id = self._editor(s).author_id
+        assert author_id is not None
+        return author_id
 
     def _load_scale(self, s: Session, project: Project | None = None) -> RatingScaleInfo:
         if project is None:
@@ -270,6 +263,14 @@ class ServiceBase:
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def _revision_as_read(row: Record) -> int:
+    """The revision ``row`` had when it was read (the write path may have bumped it)."""
+    state = inspect(row)
+    assert state is not None
+    history = state.attrs.revision.history
+    return int(history.deleted[0]) if history.deleted else int(row.revision)
 
 
 def _first_line(text: str) -> str:
@@ -289,74 +290,3 @@ def _count_labels(claims: list[ClaimInfo]) -> dict[str, int]:
         key = claim.rating_label or "Unrated"
         counts[key] = counts.get(key, 0) + 1
     return counts
-
-
-def _claim_log_fields(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("context_before", "context_after")}
-
-
-def _record_fields(row: Record, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    table = type(row).__table__  # type: ignore[attr-defined]
-    return {c.name: getattr(row, c.name) for c in table.c if c.name not in skip}
-
-
-def _log_row(
-    project_id: uuid.UUID,
-    author: str,
-    at: datetime,
-    table: str,
-    record_id: uuid.UUID,
-    operation: str,
-    *,
-    new: dict[str, Any] | None = None,
-    old: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": new_id(),
-        "project_id": project_id,
-        "at": at,
-        "author": author,
-        "table_name": table,
-        "record_id": record_id,
-        "operation": operation,
-        "field": None,
-        "old_value": convert.to_json({k: convert.json_value(v) for k, v in old.items()})
-        if old is not None
-        else None,
-        "new_value": convert.to_json({k: convert.json_value(v) for k, v in new.items()})
-        if new is not None
-        else None,
-        "record_revision": 1 if operation == "insert" else None,
-    }
-
-
-def _log_insert(
-    project_id: uuid.UUID, author: str, row: Record, skip: tuple[str, ...] = ()
-) -> ChangeLog:
-    return ChangeLog(
-        **_log_row(
-            project_id,
-            author,
-            _now(),
-            str(type(row).__tablename__),
-            row.id,
-            "insert",
-            new=_record_fields(row, skip),
-        )
-    )
-
-
-def _log_delete(
-    project_id: uuid.UUID, author: str, row: Record, skip: tuple[str, ...] = ("data",)
-) -> ChangeLog:
-    return ChangeLog(
-        **_log_row(
-            project_id,
-            author,
-            _now(),
-            str(type(row).__tablename__),
-            row.id,
-            "delete",
-            old=_record_fields(row, skip),
-        )
-    )

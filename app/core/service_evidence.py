@@ -26,8 +26,6 @@ from app.core.service_base import (
     _EVIDENCE_FIELDS,
     MAX_ATTACHMENT_BYTES,
     ServiceBase,
-    _log_delete,
-    _log_insert,
     _uuid,
 )
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
@@ -110,12 +108,9 @@ class EvidenceOps(ServiceBase):
                 project_id=self.project_id,
                 claim_id=claim.id,
                 position=position,
-                created_by=self.author,
-                updated_by=self.author,
                 **clean,
             )
             s.add(row)
-            s.add(_log_insert(self.project_id, self.author, row))
         info = self.evidence(str(row.id))
         return info, Changes(evidence=frozenset({info.id}), claims=frozenset({claim_id}))
 
@@ -133,11 +128,8 @@ class EvidenceOps(ServiceBase):
             stance=ev.stance.value,
             note=ev.note,
             attachment_id=_uuid(ev.attachment.id, "attachment") if ev.attachment else None,
-            created_by=self.author,
-            updated_by=self.author,
         )
         s.add(row)
-        s.add(_log_insert(self.project_id, self.author, row))
 
     def evidence(self, evidence_id: str) -> EvidenceInfo:
         with self._read() as s:
@@ -164,7 +156,6 @@ class EvidenceOps(ServiceBase):
         before = self.evidence(evidence_id)
         with self._write() as s:
             row = self._get(s, Evidence, evidence_id, "evidence")
-            s.add(_log_delete(self.project_id, self.author, row))
             s.delete(row)
         return before, Changes(
             evidence=frozenset({evidence_id}), claims=frozenset({before.claim_id})
@@ -207,7 +198,6 @@ class EvidenceOps(ServiceBase):
                     updated_by=self.author,
                 )
                 s.add(row)
-                s.add(_log_insert(self.project_id, self.author, row, skip=("data",)))
                 found = row.id
         with self._read() as s:
             stored = s.get(Attachment, found)
