@@ -130,7 +130,9 @@ class ArticleOps(ServiceBase):
             if claims:
                 s.execute(insert(Claim), claims)
         info = self.article(str(article_id))
-        return info, Changes(articles=frozenset({info.id}), claims=frozenset(str(c["id"]) for c in claims))
+        return info, Changes(
+            articles=frozenset({info.id}), claims=frozenset(str(c["id"]) for c in claims)
+        )
 
     def articles(self, *, only: uuid.UUID | None = None) -> list[ArticleInfo]:
         """All articles (or ``only`` one), oldest first, with their claim counts by status."""

@@ -150,7 +150,7 @@ def test_length_limits_hold_on_sqlite_as_on_postgresql(tmp_path: Path) -> None:
     service = _service(tmp_path)
     add_sample_article(service)
     claim = service.claims()[0]
-    with pytest.raises(ValidationError, match="publisher .* at most 500"):
+    with pytest.raises(ValidationError, match=r"publisher .* at most 500"):
         service.add_evidence(claim.id, url="https://example.org", publisher="x" * 1000)
     assert service.claim(claim.id).evidence == ()
     service.close()
