@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from app.core.errors import (
     DuplicateArticleError,
@@ -279,3 +283,144 @@ def test_server_database_url_never_keeps_the_password(postgres: object) -> None:
         assert "not-stored-anywhere" not in db.label
     finally:
         db.close()
+
+
+# --- every public mutating operation goes through the one write path ------------------
+
+# Public methods that only read (or open and close): everything else must be a scenario
+# below, so a new editing method cannot be added without this check covering it.
+READS = {
+    "article", "article_text", "articles", "attachment_data", "claim", "claim_counts",
+    "claim_ids", "claims", "claims_by_ids", "evidence", "find_article_by_sha256", "history",
+    "info", "rating_counts", "scale", "close", "for_database", "open_file",
+    "open_file_for_window",
+}  # fmt: skip
+Context = dict[str, Any]
+
+
+def _first(service: ProjectService, ctx: Context) -> str:
+    return service.claims(ClaimFilter(article_id=ctx["article"]))[0].id
+
+
+def _longest(service: ProjectService, ctx: Context) -> Any:
+    claims = service.claims(ClaimFilter(article_id=ctx["article"]))
+    return max(claims, key=lambda c: c.end - c.start)
+
+
+# In order: each step may use what the steps before it made (kept in ``ctx``).
+SCENARIOS: dict[str, Callable[[ProjectService, Context], object]] = {
+    "add_article": lambda s, c: c.update(article=add_sample_article(s).id),
+    "update_article": lambda s, c: s.update_article(c["article"], outlet="Harbour Daily"),
+    "add_claim": lambda s, c: c.update(manual=s.add_claim(c["article"], 0, 7)[0].id),
+    "update_claim": lambda s, c: s.update_claim(_first(s, c), wording="Reworded"),
+    "set_rating": lambda s, c: s.set_rating(_first(s, c), "Mostly true"),
+    "dismiss_claim": lambda s, c: s.dismiss_claim(c["manual"]),
+    "restore_claim": lambda s, c: s.restore_claim(c["manual"]),
+    "store_attachment": lambda s, c: c.update(file=s.store_attachment(b"%PDF", "a.pdf").id),
+    "attach_file": lambda s, c: s.attach_file(c["path"]),
+    "add_evidence": lambda s, c: c.update(
+        evidence=s.add_evidence(_first(s, c), url="https://example.org", attachment_id=c["file"])[
+            0
+        ].id
+    ),
+    "update_evidence": lambda s, c: s.update_evidence(c["evidence"], note="Checked"),
+    "remove_evidence": lambda s, c: c.update(removed=s.remove_evidence(c["evidence"])[0]),
+    "reinsert_evidence": lambda s, c: s.reinsert_evidence(c["removed"]),
+    "split_claim": lambda s, c: s.split_claim(_longest(s, c).id, _longest(s, c).start + 20),
+    "merge_claims": lambda s, c: s.merge_claims(
+        *[x.id for x in s.claims(ClaimFilter(article_id=c["article"]))[1:3]]
+    ),
+    "delete_claim": lambda s, c: c.update(deleted=s.delete_claim(_first(s, c))[0]),
+    "reinsert_claim": lambda s, c: s.reinsert_claim(c["deleted"]),
+    "rename": lambda s, c: s.rename("Renamed project"),
+    "set_scale_levels": lambda s, c: s.set_scale_levels(
+        [LevelSpec("Right", "#00aa00"), LevelSpec("Wrong", "#aa0000")]
+    ),
+    "delete_article": lambda s, c: s.delete_article(c["article"]),
+    "create_file": lambda s, c: None,  # checked on the new project itself
+    "create_in_database": lambda s, c: None,
+}
+
+
+def _state(service: ProjectService) -> tuple[dict[tuple[str, str], int], list[Any]]:
+    """{(table, id): revision} of every editable row, and the whole change log."""
+    from app.models.tables import EDITABLE_TABLES, ChangeLog
+
+    rows: dict[tuple[str, str], int] = {}
+    with service.db.session() as s:
+        for model in EDITABLE_TABLES:
+            table = model.__table__  # type: ignore[attr-defined]
+            for rid, revision in s.execute(select(table.c.id, table.c.revision)):
+                rows[(table.name, str(rid))] = revision
+        log = list(s.execute(select(ChangeLog)).scalars())
+    return rows, log
+
+
+def _check_step(service: ProjectService, name: str, before: Any, after: Any) -> None:
+    (rows_before, log_before), (rows_after, log_after) = before, after
+    known = {e.id for e in log_before}
+    new_entries = [e for e in log_after if e.id not in known]
+    assert new_entries, f"{name} wrote no change-log entry"
+    assert {e.author_id for e in new_entries} == {service.author_id}, name
+    logged = {(e.table_name, str(e.record_id)) for e in new_entries}
+    changed = {k for k, v in rows_after.items() if rows_before.get(k) != v}
+    gone = set(rows_before) - set(rows_after)
+    assert changed | gone, f"{name} changed nothing"
+    assert changed | gone <= logged, f"{name}: changed rows without a log entry"
+    for key in changed:
+        highest = max((e.record_revision or 0 for e in log_before if
+                       (e.table_name, str(e.record_id)) == key), default=0)  # fmt: skip
+        assert rows_after[key] > max(rows_before.get(key, 0), highest), f"{name}: {key}"
+        assert any(
+            (e.table_name, str(e.record_id)) == key and e.record_revision == rows_after[key]
+            for e in new_entries
+        ), f"{name}: {key} not logged at its new revision"
+    for key in gone:
+        assert any(
+            (e.table_name, str(e.record_id)) == key and e.operation == "delete" for e in new_entries
+        ), f"{name}: {key} deleted without a log entry"
+
+
+def _run_all_scenarios(service: ProjectService, tmp_path: Path) -> None:
+    # A new project: every row it starts with is logged as inserted by its creator.
+    rows, log = _state(service)
+    inserted = {(e.table_name, str(e.record_id)) for e in log if e.operation == "insert"}
+    assert set(rows) <= inserted
+    author_ids = {e.author_id for e in log}
+    assert author_ids == {service.author_id} or service.author_id is None
+    (tmp_path / "note.txt").write_text("a note")
+    ctx: Context = {"path": tmp_path / "note.txt"}
+    for name, step in SCENARIOS.items():
+        if name.startswith("create_"):
+            continue
+        before = _state(service)
+        step(service, ctx)
+        _check_step(service, name, before, _state(service))
+
+
+def test_every_public_operation_is_either_a_read_or_checked_below() -> None:
+    public = {
+        name for name, _ in inspect.getmembers(ProjectService, callable) if not name.startswith("_")
+    }
+    assert public == READS | set(SCENARIOS), "classify new ProjectService methods here"
+
+
+def test_every_edit_bumps_revisions_and_logs_the_author_id_on_sqlite(tmp_path: Path) -> None:
+    service = ProjectService.create_file(tmp_path / "all.factdesk", author="Ana")
+    try:
+        _run_all_scenarios(service, tmp_path)
+    finally:
+        service.close()
+
+
+def test_every_edit_bumps_revisions_and_logs_the_author_id_on_postgresql(
+    postgres: Any, tmp_path: Path
+) -> None:
+    from app.models.database import open_server
+
+    db = open_server(postgres.new_database(), create=True)
+    service = ProjectService.create_in_database(db, name="All", author="Ana")
+    try:
+        _run_all_scenarios(service, tmp_path)
+    finally:
+        service.close()
