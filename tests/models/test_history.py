@@ -39,8 +39,8 @@ def _log(path: Path, record_id: str) -> list[tuple[str, str | None, int | None]]
 
 
 def _editor(service: ProjectService) -> Editor:
-    with service._write() as s:
-        return service._editor(s)
+    with service.store.write() as s:
+        return service.store.editor(s)
 
 
 def test_claims_detected_at_import_are_each_logged(tmp_path: Path) -> None:

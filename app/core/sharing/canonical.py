@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, Uuid, select
 
-from app.core.convert import json_value
+from app.models.history import json_value
 from app.models.rawread import Converters, driver_rows
 from app.models.tables import (
     Article,

@@ -1,4 +1,4 @@
-"""Project service: storing articles, their metadata and text."""
+"""The project service's part for articles: storing them, their metadata and text."""
 
 from __future__ import annotations
 
@@ -10,11 +10,19 @@ from typing import Any
 from sqlalchemy import func, insert, select, true
 from sqlmodel import col
 
-from app.core import convert
 from app.core.errors import (
     DuplicateArticleError,
     NotFoundError,
     ValidationError,
+)
+from app.core.project import from_rows
+from app.core.project.store import (
+    CONTEXT_CHARS,
+    DetectedSentence,
+    ProjectStore,
+    apply,
+    as_uuid,
+    first_line,
 )
 from app.core.records import (
     ArticleInfo,
@@ -25,14 +33,6 @@ from app.core.records import (
     ClaimStatus,
     Paragraph,
 )
-from app.core.service_base import (
-    _ARTICLE_FIELDS,
-    CONTEXT_CHARS,
-    DetectedSentence,
-    ServiceBase,
-    _first_line,
-    _uuid,
-)
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
 from app.models.ids import new_id, new_ids
 from app.models.tables import (
@@ -40,24 +40,28 @@ from app.models.tables import (
     Claim,
 )
 
+_ARTICLE_FIELDS = {"title", "outlet", "author", "url", "published", "language"}
 
-class ArticleOps(ServiceBase):
-    """Project service: storing articles, their metadata and text."""
 
-    # --- articles ---------------------------------------------------------------------
+class ArticleOps:
+    """The articles of a project: import with detected claims, metadata, text, deletion."""
+
+    def __init__(self, store: ProjectStore) -> None:
+        self.store = store
 
     def find_article_by_sha256(self, sha256: str) -> ArticleInfo | None:
-        with self._read() as s:
+        with self.store.read() as s:
             row = (
                 s.execute(
                     select(Article.__table__).where(  # type: ignore[attr-defined]
-                        col(Article.project_id) == self.project_id, col(Article.sha256) == sha256
+                        col(Article.project_id) == self.store.project_id,
+                        col(Article.sha256) == sha256,
                     )
                 )
                 .mappings()
                 .first()
             )
-            return convert.article_info(row) if row is not None else None
+            return from_rows.article_info(row) if row is not None else None
 
     def add_article(
         self,
@@ -84,11 +88,11 @@ class ArticleOps(ServiceBase):
                 f"this article is already in the project as {existing.title!r}.",
                 existing_id=existing.id,
             )
-        title = single_line(meta.title, "title", 1000) or _first_line(text)
+        title = single_line(meta.title, "title", 1000) or first_line(text)
         article_id = new_id()
         row = {
             "id": article_id,
-            "project_id": self.project_id,
+            "project_id": self.store.project_id,
             "title": title,
             "outlet": single_line(meta.outlet, "outlet"),
             "author": single_line(meta.author, "author"),
@@ -99,7 +103,7 @@ class ArticleOps(ServiceBase):
             "source_name": source_name,
             "text": text,
             "sha256": sha256,
-            "structure": convert.structure_to_text(list(paragraphs)),
+            "structure": from_rows.structure_to_text(list(paragraphs)),
         }
         claims = []
         for claim_id, sentence in zip(new_ids(len(detected)), detected, strict=True):
@@ -108,7 +112,7 @@ class ArticleOps(ServiceBase):
             claims.append(
                 {
                     "id": claim_id,
-                    "project_id": self.project_id,
+                    "project_id": self.store.project_id,
                     "article_id": article_id,
                     "start_offset": sentence.start,
                     "end_offset": sentence.end,
@@ -117,14 +121,14 @@ class ArticleOps(ServiceBase):
                     "context_after": text[sentence.end : sentence.end + CONTEXT_CHARS],
                     "wording": text[sentence.start : sentence.end],
                     "claimant": sentence.claimant,
-                    "kinds": convert.kinds_to_text(sentence.kinds),
+                    "kinds": from_rows.kinds_to_text(sentence.kinds),
                     "score": round(float(sentence.score), 4),
                     "origin": ClaimOrigin.DETECTED.value,
                     "status": ClaimStatus.NEW.value,
                     "role": sentence.role.value,
                 }
             )
-        with self._write() as s:
+        with self.store.write() as s:
             # Bulk inserts through the write path: stamped, revision 1, one log entry each.
             s.execute(insert(Article), [row])
             if claims:
@@ -136,14 +140,14 @@ class ArticleOps(ServiceBase):
 
     def articles(self, *, only: uuid.UUID | None = None) -> list[ArticleInfo]:
         """All articles (or ``only`` one), oldest first, with their claim counts by status."""
-        with self._read() as s:
+        with self.store.read() as s:
             table = Article.__table__  # type: ignore[attr-defined]
             cols = [c for c in table.c if c.name not in ("text", "structure")]
             rows = (
                 s.execute(
                     select(*cols)
                     .where(
-                        table.c.project_id == self.project_id,
+                        table.c.project_id == self.store.project_id,
                         table.c.id == only if only is not None else true(),
                     )
                     .order_by(table.c.id)  # time-ordered ids: import order
@@ -155,29 +159,31 @@ class ArticleOps(ServiceBase):
             for article_id, status, n in s.execute(
                 select(col(Claim.article_id), col(Claim.status), func.count())
                 .where(
-                    col(Claim.project_id) == self.project_id,
+                    col(Claim.project_id) == self.store.project_id,
                     col(Claim.article_id) == only if only is not None else true(),
                 )
                 .group_by(col(Claim.article_id), col(Claim.status))
             ):
                 counts.setdefault(str(article_id), {})[status] = n
-            return [convert.article_info(r, counts.get(str(r["id"]))) for r in rows]
+            return [from_rows.article_info(r, counts.get(str(r["id"]))) for r in rows]
 
     def article(self, article_id: str) -> ArticleInfo:
-        found = self.articles(only=_uuid(article_id, "article"))
+        found = self.articles(only=as_uuid(article_id, "article"))
         if not found:
             raise NotFoundError(f"no article with id {article_id}.")
         return found[0]
 
     def article_text(self, article_id: str) -> ArticleText:
-        with self._read() as s:
-            row = self._get(s, Article, article_id, "article")
+        with self.store.read() as s:
+            row = self.store.get(s, Article, article_id, "article")
             return ArticleText(
-                id=str(row.id), text=row.text, paragraphs=convert.structure_from_text(row.structure)
+                id=str(row.id),
+                text=row.text,
+                paragraphs=from_rows.structure_from_text(row.structure),
             )
 
     def update_article(
-        self, article_id: str, *, expected_revision: int | None = None, **fields: Any
+        self, /, article_id: str, *, expected_revision: int | None = None, **fields: Any
     ) -> Changes:
         """Edit an article's metadata (title, outlet, author, url, published, language)."""
         unknown = set(fields) - _ARTICLE_FIELDS
@@ -193,14 +199,14 @@ class ArticleOps(ServiceBase):
                 clean[name] = single_line(value, "title", 1000) or "Untitled article"
             else:
                 clean[name] = single_line(value, name)
-        with self._write() as s:
-            row = self._get(s, Article, article_id, "article", expected_revision)
-            self._apply(s, row, "article", clean)
+        with self.store.write() as s:
+            row = self.store.get(s, Article, article_id, "article", expected_revision)
+            apply(row, clean)
         return Changes(articles=frozenset({str(row.id)}))
 
     def delete_article(self, article_id: str) -> Changes:
-        with self._write() as s:
-            row = self._get(s, Article, article_id, "article")
+        with self.store.write() as s:
+            row = self.store.get(s, Article, article_id, "article")
             claim_ids = [
                 str(c)
                 for c in s.execute(

@@ -1,7 +1,8 @@
-"""Shared state, transactions and change-log helpers of the project service.
+"""The project store: one project in one database, and its short transactions.
 
-Split from :mod:`app.core.project` so each part of the service stays small; only
-:class:`app.core.project.ProjectService` is meant to be used from outside.
+A :class:`ProjectStore` is shared by the parts of :class:`~app.core.project.ProjectService`
+(articles, claims, evidence, scale). Reads open a session; writes open one transaction
+whose changes go through the one write path (:mod:`app.models.history`) as this author.
 """
 
 from __future__ import annotations
@@ -10,38 +11,25 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
-from app.core import convert
 from app.core.errors import (
     NotFoundError,
     ProjectReadOnlyError,
     StaleEditError,
     ValidationError,
 )
-from app.core.records import (
-    ArticleText,
-    ClaimInfo,
-    ClaimKind,
-    EvidenceInfo,
-    ParagraphRole,
-    RatingScaleInfo,
-)
+from app.core.project import from_rows
+from app.core.records import ClaimKind, ParagraphRole, RatingScaleInfo
 from app.models.database import Database, translate_storage_errors, translate_value_errors
 from app.models.history import Editor, TextTooLongError, begin_edit
-from app.models.tables import (
-    ChangeLog,
-    Project,
-    RatingLevel,
-    RatingScale,
-    Record,
-    Reviewer,
-)
+from app.models.ids import new_id
+from app.models.tables import ChangeLog, Project, RatingLevel, RatingScale, Record, Reviewer
 
 CONTEXT_CHARS = 80  # text kept either side of a claim to re-anchor it later
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -57,40 +45,10 @@ class DetectedSentence:
     claimant: str | None
     kinds: tuple[ClaimKind, ...]
     role: ParagraphRole
+    claimant_role: str | None = None
 
 
-_CLAIM_FIELDS = {
-    "wording",
-    "claimant",
-    "status",
-    "explanation",
-    "rating_id",
-    "conclusion",
-    "kinds",
-    "start_offset",
-    "end_offset",
-    "quote",
-    "context_before",
-    "context_after",
-    "score",
-    "role",
-    "origin",
-}
-_EVIDENCE_FIELDS = {
-    "url",
-    "title",
-    "publisher",
-    "accessed",
-    "archive_url",
-    "stance",
-    "note",
-    "attachment_id",
-    "position",
-}
-_ARTICLE_FIELDS = {"title", "outlet", "author", "url", "published", "language"}
-
-
-def _uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
+def as_uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -99,24 +57,25 @@ def _uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
         raise NotFoundError(f"no {what} with id {str(value)[:60]!r}.") from exc
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+class ProjectStore:
+    """One project of a :class:`Database`, edited as ``author``.
 
+    ``author_id`` is the author's stable id (their Reviewer row in every project they
+    edit). Without one, the project's reviewer of that display name is used, or made on
+    the first write.
+    """
 
-class ServiceBase:
-    """State and transaction helpers shared by the parts of :class:`ProjectService`."""
-
-    def __init__(self, db: Database, project_id: uuid.UUID, author: str) -> None:
+    def __init__(
+        self, db: Database, project_id: uuid.UUID, author: str, author_id: uuid.UUID | None
+    ) -> None:
         self.db = db
         self.project_id = project_id
         self.author = author.strip() or "Unknown reviewer"
-        self._scale_cache: RatingScaleInfo | None = None
-        self.author_id: uuid.UUID | None = None  # the author's Reviewer id, found on first write
-
-    # --- transactions -----------------------------------------------------------------
+        self.author_id = author_id
+        self._reviewer_known = False
 
     @contextlib.contextmanager
-    def _read(self) -> Iterator[Session]:
+    def read(self) -> Iterator[Session]:
         with (
             translate_storage_errors(self.db),
             self.db.session() as s,
@@ -125,8 +84,8 @@ class ServiceBase:
             yield s
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Session]:
-        """One short transaction whose changes go through :mod:`app.models.history`."""
+    def write(self) -> Iterator[Session]:
+        """One short transaction, committed at the end, written as this author."""
         if self.db.read_only_reason is not None:
             raise ProjectReadOnlyError(
                 f"{self.db.label}: changes are not possible ({self.db.read_only_reason})."
@@ -146,39 +105,36 @@ class ServiceBase:
             event.listen(s, "before_flush", _note_dirty)
             try:
                 with s.begin():
-                    begin_edit(s, self._editor(s))
+                    begin_edit(s, self.editor(s))
                     yield s
             except StaleDataError as exc:
                 by, at = self._who_changed(touched)
-                when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at is not None else ""
-                raise StaleEditError(
-                    f"{by or 'someone else'} saved a change to this record first{when}; "
-                    "nothing was written. Reload to see their version.",
-                    changed_by=by,
-                    changed_at=at.isoformat() if at is not None else None,
-                ) from exc
+                raise _stale(by, at, "this record") from exc
             except TextTooLongError as exc:
                 raise ValidationError(
                     f"the {exc.column.replace('_', ' ')} is {exc.length} characters long; "
                     f"at most {exc.limit} are allowed."
                 ) from exc
 
-    def _editor(self, s: Session) -> Editor:
+    def editor(self, s: Session) -> Editor:
         """This author as the writer of ``s``'s changes (their Reviewer row made if new)."""
-        if self.author_id is None:
-            found = s.execute(
-                select(col(Reviewer.id)).where(
-                    col(Reviewer.project_id) == self.project_id,
-                    col(Reviewer.display_name) == self.author,
-                )
-            ).scalar_one_or_none()
+        if not self._reviewer_known:
+            query = select(Reviewer).where(col(Reviewer.project_id) == self.project_id)
+            if self.author_id is not None:
+                query = query.where(col(Reviewer.id) == self.author_id)
+            else:
+                query = query.where(col(Reviewer.display_name) == self.author)
+            found = s.execute(query.order_by(col(Reviewer.created_at)).limit(1)).scalar()
             if found is None:
-                reviewer = Reviewer(project_id=self.project_id, display_name=self.author)
-                begin_edit(s, Editor(self.project_id, reviewer.id, self.author))
-                s.add(reviewer)
+                found = Reviewer(
+                    id=self.author_id or new_id(),
+                    project_id=self.project_id,
+                    display_name=self.author,
+                )
+                begin_edit(s, Editor(self.project_id, found.id, self.author))
+                s.add(found)
                 s.flush()
-                found = reviewer.id
-            self.author_id = uuid.UUID(str(found))
+            self.author_id, self._reviewer_known = found.id, True
         return Editor(self.project_id, self.author_id, self.author)
 
     def _who_changed(
@@ -201,19 +157,7 @@ class ServiceBase:
                         return entry.author or None, entry.at
         return None, None
 
-    if TYPE_CHECKING:  # provided by the other parts of ProjectService
-
-        def scale(self) -> RatingScaleInfo: ...
-
-        def article_text(self, article_id: str) -> ArticleText: ...
-
-        def _insert_evidence(self, s: Session, claim_id: uuid.UUID, ev: EvidenceInfo) -> None: ...
-
-        def _evidence_for(
-            self, s: Session, claim_ids: list[uuid.UUID] | None
-        ) -> dict[str, list[EvidenceInfo]]: ...
-
-    def _get(
+    def get(
         self,
         s: Session,
         table: type[Record],
@@ -221,34 +165,24 @@ class ServiceBase:
         what: str,
         expected_revision: int | None = None,
     ) -> Any:
-        row = s.get(table, _uuid(record_id, what))
+        """The row of ``table``, refused as stale when it is not at ``expected_revision``."""
+        row = s.get(table, as_uuid(record_id, what))
         if row is None or getattr(row, "project_id", self.project_id) != self.project_id:
+            if expected_revision is not None:
+                by, at = self._who_changed([(table, as_uuid(record_id, what), expected_revision)])
+                if by is not None:
+                    raise _stale(by, at, f"this {what}")
             raise NotFoundError(f"no {what} with id {record_id}.")
         if expected_revision is not None and row.revision != expected_revision:
-            raise StaleEditError(
-                f"this {what} was changed by {row.updated_by or 'someone else'} at "
-                f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you loaded it; nothing was written. "
-                "Reload to see their version.",
-                changed_by=row.updated_by,
-                changed_at=row.updated_at.isoformat(),
-            )
+            raise _stale(row.updated_by, row.updated_at, f"this {what}")
         return row
 
-    def _apply(self, s: Session, row: Record, table_name: str, fields: dict[str, Any]) -> bool:
-        """Set ``fields`` on ``row`` (logged by the write path). Returns whether any changed."""
-        changed = False
-        for name, value in fields.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        return changed
-
-    def _reviewer_id(self, s: Session) -> uuid.UUID:
-        author_id = self._editor(s).author_id
+    def reviewer_id(self, s: Session) -> uuid.UUID:
+        author_id = self.editor(s).author_id
         assert author_id is not None
         return author_id
 
-    def _load_scale(self, s: Session, project: Project | None = None) -> RatingScaleInfo:
+    def load_scale(self, s: Session, project: Project | None = None) -> RatingScaleInfo:
         if project is None:
             project = s.get(Project, self.project_id)
         assert project is not None and project.scale_id is not None
@@ -257,12 +191,37 @@ class ServiceBase:
         levels = list(
             s.execute(select(RatingLevel).where(col(RatingLevel.scale_id) == scale.id)).scalars()
         )
-        info = convert.scale_info(scale, levels)
-        self._scale_cache = info
-        return info
+        return from_rows.scale_info(scale, levels)
+
+    def reviewer_names(self, s: Session) -> dict[str, str]:
+        return {
+            str(i): n
+            for i, n in s.execute(
+                select(col(Reviewer.id), col(Reviewer.display_name)).where(
+                    col(Reviewer.project_id) == self.project_id
+                )
+            )
+        }
 
 
-# --- helpers ------------------------------------------------------------------------
+def apply(row: Record, fields: dict[str, Any]) -> bool:
+    """Set ``fields`` on ``row`` (the write path logs them). Returns whether any changed."""
+    changed = False
+    for name, value in fields.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _stale(by: str | None, at: datetime | None, what: str) -> StaleEditError:
+    when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at is not None else ""
+    return StaleEditError(
+        f"{by or 'someone else'} changed {what}{when} after you loaded it; nothing was "
+        "written. Reload to see their version.",
+        changed_by=by,
+        changed_at=at.isoformat() if at is not None else None,
+    )
 
 
 def _revision_as_read(row: Record) -> int:
@@ -273,20 +232,8 @@ def _revision_as_read(row: Record) -> int:
     return int(history.deleted[0]) if history.deleted else int(row.revision)
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
     for line in text.splitlines():
         if line.strip():
             return " ".join(line.split())[:200]
     return "Untitled article"
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _count_labels(claims: list[ClaimInfo]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for claim in claims:
-        key = claim.rating_label or "Unrated"
-        counts[key] = counts.get(key, 0) + 1
-    return counts
