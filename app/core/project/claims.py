@@ -189,12 +189,15 @@ class ClaimOps:
 
     def claim(self, claim_id: str) -> ClaimInfo:
         with self.store.read() as s:
-            row = self.store.get(s, Claim, claim_id, "claim")
-            mapping = {c.name: getattr(row, c.name) for c in Claim.__table__.c}  # type: ignore[attr-defined]
-            evidence = self.evidence.for_claims(s, [row.id]).get(str(row.id), [])
-            return from_rows.claim_info(
-                mapping, self.store.load_scale(s), self.store.reviewer_names(s), tuple(evidence)
-            )
+            return self._info(s, self.store.get(s, Claim, claim_id, "claim"))
+
+    def _info(self, s: Session, row: Claim) -> ClaimInfo:
+        """``row`` as a record, read in ``s`` (an edit returns exactly what it wrote)."""
+        mapping = {c.name: getattr(row, c.name) for c in Claim.__table__.c}  # type: ignore[attr-defined]
+        evidence = self.evidence.for_claims(s, [row.id]).get(str(row.id), [])
+        return from_rows.claim_info(
+            mapping, self.store.load_scale(s), self.store.reviewer_names(s), tuple(evidence)
+        )
 
     def add_claim(
         self,
@@ -273,7 +276,8 @@ class ClaimOps:
                 clean["reviewer_id"] = self.store.reviewer_id(s)
                 clean["reviewed_at"] = utcnow()
             apply(row, clean)
-        info = self.claim(claim_id)
+            s.flush()
+            info = self._info(s, row)
         return info, Changes(claims=frozenset({info.id}), articles=frozenset({info.article_id}))
 
     def _checked_level(self, s: Session, level_id: str | uuid.UUID | None) -> uuid.UUID | None:
@@ -324,11 +328,13 @@ class ClaimOps:
     ) -> tuple[ClaimInfo, Changes]:
         return self.update_claim(claim_id, status=status)
 
-    def delete_claim(self, claim_id: str) -> tuple[ClaimInfo, Changes]:
+    def delete_claim(
+        self, claim_id: str, *, expected_revision: int | None = None
+    ) -> tuple[ClaimInfo, Changes]:
         """Remove a claim and its evidence. Returns it whole so an undo can put it back."""
-        before = self.claim(claim_id)
         with self.store.write() as s:
-            row = self.store.get(s, Claim, claim_id, "claim")
+            row = self.store.get(s, Claim, claim_id, "claim", expected_revision)
+            before = self._info(s, row)
             s.delete(row)  # its evidence goes with it (logged by the write path)
         return before, Changes(
             claims=frozenset({claim_id}),
