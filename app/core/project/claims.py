@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlmodel import Session, col
 
 from app.core.errors import (
@@ -77,8 +77,9 @@ class ClaimOps:
         if flt.unrated:
             conditions.append(and_(table.c.rating_id.is_(None), table.c.conclusion.is_(None)))
         if flt.kind is not None:
-            padded = func.coalesce("," + table.c.kinds + ",", "")
-            conditions.append(padded.like(f"%,{ClaimKind(flt.kind).value},%"))
+            # The JSON text holds each kind quoted: "statistic" never matches "statistics".
+            kinds_text = cast(table.c.kinds, Text)
+            conditions.append(kinds_text.like(f'%"{ClaimKind(flt.kind).value}"%'))
         if flt.text:
             needle = f"%{_escape_like(flt.text.strip())}%"
             conditions.append(
@@ -208,6 +209,7 @@ class ClaimOps:
         origin: ClaimOrigin = ClaimOrigin.MANUAL,
         wording: str | None = None,
         claimant: str | None = None,
+        claimant_role: str | None = None,
         kinds: Sequence[ClaimKind] = (),
         score: float | None = None,
         role: ParagraphRole = ParagraphRole.BODY,
@@ -236,7 +238,8 @@ class ClaimOps:
                 context_after=text[end : end + CONTEXT_CHARS],
                 wording=wording or quote,
                 claimant=single_line(claimant, "claimant"),
-                kinds=from_rows.kinds_to_text(list(kinds)),
+                claimant_role=single_line(claimant_role, "claimant's role"),
+                kinds=from_rows.kinds_to_list(list(kinds)),
                 score=score,
                 origin=ClaimOrigin(origin).value,
                 status=ClaimStatus.NEW.value,
@@ -256,13 +259,15 @@ class ClaimOps:
         clean = dict(fields)
         if "claimant" in clean:
             clean["claimant"] = single_line(clean["claimant"], "claimant")
+        if "claimant_role" in clean:
+            clean["claimant_role"] = single_line(clean["claimant_role"], "claimant's role")
         if "status" in clean:
             try:
                 clean["status"] = ClaimStatus(clean["status"]).value
             except ValueError as exc:
                 raise ValidationError(f"unknown status {clean['status']!r}.") from exc
         if "kinds" in clean:
-            clean["kinds"] = from_rows.kinds_to_text(list(clean["kinds"]))
+            clean["kinds"] = from_rows.kinds_to_list(list(clean["kinds"]))
         if "wording" in clean:
             clean["wording"] = (clean["wording"] or "").strip()
         with self.store.write() as s:
@@ -358,7 +363,8 @@ class ClaimOps:
                 context_after=info.context_after,
                 wording=info.wording,
                 claimant=info.claimant,
-                kinds=from_rows.kinds_to_text(list(info.kinds)),
+                claimant_role=info.claimant_role,
+                kinds=from_rows.kinds_to_list(list(info.kinds)),
                 score=info.score,
                 origin=info.origin.value,
                 status=info.status.value,
@@ -408,9 +414,10 @@ class ClaimOps:
                     "wording": text[start:end]
                     if a.wording == a.quote
                     else f"{a.wording} {b.wording}".strip(),
-                    "kinds": from_rows.kinds_to_text(kinds),
+                    "kinds": from_rows.kinds_to_list(kinds),
                     "explanation": explanation,
                     "claimant": a.claimant or b.claimant,
+                    "claimant_role": a.claimant_role or b.claimant_role,
                 },
             )
             s.flush()  # the evidence has moved before the second claim goes
@@ -447,6 +454,7 @@ class ClaimOps:
             info.end,
             origin=info.origin,
             claimant=info.claimant,
+            claimant_role=info.claimant_role,
             kinds=info.kinds,
             score=info.score,
             role=info.role,

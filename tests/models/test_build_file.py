@@ -1,4 +1,4 @@
-"""Building a project file in one go (app.models.bulkload) and the bulk insert paths.
+"""Building a project file in one go (app.models.build_file) and the bulk insert paths.
 
 A built file must be a project like any other (it opens with the full check, has the
 schema, header and WAL mode of a new file); a failed, rejected or killed build must leave
@@ -27,32 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from app import SQLITE_APPLICATION_ID
 from app.core.errors import CorruptProjectError, ProjectExistsError
 from app.core.project import ClaimFilter, ProjectService
-from app.models.bulk import bulk_insert, bulk_insert_rows
-from app.models.bulkload import build_project_file
+from app.models.build_file import build_project_file
 from app.models.database import create_project_file, open_project_file
 from app.models.fileformat import SCHEMA_VERSION, read_header
-from app.models.ids import new_hex_ids, new_id, new_ids
+from app.models.ids import new_id, new_ids
 from app.models.tables import Claim, Evidence
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
-
-
-def evidence_shared(project_id: uuid.UUID) -> dict[str, object]:
-    """Every other NOT NULL column of an evidence row."""
-    return {
-        "project_id": project_id,
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "Ana",
-        "updated_by": "Ana",
-        "revision": 1,
-        "position": 0,
-        "title": "",
-        "publisher": "",
-        "stance": "context",
-        "note": "",
-    }
 
 
 def digest(path: Path) -> str:
@@ -60,62 +42,33 @@ def digest(path: Path) -> str:
 
 
 def fill(db: object, n_claims: int) -> None:
-    """One article and ``n_claims`` claims with two evidence rows each, the bench's way."""
+    """One article and ``n_claims`` claims with two evidence rows each, the bench's way:
+    bulk inserts through the write path (stamped, revision 1, logged)."""
     service = ProjectService.create_in_database(db, name="Built", author="Ana")  # type: ignore[arg-type]
     text = " ".join(f"Sentence {i} says {i * 3} percent." for i in range(n_claims))
     article, _ = service.add_article(text)
     level = uuid.UUID(service.scale().levels[0].id)
-    claim_ids = new_hex_ids(n_claims)
     claims, evidence, pos = [], [], 0
-    for i, claim_id in enumerate(claim_ids):
+    for i, claim_id in enumerate(new_ids(n_claims)):
         quote = f"Sentence {i} says {i * 3} percent."
-        claims.append(
-            (claim_id, article.id, pos, pos + len(quote), quote, level if i % 2 else None)
-        )
-        evidence.append((new_id(), claim_id, 0, f"https://example.org/{i}"))
-        evidence.append((new_id(), claim_id, 1, None))
+        claims.append({"id": claim_id, "project_id": service.project_id,
+                       "article_id": uuid.UUID(article.id), "start_offset": pos,
+                       "end_offset": pos + len(quote), "quote": quote,
+                       "rating_id": level if i % 2 else None, "kinds": ["statistic"],
+                       "score": 0.25})  # fmt: skip
+        for position, url in enumerate((f"https://example.org/{i}", None)):
+            evidence.append({"project_id": service.project_id, "claim_id": claim_id,
+                             "position": position, "url": url, "accessed": date(2026, 4, 30),
+                             "title": "A source"})  # fmt: skip
         pos += len(quote) + 1
-    stamp = {
-        "project_id": service.project_id,
-        "created_at": NOW,
-        "updated_at": NOW,
-        "created_by": "Ana",
-        "updated_by": "Ana",
-        "revision": 1,
-    }
-    with service.db.engine.begin() as conn:
-        bulk_insert_rows(
-            conn,
-            Claim.__table__,  # type: ignore[attr-defined]
-            ("id", "article_id", "start_offset", "end_offset", "quote", "rating_id"),
-            claims,
-            shared={
-                **stamp,
-                "context_before": "",
-                "context_after": "",
-                "wording": "",
-                "kinds": "statistic",
-                "score": 0.25,
-                "origin": "detected",
-                "status": "new",
-                "role": "body",
-                "explanation": "",
-            },
-        )
-        bulk_insert_rows(
-            conn,
-            Evidence.__table__,  # type: ignore[attr-defined]
-            ("id", "claim_id", "position", "url"),
-            evidence,
-            shared={
-                **stamp,
-                "accessed": date(2026, 4, 30),
-                "title": "A source",
-                "publisher": "",
-                "stance": "context",
-                "note": "",
-            },
-        )
+    with service.store.write() as s:
+        s.execute(insert(Claim), claims)
+        s.execute(insert(Evidence), evidence)
+
+
+def _orphan_evidence(service: ProjectService) -> None:
+    with service.store.write() as s:  # a claim that does not exist
+        s.execute(insert(Evidence), [{"project_id": service.project_id, "claim_id": new_id()}])
 
 
 def schema_sql(path: Path) -> set[tuple[str, str, str]]:
@@ -174,15 +127,7 @@ def test_missing_parent_fails_at_insert_and_leaves_nothing(tmp_path: Path) -> No
     path = tmp_path / "orphans.factdesk"
     with pytest.raises(IntegrityError), build_project_file(path) as db:
         fill(db, 5)
-        service = ProjectService.for_database(db, author="Ana")
-        with db.engine.begin() as conn:
-            bulk_insert_rows(
-                conn,
-                Evidence.__table__,  # type: ignore[attr-defined]
-                ("id", "claim_id"),
-                [(new_id(), new_id())],  # a claim that does not exist
-                shared=evidence_shared(service.project_id),
-            )
+        _orphan_evidence(ProjectService.for_database(db, author="Ana"))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -198,14 +143,7 @@ def test_rows_written_with_foreign_keys_off_are_caught_at_the_end(tmp_path: Path
         service = ProjectService.for_database(db, author="Ana")
         with db.engine.begin() as conn:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        with db.engine.begin() as conn:
-            bulk_insert_rows(
-                conn,
-                Evidence.__table__,  # type: ignore[attr-defined]
-                ("id", "claim_id"),
-                [(new_id(), new_id())],
-                shared=evidence_shared(service.project_id),
-            )
+        _orphan_evidence(service)
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["previous.factdesk", "sneaky.factdesk"]
 
@@ -223,8 +161,8 @@ CHILD = textwrap.dedent(
     import sys
     from pathlib import Path
     sys.path.insert(0, {repo!r})
-    from app.models.bulkload import build_project_file
-    from tests.models.test_bulkload import fill
+    from app.models.build_file import build_project_file
+    from tests.models.test_build_file import fill
     with build_project_file(Path(sys.argv[1]), replace=True) as db:
         print("BUILDING", flush=True)
         fill(db, int(sys.argv[2]))
@@ -286,106 +224,11 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
     assert "previous" in outcomes
 
 
-# --- the bulk insert paths ---------------------------------------------------------------
-
-
-def stored(path: Path, table: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
-
-
-@pytest.mark.parametrize("way", ["rows", "dicts"])
-def test_bulk_paths_store_what_sqlalchemy_stores(tmp_path: Path, way: str) -> None:
-    """Same bytes in the file as SQLAlchemy Core's insert() for UUIDs (objects and hex
-    text), None, aware datetimes, dates, floats and text with quotes."""
-    results = {}
-    project = uuid.uuid4()
-    ids = new_ids(150)
-    claims = [new_hex_ids(1)[0] for _ in range(150)]
-    for mode in ("sqlalchemy", way):
-        path = tmp_path / f"{mode}.factdesk"
-        db = create_project_file(path)
-        rows = [
-            {
-                "id": ids[i],
-                "project_id": project,
-                "claim_id": uuid.UUID(claims[i]) if mode == "sqlalchemy" else claims[i],
-                "position": i,
-                "url": None if i % 3 else f"https://example.org/'{i}'",
-                "title": 'O\'Brien said "no"',
-                "publisher": "",
-                "accessed": None if i % 2 else date(2026, 1, i % 28 + 1),
-                "archive_url": None,
-                "stance": "supports",
-                "note": "ünïcode ✓",
-                "attachment_id": None,
-                "created_at": NOW,
-                "updated_at": datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
-                "created_by": "Ana",
-                "updated_by": "Ben",
-                "revision": 1 + i % 4,
-            }
-            for i in range(150)
-        ]
-        table = Evidence.__table__  # type: ignore[attr-defined]
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # no parents in this test
-        with db.engine.begin() as conn:
-            if mode == "sqlalchemy":
-                conn.execute(insert(table), rows)
-            elif mode == "dicts":
-                bulk_insert(conn, table, rows)
-            else:
-                varying = ["id", "claim_id", "position", "url", "accessed", "revision"]
-                shared = {k: v for k, v in rows[0].items() if k not in varying}
-                shared["updated_at"] = rows[0]["updated_at"]
-                bulk_insert_rows(
-                    conn,
-                    table,
-                    varying,
-                    [tuple(r[k] for k in varying) for r in rows],
-                    shared=shared,
-                )
-        db.close()
-        results[mode] = stored(path, "evidence")
-    assert results[way] == results["sqlalchemy"]
-
-
-def test_bulk_rows_check_their_ids_and_widths(tmp_path: Path) -> None:
-    db = create_project_file(tmp_path / "x.factdesk")
-    table = Evidence.__table__  # type: ignore[attr-defined]
-    try:
-        with db.engine.begin() as conn, pytest.raises(ValueError):
-            bulk_insert_rows(conn, table, ("id", "claim_id"), [("not-a-uuid", new_id())])
-        with db.engine.begin() as conn, pytest.raises(ValueError):
-            bulk_insert_rows(conn, table, ("id", "claim_id"), [(new_id(),)])
-        with db.engine.begin() as conn, pytest.raises(ValueError):
-            bulk_insert_rows(conn, table, ("id", "nope"), [(new_id(), 1)])
-        # Upper-case or dashed text is parsed and stored in the one canonical form.
-        claim = uuid.uuid4()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        with db.engine.begin() as conn:
-            bulk_insert_rows(
-                conn,
-                table,
-                ("id", "claim_id"),
-                [(str(new_id()).upper(), str(claim))],
-                shared=evidence_shared(claim),
-            )
-        with db.engine.connect() as conn:
-            row = conn.exec_driver_sql("SELECT id, claim_id FROM evidence").one()
-        assert row[1] == claim.hex and len(row[0]) == 32 and row[0] == row[0].lower()
-    finally:
-        db.close()
-
-
 def test_id_blocks_are_version_7_and_increase_with_single_ids() -> None:
-    made = [new_id(), *new_ids(10_000), new_id(), *map(uuid.UUID, new_hex_ids(10_000)), new_id()]
+    made = [new_id(), *new_ids(10_000), new_id(), *new_ids(10_000), new_id()]
     assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in made)
     assert all(a.int < b.int for a, b in itertools.pairwise(made))
     # More than 4,096 ids in one millisecond borrow the next ones, as new_id does.
     milliseconds = {u.int >> 80 for u in made}
     assert len(milliseconds) >= 4
-    assert all(len(h) == 32 and h == h.lower() for h in new_hex_ids(5))
-    assert new_ids(0) == [] and new_hex_ids(0) == []
+    assert new_ids(0) == []

@@ -162,11 +162,11 @@ def _move_into_place(tmp: Path, path: Path, *, replace: bool) -> None:
 def build_project_file(path: Path | str, *, replace: bool = False) -> Iterator[Database]:
     """Build a new project file at ``path`` through the yielded :class:`Database`.
 
-    Write to it with :func:`app.models.bulk.bulk_insert` or a service made with
-    ``ProjectService.create_in_database``; do not close it. When the block ends without an
-    error the file is checked, made durable and appears at ``path`` (replacing a file
-    there only with ``replace``). When the block or the checks fail, nothing appears at
-    ``path`` and the temporary file is removed.
+    Write to it through a service made with ``ProjectService.create_in_database`` (bulk
+    inserts: ``session.execute(insert(Model), rows)`` in ``service.store.write()``); do
+    not close it. When the block ends without an error the file is checked, made durable
+    and appears at ``path`` (replacing a file there only with ``replace``). When the block
+    or the checks fail, nothing appears at ``path`` and the temporary file is removed.
     """
     path = Path(path)
     if path.exists() and not replace:
