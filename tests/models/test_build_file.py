@@ -30,6 +30,7 @@ from app.core.project import ClaimFilter, ProjectService
 from app.models.build_file import build_project_file
 from app.models.database import create_project_file, open_project_file
 from app.models.fileformat import SCHEMA_VERSION, read_header
+from app.models.history import Editor, edit_session
 from app.models.ids import new_id, new_ids
 from app.models.tables import Claim, Evidence
 
@@ -67,7 +68,8 @@ def fill(db: object, n_claims: int) -> None:
 
 
 def _orphan_evidence(service: ProjectService) -> None:
-    with service.store.write() as s:  # a claim that does not exist
+    editor = Editor(service.project_id, None, "Ana")
+    with edit_session(service.db.engine, editor) as s:  # a claim that does not exist
         s.execute(insert(Evidence), [{"project_id": service.project_id, "claim_id": new_id()}])
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, Uuid, select
+from sqlalchemy import JSON, Connection, Date, DateTime, LargeBinary, Table, Uuid, select
 
 from app.models.history import json_value
 from app.models.rawread import Converters, driver_rows
@@ -151,6 +151,8 @@ def _converter(conv: Converters, column_type: Any) -> Callable[[Any], Any] | Non
         return conv.day
     if isinstance(column_type, LargeBinary):
         return lambda v: bytes(v) if v is not None else None
+    if isinstance(column_type, JSON):  # SQLite's driver gives the JSON text
+        return lambda v: json.loads(v) if isinstance(v, str) else v
     return None
 
 
