@@ -29,8 +29,28 @@ from app.models.fileformat import SCHEMA_VERSION, has_wal
 
 MigrationStep = Callable[[Connection], None]
 
+
+def _to_version_2(conn: Connection) -> None:
+    """Format 2: the change log names its author by Reviewer id (``changelog.author_id``).
+
+    Entries of format 1 carry only a display name; those whose name is a reviewer of the
+    project get that reviewer's id, the others keep their name alone.
+    """
+    conn.exec_driver_sql("ALTER TABLE changelog ADD COLUMN author_id " + _uuid_type(conn))
+    conn.exec_driver_sql(
+        "UPDATE changelog SET author_id = (SELECT reviewer.id FROM reviewer"
+        " WHERE reviewer.project_id = changelog.project_id"
+        " AND reviewer.display_name = changelog.author)"
+    )
+
+
+def _uuid_type(conn: Connection) -> str:
+    # How SQLAlchemy's Uuid type is declared on each back end (CHAR(32) hex on SQLite).
+    return "UUID" if conn.dialect.name == "postgresql" else "CHAR(32)"
+
+
 # version -> step upgrading from version - 1. Version 1 is the first released schema.
-STEPS: dict[int, MigrationStep] = {}
+STEPS: dict[int, MigrationStep] = {2: _to_version_2}
 
 
 def backup_path_for(path: Path, version: int) -> Path:

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
-from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import declared_attr, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -75,7 +75,12 @@ class Record(SQLModel):
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.revision}  # type: ignore[attr-defined]
+        # The counter is set by app.models.history (one rule for inserts, updates and
+        # rows put back by an undo); the ORM still guards UPDATE and DELETE with it.
+        return {
+            "version_id_col": cls.__table__.c.revision,  # type: ignore[attr-defined]
+            "version_id_generator": False,
+        }
 
 
 class Project(Record, table=True):
@@ -251,7 +256,9 @@ class ChangeLog(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     project_id: uuid.UUID
     at: datetime = _timestamp()
-    author: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=200)  # display name at the time
+    # The Reviewer row's id: who made the change, whatever their name (schema 2).
+    author_id: uuid.UUID | None = None
     table_name: str = Field(max_length=40)
     record_id: uuid.UUID
     operation: str = Field(max_length=10)  # insert | update | delete
@@ -293,6 +300,32 @@ EDITABLE_TABLES: tuple[type[Record], ...] = (
     Attachment,
     Evidence,
 )
+
+
+def _order_deletes_by_foreign_keys() -> None:
+    """Let the ORM delete children before their parents in one flush.
+
+    The write path (app.models.history) deletes a parent's rows one by one, as ORM
+    deletes, so each is logged. SQLAlchemy orders a flush across tables only along
+    relationships; one per ON DELETE foreign key, never loaded (``passive_deletes``
+    leaves the rows to the write path), gives it that order.
+    """
+    for child in EDITABLE_TABLES:
+        table = child.__table__  # type: ignore[attr-defined]
+        for fk in table.foreign_keys:
+            parent = next(
+                (m for m in EDITABLE_TABLES if m.__table__ is fk.column.table),  # type: ignore[attr-defined]
+                None,
+            )
+            if parent is None or fk.ondelete is None:
+                continue
+            parent.__mapper__.add_property(  # type: ignore[attr-defined]
+                f"_{table.name}_by_{fk.parent.name}",
+                relationship(child, foreign_keys=[fk.parent], passive_deletes="all", lazy="noload"),
+            )
+
+
+_order_deletes_by_foreign_keys()
 _ALL_TABLES: tuple[type[SQLModel], ...] = (*EDITABLE_TABLES, ChangeLog, Signature)
 TABLE_BY_NAME: dict[str, type[SQLModel]] = {
     str(getattr(t, "__tablename__")): t  # noqa: B009 - typed as object by SQLModel

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from app.core.errors import MigrationError
 from app.core.project import ProjectService
 from app.models import database, migrations
+from app.models.fileformat import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -51,23 +52,24 @@ def _older_copy(tmp_path: Path) -> Path:
     return path
 
 
-def test_upgrade_backs_up_first_and_runs_each_step(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upgrade_backs_up_first_and_runs_each_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _older_copy(tmp_path)
     original = path.read_bytes()
     ran: list[int] = []
 
-    def step_2(conn: Connection) -> None:
-        ran.append(2)
-        conn.exec_driver_sql("UPDATE project SET description = 'upgraded to format 2'")
+    def next_step(conn: Connection) -> None:
+        ran.append(SCHEMA_VERSION + 1)
+        conn.exec_driver_sql("UPDATE project SET description = 'upgraded to the next format'")
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(migrations.STEPS, SCHEMA_VERSION + 1, next_step)
     service = ProjectService.open_file(path, author="Bo")
     try:
-        assert ran == [2]
-        assert service.info().description == "upgraded to format 2"
+        assert ran == [SCHEMA_VERSION + 1]
+        assert service.info().description == "upgraded to the next format"
         backup = service.db.backup_path
         assert backup is not None and backup.exists()
         assert "format1-backup" in backup.name
@@ -78,13 +80,14 @@ def test_upgrade_backs_up_first_and_runs_each_step(tmp_path: Path,
         assert conn.execute("SELECT description FROM project").fetchone()[0] == ""
     conn.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     conn.close()
     assert original != path.read_bytes()
 
 
-def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_upgrade_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _older_copy(tmp_path)
     original = path.read_bytes()
 
@@ -92,9 +95,9 @@ def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path: Path,
         conn.exec_driver_sql("UPDATE project SET name = 'half-done'")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.STEPS, 2, broken_step)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(migrations.STEPS, SCHEMA_VERSION + 1, broken_step)
     with pytest.raises(MigrationError) as info:
         ProjectService.open_file(path, author="Bo")
     assert "backup" in str(info.value) and "\n" not in str(info.value)

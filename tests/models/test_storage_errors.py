@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from app.cli import main as cli_main
-from app.core import convert
+from app.core.project import from_rows as convert
 from app.core.errors import (
     ConstraintConflictError,
     CorruptProjectError,
@@ -53,7 +53,7 @@ def test_two_imports_of_one_article_at_once_is_a_conflict_not_damage(
             theirs.add_article(TEXT)
             return None
 
-        monkeypatch.setattr(mine, "find_article_by_sha256", check_then_lose_the_race)
+        monkeypatch.setattr(mine._articles, "find_article_by_sha256", check_then_lose_the_race)
         with pytest.raises(ConstraintConflictError) as raised:
             mine.add_article(TEXT)
         message = str(raised.value)

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from app.core.convert import json_value
+from app.models.history import json_value
 from app.models.tables import (
     Article,
     Attachment,

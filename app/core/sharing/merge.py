@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from app.core.convert import json_value, to_json
 from app.core.errors import (
     CorruptProjectError,
     FactdeskError,
@@ -60,6 +59,7 @@ from app.core.sharing.canonical import (
     table_of,
 )
 from app.core.sharing.safeopen import damaged_file_errors, open_for_sharing
+from app.models.history import json_value, to_json
 from app.models.tables import ChangeLog, Project
 
 if TYPE_CHECKING:

@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
-from app.core import convert
 from app.core.errors import (
     ValidationError,
 )
+from app.core.project import from_rows
+from app.core.project.articles import ArticleOps
+from app.core.project.evidence import EvidenceOps
+from app.core.project.store import CONTEXT_CHARS, ProjectStore, apply, as_uuid
 from app.core.records import (
-    AttachmentInfo,
     Changes,
     ClaimFilter,
     ClaimInfo,
@@ -24,44 +26,54 @@ from app.core.records import (
     EvidenceInfo,
     ParagraphRole,
 )
-from app.core.service_base import (
-    _CLAIM_FIELDS,
-    CONTEXT_CHARS,
-    ServiceBase,
-    _count_labels,
-    _escape_like,
-    _log_delete,
-    _log_insert,
-    _now,
-    _uuid,
-)
 from app.core.validation import single_line
 from app.models.ids import new_id
 from app.models.tables import (
     Article,
-    Attachment,
     Claim,
     Evidence,
-    Reviewer,
+    utcnow,
 )
 
+_CLAIM_FIELDS = {
+    "wording",
+    "claimant",
+    "claimant_role",
+    "status",
+    "explanation",
+    "rating_id",
+    "conclusion",
+    "kinds",
+    "start_offset",
+    "end_offset",
+    "quote",
+    "context_before",
+    "context_after",
+    "score",
+    "role",
+    "origin",
+}
 
-class ClaimOps(ServiceBase):
-    """Project service: listing, editing, merging and splitting claims."""
 
-    # --- claims -----------------------------------------------------------------------
+class ClaimOps:
+    """The claims of a project: filtering, reading, editing, merging and splitting."""
+
+    def __init__(self, store: ProjectStore, articles: ArticleOps, evidence: EvidenceOps) -> None:
+        self.store = store
+        self.articles = articles
+        self.evidence = evidence
 
     def _claim_query(self, flt: ClaimFilter) -> Any:
         table = Claim.__table__  # type: ignore[attr-defined]
-        conditions = [table.c.project_id == self.project_id]
+        conditions = [table.c.project_id == self.store.project_id]
         if flt.article_id is not None:
-            conditions.append(table.c.article_id == _uuid(flt.article_id, "article"))
+            conditions.append(table.c.article_id == as_uuid(flt.article_id, "article"))
         if flt.status is not None:
             conditions.append(table.c.status == ClaimStatus(flt.status).value)
         elif not flt.include_dismissed:
             conditions.append(table.c.status != ClaimStatus.DISMISSED.value)
         if flt.rating_id is not None:
-            conditions.append(table.c.rating_id == _uuid(flt.rating_id, "rating"))
+            conditions.append(table.c.rating_id == as_uuid(flt.rating_id, "rating"))
         if flt.unrated:
             conditions.append(and_(table.c.rating_id.is_(None), table.c.conclusion.is_(None)))
         if flt.kind is not None:
@@ -98,31 +110,31 @@ class ClaimOps(ServiceBase):
         flt = flt or ClaimFilter()
         table = Claim.__table__  # type: ignore[attr-defined]
         query = self._ordered(self._claim_query(flt).with_only_columns(table.c.id), flt)
-        with self._read() as s:
+        with self.store.read() as s:
             result = s.connection().exec_driver_sql(*_compiled(query, s))
             # On SQLite, the driver's own tuples: SQLAlchemy's Row objects cost about a
             # microsecond each, a third of a 25,000-claim filter. (Driver errors raised
             # while fetching are translated by _read all the same.)
-            raw = result.cursor.fetchall() if self.db.kind == "sqlite" else result.fetchall()
+            raw = result.cursor.fetchall() if self.store.db.kind == "sqlite" else result.fetchall()
         return [_dashed(r[0]) for r in raw]
 
     def claims_by_ids(self, ids: Sequence[str]) -> list[ClaimInfo]:
         """The claims with these ids (those that still exist), in the order given."""
-        wanted = [_uuid(i, "claim") for i in ids]
+        wanted = [as_uuid(i, "claim") for i in ids]
         if not wanted:
             return []
         table = Claim.__table__  # type: ignore[attr-defined]
         found: dict[str, ClaimInfo] = {}
-        with self._read() as s:
-            scale = self._load_scale(s)
-            reviewers = self._reviewer_names(s)
+        with self.store.read() as s:
+            scale = self.store.load_scale(s)
+            reviewers = self.store.reviewer_names(s)
             for chunk in range(0, len(wanted), 500):
                 # By primary key only: with project_id in the WHERE clause SQLite would
                 # pick a project index and scan every claim.
                 query = select(table).where(table.c.id.in_(wanted[chunk : chunk + 500]))
                 for r in s.execute(query).mappings():
-                    if r["project_id"] == self.project_id:
-                        found[str(r["id"])] = convert.claim_info(r, scale, reviewers)
+                    if r["project_id"] == self.store.project_id:
+                        found[str(r["id"])] = from_rows.claim_info(r, scale, reviewers)
         return [found[str(i)] for i in wanted if str(i) in found]
 
     def claims(
@@ -131,27 +143,27 @@ class ClaimOps(ServiceBase):
         """Claims matching ``flt`` in article order (article, then position)."""
         flt = flt or ClaimFilter()
         query = self._ordered(self._claim_query(flt), flt)
-        with self._read() as s:
-            scale = self._load_scale(s)
-            reviewers = self._reviewer_names(s)
+        with self.store.read() as s:
+            scale = self.store.load_scale(s)
+            reviewers = self.store.reviewer_names(s)
             rows = s.execute(query).mappings().all()
             evidence: dict[str, list[EvidenceInfo]] = {}
             if with_evidence and rows:
-                evidence = self._evidence_for(
+                evidence = self.evidence.for_claims(
                     s, [r["id"] for r in rows] if len(rows) < 500 else None
                 )
             return [
-                convert.claim_info(r, scale, reviewers, tuple(evidence.get(str(r["id"]), ())))
+                from_rows.claim_info(r, scale, reviewers, tuple(evidence.get(str(r["id"]), ())))
                 for r in rows
             ]
 
     def claim_counts(self, article_id: str | None = None) -> dict[str, int]:
         """Number of claims by status (and ``"rated"``/``"unrated"`` among the live ones)."""
         table = Claim.__table__  # type: ignore[attr-defined]
-        cond = [table.c.project_id == self.project_id]
+        cond = [table.c.project_id == self.store.project_id]
         if article_id is not None:
-            cond.append(table.c.article_id == _uuid(article_id, "article"))
-        with self._read() as s:
+            cond.append(table.c.article_id == as_uuid(article_id, "article"))
+        with self.store.read() as s:
             counts = {status.value: 0 for status in ClaimStatus}
             for status, n in s.execute(
                 select(table.c.status, func.count()).where(*cond).group_by(table.c.status)
@@ -176,49 +188,13 @@ class ClaimOps(ServiceBase):
         )
 
     def claim(self, claim_id: str) -> ClaimInfo:
-        with self._read() as s:
-            row = self._get(s, Claim, claim_id, "claim")
+        with self.store.read() as s:
+            row = self.store.get(s, Claim, claim_id, "claim")
             mapping = {c.name: getattr(row, c.name) for c in Claim.__table__.c}  # type: ignore[attr-defined]
-            evidence = self._evidence_for(s, [row.id]).get(str(row.id), [])
-            return convert.claim_info(
-                mapping, self._load_scale(s), self._reviewer_names(s), tuple(evidence)
+            evidence = self.evidence.for_claims(s, [row.id]).get(str(row.id), [])
+            return from_rows.claim_info(
+                mapping, self.store.load_scale(s), self.store.reviewer_names(s), tuple(evidence)
             )
-
-    def _reviewer_names(self, s: Session) -> dict[str, str]:
-        return {
-            str(i): n
-            for i, n in s.execute(
-                select(col(Reviewer.id), col(Reviewer.display_name)).where(
-                    col(Reviewer.project_id) == self.project_id
-                )
-            )
-        }
-
-    def _evidence_for(
-        self, s: Session, claim_ids: list[uuid.UUID] | None
-    ) -> dict[str, list[EvidenceInfo]]:
-        table = Evidence.__table__  # type: ignore[attr-defined]
-        query = select(table).where(table.c.project_id == self.project_id)
-        if claim_ids is not None:
-            query = query.where(table.c.claim_id.in_(claim_ids))
-        rows = (
-            s.execute(query.order_by(table.c.claim_id, table.c.position, table.c.created_at))
-            .mappings()
-            .all()
-        )
-        attachment_ids = {r["attachment_id"] for r in rows if r["attachment_id"] is not None}
-        attachments: dict[Any, AttachmentInfo] = {}
-        if attachment_ids:
-            atable = Attachment.__table__  # type: ignore[attr-defined]
-            cols = [c for c in atable.c if c.name != "data"]
-            for a in s.execute(select(*cols).where(atable.c.id.in_(attachment_ids))).mappings():
-                attachments[a["id"]] = convert.attachment_info(a)
-        found: dict[str, list[EvidenceInfo]] = {}
-        for r in rows:
-            found.setdefault(str(r["claim_id"]), []).append(
-                convert.evidence_info(r, attachments.get(r["attachment_id"]))
-            )
-        return found
 
     def add_claim(
         self,
@@ -235,8 +211,8 @@ class ClaimOps(ServiceBase):
         claim_id: str | None = None,
     ) -> tuple[ClaimInfo, Changes]:
         """Mark ``text[start:end]`` of an article as a claim (a selection the detector missed)."""
-        with self._write() as s:
-            article = self._get(s, Article, article_id, "article")
+        with self.store.write() as s:
+            article = self.store.get(s, Article, article_id, "article")
             text = article.text
             # Trim the selection to its visible words: a stray space is not part of a claim.
             while start < end and text[start].isspace():
@@ -247,8 +223,8 @@ class ClaimOps(ServiceBase):
                 raise ValidationError("the selection is empty or outside the article.")
             quote = text[start:end]
             claim = Claim(
-                id=_uuid(claim_id, "claim") if claim_id else new_id(),
-                project_id=self.project_id,
+                id=as_uuid(claim_id, "claim") if claim_id else new_id(),
+                project_id=self.store.project_id,
                 article_id=article.id,
                 start_offset=start,
                 end_offset=end,
@@ -257,21 +233,18 @@ class ClaimOps(ServiceBase):
                 context_after=text[end : end + CONTEXT_CHARS],
                 wording=wording or quote,
                 claimant=single_line(claimant, "claimant"),
-                kinds=convert.kinds_to_text(list(kinds)),
+                kinds=from_rows.kinds_to_text(list(kinds)),
                 score=score,
                 origin=ClaimOrigin(origin).value,
                 status=ClaimStatus.NEW.value,
                 role=ParagraphRole(role).value,
-                created_by=self.author,
-                updated_by=self.author,
             )
             s.add(claim)
-            s.add(_log_insert(self.project_id, self.author, claim))
         info = self.claim(str(claim.id))
         return info, Changes(claims=frozenset({info.id}), articles=frozenset({info.article_id}))
 
     def update_claim(
-        self, claim_id: str, *, expected_revision: int | None = None, **fields: Any
+        self, /, claim_id: str, *, expected_revision: int | None = None, **fields: Any
     ) -> tuple[ClaimInfo, Changes]:
         """Change fields of a claim: wording, claimant, status, explanation, rating_id, ..."""
         unknown = set(fields) - _CLAIM_FIELDS
@@ -286,28 +259,28 @@ class ClaimOps(ServiceBase):
             except ValueError as exc:
                 raise ValidationError(f"unknown status {clean['status']!r}.") from exc
         if "kinds" in clean:
-            clean["kinds"] = convert.kinds_to_text(list(clean["kinds"]))
+            clean["kinds"] = from_rows.kinds_to_text(list(clean["kinds"]))
         if "wording" in clean:
             clean["wording"] = (clean["wording"] or "").strip()
-        with self._write() as s:
-            row = self._get(s, Claim, claim_id, "claim", expected_revision)
+        with self.store.write() as s:
+            row = self.store.get(s, Claim, claim_id, "claim", expected_revision)
             if "rating_id" in clean:
                 clean["rating_id"] = self._checked_level(s, clean["rating_id"])
             if "conclusion" in clean:
                 clean["conclusion"] = single_line(clean["conclusion"], "conclusion", 200)
             rating_changes = {"rating_id", "conclusion"} & set(clean)
             if rating_changes and any(getattr(row, k) != clean[k] for k in rating_changes):
-                clean["reviewer_id"] = self._reviewer_id(s)
-                clean["reviewed_at"] = _now()
-            self._apply(s, row, "claim", clean)
+                clean["reviewer_id"] = self.store.reviewer_id(s)
+                clean["reviewed_at"] = utcnow()
+            apply(row, clean)
         info = self.claim(claim_id)
         return info, Changes(claims=frozenset({info.id}), articles=frozenset({info.article_id}))
 
     def _checked_level(self, s: Session, level_id: str | uuid.UUID | None) -> uuid.UUID | None:
         if level_id is None:
             return None
-        scale = self._load_scale(s)
-        wanted = str(_uuid(level_id, "rating"))
+        scale = self.store.load_scale(s)
+        wanted = str(as_uuid(level_id, "rating"))
         if scale.level_by_id(wanted) is None:
             raise ValidationError("that rating is not on this project's scale.")
         return uuid.UUID(wanted)
@@ -319,7 +292,8 @@ class ClaimOps(ServiceBase):
 
         On a conclusion-only scale the text itself is the verdict.
         """
-        scale = self.scale()
+        with self.store.read() as s:
+            scale = self.store.load_scale(s)
         if rating is None or not rating.strip():
             return self.update_claim(
                 claim_id, expected_revision=expected_revision, rating_id=None, conclusion=None
@@ -353,12 +327,9 @@ class ClaimOps(ServiceBase):
     def delete_claim(self, claim_id: str) -> tuple[ClaimInfo, Changes]:
         """Remove a claim and its evidence. Returns it whole so an undo can put it back."""
         before = self.claim(claim_id)
-        with self._write() as s:
-            row = self._get(s, Claim, claim_id, "claim")
-            for ev in s.execute(select(Evidence).where(col(Evidence.claim_id) == row.id)).scalars():
-                s.add(_log_delete(self.project_id, self.author, ev))
-            s.add(_log_delete(self.project_id, self.author, row))
-            s.delete(row)
+        with self.store.write() as s:
+            row = self.store.get(s, Claim, claim_id, "claim")
+            s.delete(row)  # its evidence goes with it (logged by the write path)
         return before, Changes(
             claims=frozenset({claim_id}),
             articles=frozenset({before.article_id}),
@@ -367,12 +338,12 @@ class ClaimOps(ServiceBase):
 
     def reinsert_claim(self, info: ClaimInfo) -> Changes:
         """Put back a claim removed by :meth:`delete_claim` (same id, evidence included)."""
-        with self._write() as s:
-            article = self._get(s, Article, info.article_id, "article")
-            reviewer = self._reviewer_id(s) if info.reviewer else None
+        with self.store.write() as s:
+            article = self.store.get(s, Article, info.article_id, "article")
+            reviewer = self.store.reviewer_id(s) if info.reviewer else None
             claim = Claim(
-                id=_uuid(info.id, "claim"),
-                project_id=self.project_id,
+                id=as_uuid(info.id, "claim"),
+                project_id=self.store.project_id,
                 article_id=article.id,
                 start_offset=info.start,
                 end_offset=info.end,
@@ -381,7 +352,7 @@ class ClaimOps(ServiceBase):
                 context_after=info.context_after,
                 wording=info.wording,
                 claimant=info.claimant,
-                kinds=convert.kinds_to_text(list(info.kinds)),
+                kinds=from_rows.kinds_to_text(list(info.kinds)),
                 score=info.score,
                 origin=info.origin.value,
                 status=info.status.value,
@@ -392,14 +363,11 @@ class ClaimOps(ServiceBase):
                 reviewer_id=reviewer,
                 reviewed_at=info.reviewed_at,
                 created_at=info.created_at,
-                created_by=self.author,
-                updated_by=self.author,
             )
             s.add(claim)
-            s.add(_log_insert(self.project_id, self.author, claim))
             s.flush()
             for ev in info.evidence:
-                self._insert_evidence(s, claim.id, ev)
+                self.evidence.insert(s, claim.id, ev)
         return Changes(
             claims=frozenset({info.id}),
             articles=frozenset({info.article_id}),
@@ -413,21 +381,19 @@ class ClaimOps(ServiceBase):
             raise ValidationError("only claims of the same article can be merged.")
         if b.start < a.start:
             a, b = b, a
-        text = self.article_text(a.article_id).text
+        text = self.articles.article_text(a.article_id).text
         start, end = a.start, max(a.end, b.end)
-        with self._write() as s:
-            keep = self._get(s, Claim, a.id, "claim")
-            gone = self._get(s, Claim, b.id, "claim")
+        with self.store.write() as s:
+            keep = self.store.get(s, Claim, a.id, "claim")
+            gone = self.store.get(s, Claim, b.id, "claim")
             for ev in s.execute(
                 select(Evidence).where(col(Evidence.claim_id) == gone.id)
             ).scalars():
-                self._apply(s, ev, "evidence", {"claim_id": keep.id})
+                apply(ev, {"claim_id": keep.id})
             kinds = sorted(set(a.kinds) | set(b.kinds))
             explanation = "\n\n".join(x for x in (a.explanation, b.explanation) if x)
-            self._apply(
-                s,
+            apply(
                 keep,
-                "claim",
                 {
                     "start_offset": start,
                     "end_offset": end,
@@ -436,13 +402,12 @@ class ClaimOps(ServiceBase):
                     "wording": text[start:end]
                     if a.wording == a.quote
                     else f"{a.wording} {b.wording}".strip(),
-                    "kinds": convert.kinds_to_text(kinds),
+                    "kinds": from_rows.kinds_to_text(kinds),
                     "explanation": explanation,
                     "claimant": a.claimant or b.claimant,
                 },
             )
-            s.add(_log_delete(self.project_id, self.author, gone))
-            s.flush()
+            s.flush()  # the evidence has moved before the second claim goes
             s.delete(gone)
         return self.claim(a.id), Changes(
             claims=frozenset({a.id, b.id}), articles=frozenset({a.article_id})
@@ -453,16 +418,14 @@ class ClaimOps(ServiceBase):
         info = self.claim(claim_id)
         if not info.start < at < info.end:
             raise ValidationError("split the claim at a point inside it.")
-        text = self.article_text(info.article_id).text
-        with self._write() as s:
-            row = self._get(s, Claim, claim_id, "claim")
+        text = self.articles.article_text(info.article_id).text
+        with self.store.write() as s:
+            row = self.store.get(s, Claim, claim_id, "claim")
             first_end = at
             while first_end > info.start and text[first_end - 1].isspace():
                 first_end -= 1
-            self._apply(
-                s,
+            apply(
                 row,
-                "claim",
                 {
                     "end_offset": first_end,
                     "quote": text[info.start : first_end],
@@ -507,3 +470,15 @@ def _dashed(value: Any) -> str:
     if isinstance(value, str) and len(value) == 32:
         return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
     return str(uuid.UUID(str(value)))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _count_labels(claims: list[ClaimInfo]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for claim in claims:
+        key = claim.rating_label or "Unrated"
+        counts[key] = counts.get(key, 0) + 1
+    return counts

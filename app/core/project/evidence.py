@@ -11,24 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.core import convert
 from app.core.errors import (
     NotFoundError,
     ValidationError,
 )
+from app.core.project import from_rows
+from app.core.project.store import MAX_ATTACHMENT_BYTES, ProjectStore, apply, as_uuid
 from app.core.records import (
     AttachmentInfo,
     Changes,
     EvidenceInfo,
     Stance,
-)
-from app.core.service_base import (
-    _EVIDENCE_FIELDS,
-    MAX_ATTACHMENT_BYTES,
-    ServiceBase,
-    _log_delete,
-    _log_insert,
-    _uuid,
 )
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
 from app.models.tables import (
@@ -37,11 +30,24 @@ from app.models.tables import (
     Evidence,
 )
 
+_EVIDENCE_FIELDS = {
+    "url",
+    "title",
+    "publisher",
+    "accessed",
+    "archive_url",
+    "stance",
+    "note",
+    "attachment_id",
+    "position",
+}
 
-class EvidenceOps(ServiceBase):
-    """Project service: evidence and attachments of claims."""
 
-    # --- evidence and attachments -----------------------------------------------------
+class EvidenceOps:
+    """The evidence of claims and the files attached to a project."""
+
+    def __init__(self, store: ProjectStore) -> None:
+        self.store = store
 
     def _clean_evidence(self, fields: dict[str, Any]) -> dict[str, Any]:
         unknown = set(fields) - _EVIDENCE_FIELDS
@@ -67,7 +73,7 @@ class EvidenceOps(ServiceBase):
         if "note" in clean:
             clean["note"] = (clean["note"] or "").strip()
         if "attachment_id" in clean and clean["attachment_id"] is not None:
-            clean["attachment_id"] = _uuid(clean["attachment_id"], "attachment")
+            clean["attachment_id"] = as_uuid(clean["attachment_id"], "attachment")
         return clean
 
     def add_evidence(
@@ -97,32 +103,29 @@ class EvidenceOps(ServiceBase):
         )
         if clean["url"] is None and clean["attachment_id"] is None and not clean["note"]:
             raise ValidationError("evidence needs a link, an attached file or a note.")
-        with self._write() as s:
-            claim = self._get(s, Claim, claim_id, "claim")
+        with self.store.write() as s:
+            claim = self.store.get(s, Claim, claim_id, "claim")
             if clean["attachment_id"] is not None:
-                self._get(s, Attachment, clean["attachment_id"], "attachment")
+                self.store.get(s, Attachment, clean["attachment_id"], "attachment")
             position = s.execute(
                 select(func.coalesce(func.max(col(Evidence.position)), -1) + 1).where(
                     col(Evidence.claim_id) == claim.id
                 )
             ).scalar_one()
             row = Evidence(
-                project_id=self.project_id,
+                project_id=self.store.project_id,
                 claim_id=claim.id,
                 position=position,
-                created_by=self.author,
-                updated_by=self.author,
                 **clean,
             )
             s.add(row)
-            s.add(_log_insert(self.project_id, self.author, row))
         info = self.evidence(str(row.id))
         return info, Changes(evidence=frozenset({info.id}), claims=frozenset({claim_id}))
 
-    def _insert_evidence(self, s: Session, claim_id: uuid.UUID, ev: EvidenceInfo) -> None:
+    def insert(self, s: Session, claim_id: uuid.UUID, ev: EvidenceInfo) -> None:
         row = Evidence(
-            id=_uuid(ev.id, "evidence"),
-            project_id=self.project_id,
+            id=as_uuid(ev.id, "evidence"),
+            project_id=self.store.project_id,
             claim_id=claim_id,
             position=ev.position,
             url=ev.url,
@@ -132,28 +135,52 @@ class EvidenceOps(ServiceBase):
             archive_url=ev.archive_url,
             stance=ev.stance.value,
             note=ev.note,
-            attachment_id=_uuid(ev.attachment.id, "attachment") if ev.attachment else None,
-            created_by=self.author,
-            updated_by=self.author,
+            attachment_id=as_uuid(ev.attachment.id, "attachment") if ev.attachment else None,
         )
         s.add(row)
-        s.add(_log_insert(self.project_id, self.author, row))
+
+    def for_claims(
+        self, s: Session, claim_ids: list[uuid.UUID] | None
+    ) -> dict[str, list[EvidenceInfo]]:
+        """{claim id: its evidence in order} for ``claim_ids`` (None: the whole project)."""
+        table = Evidence.__table__  # type: ignore[attr-defined]
+        query = select(table).where(table.c.project_id == self.store.project_id)
+        if claim_ids is not None:
+            query = query.where(table.c.claim_id.in_(claim_ids))
+        rows = (
+            s.execute(query.order_by(table.c.claim_id, table.c.position, table.c.created_at))
+            .mappings()
+            .all()
+        )
+        attachment_ids = {r["attachment_id"] for r in rows if r["attachment_id"] is not None}
+        attachments: dict[Any, AttachmentInfo] = {}
+        if attachment_ids:
+            atable = Attachment.__table__  # type: ignore[attr-defined]
+            cols = [c for c in atable.c if c.name != "data"]
+            for a in s.execute(select(*cols).where(atable.c.id.in_(attachment_ids))).mappings():
+                attachments[a["id"]] = from_rows.attachment_info(a)
+        found: dict[str, list[EvidenceInfo]] = {}
+        for r in rows:
+            found.setdefault(str(r["claim_id"]), []).append(
+                from_rows.evidence_info(r, attachments.get(r["attachment_id"]))
+            )
+        return found
 
     def evidence(self, evidence_id: str) -> EvidenceInfo:
-        with self._read() as s:
-            row = self._get(s, Evidence, evidence_id, "evidence")
-            for item in self._evidence_for(s, [row.claim_id]).get(str(row.claim_id), []):
+        with self.store.read() as s:
+            row = self.store.get(s, Evidence, evidence_id, "evidence")
+            for item in self.for_claims(s, [row.claim_id]).get(str(row.claim_id), []):
                 if item.id == str(row.id):
                     return item
         raise NotFoundError(f"no evidence with id {evidence_id}.")
 
     def update_evidence(
-        self, evidence_id: str, *, expected_revision: int | None = None, **fields: Any
+        self, /, evidence_id: str, *, expected_revision: int | None = None, **fields: Any
     ) -> tuple[EvidenceInfo, Changes]:
         clean = self._clean_evidence(fields)
-        with self._write() as s:
-            row = self._get(s, Evidence, evidence_id, "evidence", expected_revision)
-            self._apply(s, row, "evidence", clean)
+        with self.store.write() as s:
+            row = self.store.get(s, Evidence, evidence_id, "evidence", expected_revision)
+            apply(row, clean)
             claim_id = str(row.claim_id)
         return self.evidence(evidence_id), Changes(
             evidence=frozenset({evidence_id}), claims=frozenset({claim_id})
@@ -162,18 +189,17 @@ class EvidenceOps(ServiceBase):
     def remove_evidence(self, evidence_id: str) -> tuple[EvidenceInfo, Changes]:
         """Remove an evidence item; returns it so an undo can put it back."""
         before = self.evidence(evidence_id)
-        with self._write() as s:
-            row = self._get(s, Evidence, evidence_id, "evidence")
-            s.add(_log_delete(self.project_id, self.author, row))
+        with self.store.write() as s:
+            row = self.store.get(s, Evidence, evidence_id, "evidence")
             s.delete(row)
         return before, Changes(
             evidence=frozenset({evidence_id}), claims=frozenset({before.claim_id})
         )
 
     def reinsert_evidence(self, info: EvidenceInfo) -> Changes:
-        with self._write() as s:
-            claim = self._get(s, Claim, info.claim_id, "claim")
-            self._insert_evidence(s, claim.id, info)
+        with self.store.write() as s:
+            claim = self.store.get(s, Claim, info.claim_id, "claim")
+            self.insert(s, claim.id, info)
         return Changes(evidence=frozenset({info.id}), claims=frozenset({info.claim_id}))
 
     def store_attachment(
@@ -189,27 +215,27 @@ class EvidenceOps(ServiceBase):
             )
         sha256 = hashlib.sha256(data).hexdigest()
         name = safe_filename(filename)
-        with self._write() as s:
+        with self.store.write() as s:
             found = s.execute(
                 select(col(Attachment.id)).where(
-                    col(Attachment.project_id) == self.project_id, col(Attachment.sha256) == sha256
+                    col(Attachment.project_id) == self.store.project_id,
+                    col(Attachment.sha256) == sha256,
                 )
             ).scalar_one_or_none()
             if found is None:
                 row = Attachment(
-                    project_id=self.project_id,
+                    project_id=self.store.project_id,
                     sha256=sha256,
                     filename=name,
                     media_type=media_type[:200],
                     size=len(data),
                     data=data,
-                    created_by=self.author,
-                    updated_by=self.author,
+                    created_by=self.store.author,
+                    updated_by=self.store.author,
                 )
                 s.add(row)
-                s.add(_log_insert(self.project_id, self.author, row, skip=("data",)))
                 found = row.id
-        with self._read() as s:
+        with self.store.read() as s:
             stored = s.get(Attachment, found)
             assert stored is not None
             row = stored
@@ -239,6 +265,6 @@ class EvidenceOps(ServiceBase):
         return self.store_attachment(data, path.name, media_type)
 
     def attachment_data(self, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
-        with self._read() as s:
-            row = self._get(s, Attachment, attachment_id, "attachment")
-            return convert.attachment_info(row.__dict__), bytes(row.data)
+        with self.store.read() as s:
+            row = self.store.get(s, Attachment, attachment_id, "attachment")
+            return from_rows.attachment_info(row.__dict__), bytes(row.data)
