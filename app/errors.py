@@ -4,6 +4,12 @@ Every error that can reach a user derives from :class:`FactdeskError` and carrie
 one-line message written for a person, not a programmer. The command line prints
 ``str(error)`` on stderr and exits with ``error.exit_status``; the window shows the
 same text in a message box. Nothing secret (passwords, keys) may ever go into one.
+
+Each kind of failure has its own type, so a message never blames the wrong thing:
+damaged data is a :class:`CorruptProjectError` (the only one that says "damaged"), a
+write that met another write's unique key a :class:`ConstraintConflictError`, a lost
+server a :class:`DatabaseUnavailableError`. A bug in Factdesk is none of these: it stays
+the Python exception it is (the command line reports it as an unexpected error).
 """
 
 from __future__ import annotations
@@ -86,6 +92,13 @@ class StaleEditError(FactdeskError):
         self.changed_at = changed_at
 
 
+class ConstraintConflictError(FactdeskError):
+    """A write met a uniqueness or reference rule another write had just satisfied
+    (two imports of one article at once); nothing was written and the project is sound."""
+
+    exit_status = 1
+
+
 class DuplicateArticleError(FactdeskError):
     """The same article text is already in the project."""
 
@@ -124,6 +137,10 @@ class DatabaseUnavailableError(FactdeskError):
     """The database server cannot be reached (stopped, restarting, network down)."""
 
 
+class ServerRefusedError(FactdeskError):
+    """The database server answered but refused the request (permissions, limits)."""
+
+
 class SecretStoreError(FactdeskError):
     """The operating system's keyring is missing or refused the request."""
 
@@ -132,6 +149,7 @@ __all__ = [
     "AnalysisError",
     "ArticleImportError",
     "ArticleTooLargeError",
+    "ConstraintConflictError",
     "CorruptProjectError",
     "DatabaseUnavailableError",
     "DuplicateArticleError",
@@ -146,6 +164,7 @@ __all__ = [
     "ProjectNotFoundError",
     "ProjectReadOnlyError",
     "SecretStoreError",
+    "ServerRefusedError",
     "StaleEditError",
     "UnsafeProjectError",
     "UnsupportedFormatError",

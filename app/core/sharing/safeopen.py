@@ -36,7 +36,13 @@ from app.core.errors import CorruptProjectError, FactdeskError, ProjectFileError
 from app.core.records import ClaimOrigin, ClaimStatus, ParagraphRole, Stance
 from app.core.sharing.canonical import sa_table
 from app.core.sharing.lock import LockHeld, ProjectLock, acquire
-from app.models.database import BUSY_TIMEOUT_MS, Database, open_project_file
+from app.models.database import (
+    BUSY_TIMEOUT_MS,
+    Database,
+    open_project_file,
+    raised_decoding_a_stored_value,
+    storage_error,
+)
 from app.models.fileformat import writable_reason
 from app.models.tables import (
     Article,
@@ -192,15 +198,27 @@ _CHECKED_TABLES = (
 
 
 @contextlib.contextmanager
-def damaged_file_errors(file_name: str) -> Iterator[None]:
-    """Turn anything a damaged or crafted file makes the drivers raise into a typed error."""
+def damaged_file_errors(file_name: str, kind: str = "sqlite") -> Iterator[None]:
+    """Turn what a damaged or crafted file makes the drivers raise into a typed error.
+
+    Driver errors are sorted by :func:`app.models.database.storage_error` (a conflict
+    with another write or a lost server is not damage); other exceptions count as damage
+    only when raised while a stored value was being decoded. Anything else is a bug in
+    Factdesk and is raised unchanged, never blamed on the file.
+    """
     try:
         yield
     except FactdeskError:
         raise
-    except (SQLAlchemyError, sqlite3.Error, ValueError, TypeError, OverflowError,
-            KeyError, AttributeError, UnicodeError) as exc:  # fmt: skip
-        detail = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        typed = storage_error(exc, file_name, kind)
+        if typed is None:
+            raise
+        raise typed from exc
+    except (ValueError, TypeError, OverflowError, KeyError, AttributeError, UnicodeError) as exc:
+        if not raised_decoding_a_stored_value(exc):
+            raise
+        detail = " ".join(str(exc).split())[:160]
         raise CorruptProjectError(
             f"{file_name}: the project file is damaged ({type(exc).__name__}: {detail})."
         ) from exc
@@ -209,7 +227,7 @@ def damaged_file_errors(file_name: str) -> Iterator[None]:
 def check_content(db: Database, file_name: str | None = None) -> None:
     """Decode every row of every table as the services will; raise on anything unreadable."""
     name = file_name or db.label
-    with damaged_file_errors(name), db.engine.connect() as conn:
+    with damaged_file_errors(name, db.kind), db.snapshot() as conn:
         if db.kind == "sqlite":
             # quick_check (done on every open) does not compare indexes with their tables;
             # a file from elsewhere gets the full check, or a damaged index would feed the
