@@ -159,7 +159,7 @@ class _Rule:
 
     column: str
     bad_sql: str
-    problem: str  # "{table}", "{column}" and "{value}" (the first bad value) are filled in
+    problem: str  # "{a} {table}", "{column}", "{value}" (the first bad value) filled in
     value_sql: str  # how to show the bad value
 
 
@@ -192,25 +192,25 @@ def _value_rules(table_name: str, column: Column[Any]) -> Iterator[tuple[str, st
         # A reference is checked by foreign_key_check: it must equal a checked key.
         yield (
             f"{q} NOT GLOB '{_HEX32_GLOB}'",
-            "a {table}'s {column} {value} is not an id",
+            "{a} {table}'s {column} {value} is not an id",
         )
     elif isinstance(kind, DateTime):
-        yield _bad_date(q, datetime=True), "a {table}'s {column} {value} is not a valid date"
+        yield _bad_date(q, datetime=True), "{a} {table}'s {column} {value} is not a valid date"
     elif isinstance(kind, Date):
-        yield _bad_date(q, datetime=False), "a {table}'s {column} {value} is not a valid date"
+        yield _bad_date(q, datetime=False), "{a} {table}'s {column} {value} is not a valid date"
     elif isinstance(kind, Float):
-        yield f"abs({q}) > {MAX_FLOAT!r}", "a {table}'s {column} is not a finite number"
+        yield f"abs({q}) > {MAX_FLOAT!r}", "{a} {table}'s {column} is not a finite number"
     elif isinstance(kind, Integer):
-        yield f"{q} < 0 OR {q} > {MAX_INTEGER}", "a {table}'s {column} {value} is out of range"
+        yield f"{q} < 0 OR {q} > {MAX_INTEGER}", "{a} {table}'s {column} {value} is out of range"
     elif isinstance(kind, String) and kind.length is not None:
         yield (
             f"length({q}) > {kind.length}",
-            (f"a {{table}}'s {{column}} is longer than {kind.length} characters"),
+            (f"{{a}} {{table}}'s {{column}} is longer than {kind.length} characters"),
         )
     allowed = _ENUMS.get((table_name, column.name))
     if allowed is not None:
         listed = ", ".join(f"'{v}'" for v in sorted(allowed))
-        yield f"{q} NOT IN ({listed})", "a {table} has an unknown {column} {value}"
+        yield f"{q} NOT IN ({listed})", "{a} {table} has an unknown {column} {value}"
 
 
 @functools.cache
@@ -222,7 +222,7 @@ def _rules(table_name: str) -> tuple[_Rule, ...]:
         q = _quoted(column.name)
         classes = _storage_classes(column)
         listed = ", ".join(f"'{c}'" for c in classes)
-        problem = f"a {{table}}'s {{column}} is stored as {{value}}, not {classes[0]}"
+        problem = f"{{a}} {{table}}'s {{column}} is stored as {{value}}, not {classes[0]}"
         rules.append(_Rule(column.name, f"typeof({q}) NOT IN ({listed})", problem, f"typeof({q})"))
     for column in table.columns:
         q = _quoted(column.name)
@@ -276,7 +276,13 @@ def _check_rules(conn: sqlite3.Connection, file_name: str, table_name: str) -> N
     if not rule.value_sql.startswith("typeof("):
         value = shown(value)
     raise _damaged(
-        file_name, rule.problem.format(table=table_name, column=rule.column, value=value)
+        file_name,
+        rule.problem.format(
+            a="an" if table_name[0] in "aeiou" else "a",
+            table=table_name,
+            column=rule.column,
+            value=value,
+        ),
     )
 
 
@@ -297,7 +303,8 @@ def _check_utf8(conn: sqlite3.Connection, file_name: str, table_name: str) -> No
         if "decode" not in str(exc):
             raise
         column = next((c for c in columns if repr(c) in str(exc)), "text")
-        raise _damaged(file_name, f"a {table_name}'s {column} is not valid UTF-8 text") from exc
+        problem = f"{table_name}.{column} holds text that is not valid UTF-8"
+        raise _damaged(file_name, problem) from exc
 
 
 def json_nesting(text: str) -> int:
