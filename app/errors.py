@@ -9,6 +9,18 @@ same text in a message box. Nothing secret (passwords, keys) may ever go into on
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``, ``\\u202e``).
+
+    Messages carry file names and stored values from anywhere; written raw, an escape
+    sequence in a file name would drive the user's terminal and a right-to-left override
+    would disguise the name.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 class FactdeskError(Exception):
     """Base of every error Factdesk reports to a person."""
 
@@ -16,7 +28,7 @@ class FactdeskError(Exception):
 
     def __init__(self, message: str) -> None:
         # One line only: the CLI contract is "a one-line error on stderr".
-        super().__init__(" ".join(message.split()))
+        super().__init__(printable(" ".join(message.split())))
 
     @property
     def message(self) -> str:
@@ -129,6 +141,7 @@ class SecretStoreError(FactdeskError):
 
 
 __all__ = [
+    "printable",
     "AnalysisError",
     "ArticleImportError",
     "ArticleTooLargeError",
