@@ -141,7 +141,6 @@ class SecretStoreError(FactdeskError):
 
 
 __all__ = [
-    "printable",
     "AnalysisError",
     "ArticleImportError",
     "ArticleTooLargeError",
@@ -163,4 +162,5 @@ __all__ = [
     "UnsafeProjectError",
     "UnsupportedFormatError",
     "ValidationError",
+    "printable",
 ]
