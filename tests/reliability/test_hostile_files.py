@@ -17,6 +17,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import shutil
+import signal
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -213,6 +214,7 @@ values = st.one_of(
     ),
 )
 COUNTS: Counter[str] = Counter()
+ORGANISATION = ("--organisation", "Desk", "--organisation-url", "https://desk.example/checks")
 
 
 def _mutate(path: Path, table: str, column_pick: int, row_pick: int, value: object) -> str:
@@ -260,9 +262,36 @@ def test_fuzz_mutated_cells_are_refused_cleanly_or_open_cleanly(
     _mutate(mutant, table, column, row, value)
     good_before, mutant_before = sha256_of(good), sha256_of(mutant)
     outcomes = []
+    signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(HANG_SECONDS)  # a hang fails the example instead of stalling the run
+    try:
+        _each_command(capsys, good, mutant, good_before, mutant_before, outcomes)
+    finally:
+        signal.alarm(0)
+    COUNTS["cases"] += 1
+    COUNTS[outcomes[0]] += 1
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+HANG_SECONDS = 60
+
+
+def _hung(_signum: int, _frame: object) -> None:
+    COUNTS["hangs"] += 1
+    raise TimeoutError(f"a command took more than {HANG_SECONDS} s")
+
+
+def _each_command(
+    capsys: pytest.CaptureFixture[str],
+    good: Path,
+    mutant: Path,
+    good_before: str,
+    mutant_before: str,
+    outcomes: list[str],
+) -> None:
     for argv in (
         ("claims", str(mutant), "--json"),
-        ("export", str(mutant), "--format", "claimreview"),
+        ("export", str(mutant), "--format", "claimreview", *ORGANISATION),
         ("merge", str(good), str(mutant), "--prefer", "theirs"),
     ):
         status, err = run_cli(capsys, *argv)
@@ -274,11 +303,9 @@ def test_fuzz_mutated_cells_are_refused_cleanly_or_open_cleanly(
         assert sha256_of(mutant) == mutant_before, argv
         if argv[0] != "merge" or status != 0:
             assert sha256_of(good) == good_before, argv
-    COUNTS["cases"] += 1
-    COUNTS[outcomes[0]] += 1
-    shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_fuzz_counts_are_reported() -> None:
+def test_fuzz_counts_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
     """Prints the campaign's counts (run after the property test in the same session)."""
-    print(f"\nhostile-cell fuzz: {dict(COUNTS)} (examples asked: {FUZZ_EXAMPLES})")
+    with capsys.disabled():
+        print(f"\nhostile-cell fuzz: {dict(COUNTS)} (examples asked: {FUZZ_EXAMPLES})")
