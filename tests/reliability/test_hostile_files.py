@@ -2,12 +2,13 @@
 
 Every case of :mod:`tests.reliability.hostile_files` is a real ``.factdesk`` file edited
 with sqlite3. Each is listed (``factdesk claims``), exported, merged into a good project
-(``factdesk merge good.factdesk hostile.factdesk``) and opened in the window (offscreen,
-first look included). Each must end in a one-line refusal naming the hostile file (exit
-status 2, no traceback), with the good project and the hostile file byte-for-byte as
-they were. A property-based test then mutates single cells of a real project (types,
-values, NULLs, huge values) and checks the same: a clean refusal or a clean open, never a
-traceback, never a changed input. ``FACTDESK_FUZZ_FULL=1`` (``make fuzz``) runs it longer.
+(``factdesk merge good.factdesk hostile.factdesk``), uploaded to a server and opened in
+the window (offscreen, first look included). Each must end in a one-line refusal naming
+the hostile file (exit status 2, no traceback), with the good project and the hostile file
+byte-for-byte as they were. A property-based test then mutates single cells of a real
+project (types, values, NULLs, huge values) and checks the same: a clean refusal or a
+clean open, never a traceback, never a changed input. ``FACTDESK_FUZZ_FULL=1``
+(``make fuzz``) runs it longer.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.cli import main as cli_main
+from app.core.errors import ProjectFileError
+from app.core.server_transfer import upload_project_file
 from tests.reliability.hostile_files import CASES, build_good_project, make_case, sha256_of
 
 FULL = os.environ.get("FACTDESK_FUZZ_FULL", "") not in ("", "0")
@@ -90,6 +93,11 @@ def test_hostile_file_is_refused_by_every_command(
         assert_refused(status, err, hostile.name)
         assert sha256_of(hostile) == hostile_before, argv
         assert sha256_of(good) == good_before, argv
+    # A server upload reads the file the same way: refused before any server is touched.
+    with pytest.raises(ProjectFileError) as refused:
+        upload_project_file(hostile, None)  # type: ignore[arg-type]
+    assert hostile.name in str(refused.value) and "\n" not in str(refused.value)
+    assert sha256_of(hostile) == hostile_before
     # The good project still lists and exports after the attempted merges.
     status, err = run_cli(capsys, "claims", str(good))
     assert status == 0, err
