@@ -313,6 +313,46 @@ def _each_command(
             assert sha256_of(good) == good_before, argv
 
 
+@settings(
+    max_examples=max(10, FUZZ_EXAMPLES // 5),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    table=st.sampled_from(TABLES), column=st.integers(0, 40), row=st.integers(0, 40), value=values
+)
+def test_fuzz_mutated_cells_in_the_window(
+    good_master: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    window: Any,
+    qtbot: Any,
+    table: str,
+    column: int,
+    row: int,
+    value: object,
+) -> None:
+    """The window opens a mutant and paints it, or shows one line; it never raises."""
+    folder = tmp_path_factory.mktemp("cellwin")
+    mutant = folder / "mutant.factdesk"
+    shutil.copyfile(good_master, mutant)
+    _mutate(mutant, table, column, row, value)
+    before = sha256_of(mutant)
+    errors_before = len(window.shown_errors)
+    opened = window.open_project(str(mutant), first_look=True)
+    qtbot.wait(20)  # paint what was opened
+    if opened:
+        window.close_project()
+        COUNTS["window opened"] += 1
+    else:
+        assert len(window.shown_errors) == errors_before + 1
+        message = window.shown_errors[-1]
+        assert "\n" not in message and mutant.name in message, message
+        COUNTS["window refused"] += 1
+    assert sha256_of(mutant) == before
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_fuzz_counts_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
     """Prints the campaign's counts (run after the property test in the same session)."""
     with capsys.disabled():
