@@ -136,3 +136,24 @@ def test_a_signature_manifest_nested_too_deeply_is_refused(
         conn.commit()
     with pytest.raises(CorruptProjectError, match="signature's manifest is not valid JSON"):
         _validate(path)
+
+
+def test_a_column_added_by_a_migration_is_the_same_table(
+    signed_project: Path, tmp_path: Path
+) -> None:
+    """ALTER TABLE ADD COLUMN puts a column last, with other CREATE text: still accepted,
+    so migration steps may add columns; a changed type or constraint is not accepted."""
+    for added, accepted in (("conclusion VARCHAR(200)", True), ("conclusion TEXT", False),
+                            ("conclusion VARCHAR(200) CHECK (length(conclusion) < 9)", False),
+                            ("conclusion VARCHAR(200) COLLATE NOCASE", False)):
+        path = tmp_path / "migrated.factdesk"
+        shutil.copyfile(signed_project, path)
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("ALTER TABLE claim DROP COLUMN conclusion")
+            conn.execute(f"ALTER TABLE claim ADD COLUMN {added}")
+            conn.commit()
+        if accepted:
+            _validate(path)
+        else:
+            with pytest.raises(UnsafeProjectError, match="'claim' is defined differently"):
+                _validate(path)
