@@ -8,11 +8,11 @@ one line naming the file and the first problem found.
 
 Two levels:
 
-* :func:`check_schema` (always, and always first): the file's schema objects are compared,
-  definition by definition, with those of a brand-new file that this build makes from
-  ``SQLModel.metadata`` (so the check follows schema changes by itself). It reads only
-  ``sqlite_master``: nothing the file defines is evaluated, so a table replaced by an
-  endless recursive view is refused before anything could query it.
+* :func:`check_schema` (always, and always first; :mod:`app.models.file_schema`): the
+  file's schema objects are compared, definition by definition, with those of a
+  brand-new file that this build makes from ``SQLModel.metadata`` (so the check follows
+  schema changes by itself). Nothing the file defines is evaluated, so a table replaced
+  by an endless recursive view is refused before anything could query it.
 * :func:`check_content` (files this machine has not closed cleanly and unchanged since,
   see :mod:`app.core.known_files`): SQLite's full ``integrity_check`` (the covering
   indexes feed the lists, so they must match their rows), then per column the storage
@@ -21,7 +21,8 @@ Two levels:
   UTF-8, claim offsets inside their article and the quote equal to the text there, JSON
   columns of bounded nesting, references, and attachment bytes against their SHA-256.
 
-The column rules come from the SQLAlchemy types; the value domains from the record enums
+The column rules come from the SQLAlchemy types (a sample value bound through each
+column's type shows its storage class and layout); the value domains from the record enums
 of :mod:`app.core.records` (plain enums with no imports, the single source of those
 values). Checks run as one SQL scan per table where SQLite can judge a value, and in
 Python only where it cannot (UTF-8, offsets as Python indexes text, JSON, hashes).
@@ -29,24 +30,28 @@ Python only where it cannot (UTF-8, offsets as Python indexes text, JSON, hashes
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
 import re
 import sqlite3
+import string
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Float, Integer, LargeBinary, String, Uuid
+from sqlalchemy import Column, String, bindparam, func, select
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import SQLModel, create_engine
 
 from app.core.records import ClaimKind, ClaimOrigin, ClaimStatus, ParagraphRole, Stance
-from app.errors import CorruptProjectError, UnsafeProjectError
-from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
-from app.models.tables import TABLE_BY_NAME
+from app.errors import CorruptProjectError
+from app.models.file_schema import check_schema, expected_schema
+from app.models.file_schema import quoted as _quoted
+from app.models.tables import TABLE_BY_NAME  # importing it registers the tables
 
 # Deeper JSON than this is no file Factdesk writes (its JSON is two levels deep at most);
 # Python's parser would raise RecursionError near a thousand levels.
@@ -67,186 +72,11 @@ _ENUMS: dict[tuple[str, str], frozenset[str]] = {
 _KINDS = frozenset(k.value for k in ClaimKind)
 _JSON_COLUMNS = (("changelog", "old_value"), ("changelog", "new_value"), ("signature", "manifest"))
 
-# The layouts SQLAlchemy's SQLite dialect writes: "YYYY-MM-DD" and
-# "YYYY-MM-DD HH:MM:SS.ffffff".
-_DATE_LIKE = "____-__-__"
-_HEX32_GLOB = "[0-9a-f]" * 32  # how SQLAlchemy stores a UUID on SQLite
-_DATETIME_LIKE = "____-__-__ __:__:__.______"
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
 
 def shown(value: object, limit: int = 40) -> str:
     """A stored value as a message may show it: short, one line, control characters escaped."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --- the schema ---------------------------------------------------------------------
-
-SchemaObject = tuple[str, str, object]  # (type, table it belongs to, definition)
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_QUOTES = {"'": "'", '"': '"', "`": "`", "[": "]"}
-
-
-def _normalised(sql: str | None) -> str | None:
-    return None if sql is None else " ".join(sql.split())
-
-
-def _skip_quoted(sql: str, i: int) -> int:
-    """The index after the quoted string or identifier starting at ``sql[i]``."""
-    close = sql.find(_QUOTES[sql[i]], i + 1)
-    return len(sql) if close < 0 else close + 1
-
-
-def _parenthesised(sql: str, i: int) -> tuple[str, int]:
-    """The text of the balanced parentheses at or after ``i`` (quotes respected)."""
-    while i < len(sql) and sql[i].isspace():
-        i += 1
-    if i >= len(sql) or sql[i] != "(":
-        return "", i
-    start, depth = i, 0
-    while i < len(sql):
-        ch = sql[i]
-        if ch in _QUOTES:
-            i = _skip_quoted(sql, i)
-            continue
-        depth += (ch == "(") - (ch == ")")
-        i += 1
-        if depth == 0:
-            break
-    return " ".join(sql[start:i].split()), i
-
-
-def _clauses(sql: str | None) -> tuple[str, ...]:
-    """What a table's PRAGMAs do not show: CHECK and generated-column expressions,
-    COLLATE and ON CONFLICT choices, AUTOINCREMENT; keywords in quotes are skipped."""
-    found: list[str] = []
-    text = sql or ""
-    i = 0
-    while i < len(text):
-        if text[i] in _QUOTES:
-            i = _skip_quoted(text, i)
-            continue
-        word = _WORD.match(text, i)
-        if word is None:
-            i += 1
-            continue
-        i = word.end()
-        keyword = word.group().upper()
-        if keyword in ("CHECK", "AS"):
-            expression, i = _parenthesised(text, i)
-            found.append(f"{keyword} {expression}")
-        elif keyword in ("COLLATE", "CONFLICT"):
-            following = _WORD.match(text, len(text) - len(text[i:].lstrip()))
-            found.append(f"{keyword} {following.group().upper() if following else ''}")
-        elif keyword == "AUTOINCREMENT":
-            found.append(keyword)
-    return tuple(sorted(found))
-
-
-def _definition(
-    conn: sqlite3.Connection, obj_type: str, name: str, table: str, sql: str | None
-) -> object:
-    """An object's definition as SQLite understands it, keyed by name, not by position.
-
-    Columns are compared as a set (a column a migration added with ALTER TABLE comes
-    last, and its CREATE text differs in layout, yet it is the same table).
-    """
-    q = _quoted(name)
-    if obj_type == "table":
-        columns = frozenset(tuple(r[1:]) for r in conn.execute(f"PRAGMA table_xinfo({q})"))
-        keys = frozenset(tuple(r[1:]) for r in conn.execute(f"PRAGMA foreign_key_list({q})"))
-        shape = conn.execute(
-            "SELECT wr, strict FROM pragma_table_list WHERE schema = 'main' AND name = ?",
-            (name,),
-        ).fetchone()
-        return (columns, keys, shape, _clauses(sql))
-    if obj_type == "index":
-        listed = [
-            tuple(r[2:])
-            for r in conn.execute(f"PRAGMA index_list({_quoted(table)})")
-            if r[1] == name
-        ]
-        parts = tuple(tuple(r[2:]) for r in conn.execute(f"PRAGMA index_xinfo({q})"))
-        partial = bool(listed and listed[0][2])
-        return (listed, parts, _normalised(sql) if partial else None)
-    return _normalised(sql)
-
-
-def _read_schema(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str | None]]:
-    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    return {name: (obj_type, tbl_name, sql) for obj_type, name, tbl_name, sql in rows}
-
-
-def _definitions(
-    conn: sqlite3.Connection, objects: dict[str, tuple[str, str, str | None]]
-) -> dict[str, SchemaObject]:
-    return {
-        name: (obj_type, table, _definition(conn, obj_type, name, table, sql))
-        for name, (obj_type, table, sql) in objects.items()
-    }
-
-
-@functools.cache
-def expected_schema() -> dict[str, SchemaObject]:
-    """The schema objects of a brand-new project file of this build, made in memory."""
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-    try:
-        SQLModel.metadata.create_all(engine)
-        raw = engine.raw_connection()
-        try:
-            conn: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
-            return _definitions(conn, _read_schema(conn))
-        finally:
-            raw.close()
-    finally:
-        engine.dispose()
-
-
-def check_schema(conn: sqlite3.Connection, file_name: str, *, exact: bool = True) -> None:
-    """Refuse objects Factdesk never makes, and (``exact``) any definition not this build's.
-
-    Reads ``sqlite_master`` first; the PRAGMAs describing tables and indexes run only
-    once no view, trigger or virtual table is left, so nothing the file defines runs.
-    ``exact`` is False for an older file about to be migrated: its tables are then those
-    of its own version, checked again afterwards.
-    """
-    objects = _read_schema(conn)
-    for name, (obj_type, _table, sql) in sorted(objects.items()):
-        if obj_type in ("trigger", "view"):
-            raise UnsafeProjectError(
-                f"{file_name}: refused, the file contains a {obj_type} ({name!r}) that "
-                "Factdesk never creates; it may have been crafted to run code."
-            )
-        if obj_type == "table" and (sql or "").upper().startswith("CREATE VIRTUAL"):
-            raise UnsafeProjectError(
-                f"{file_name}: refused, the file contains a virtual table ({name!r}) that "
-                "Factdesk never creates."
-            )
-    if not exact:
-        return
-    # Only now, with no view, trigger or virtual table left, do PRAGMAs read definitions.
-    found = _definitions(conn, objects)
-    expected = expected_schema()
-    problem = None
-    extra = sorted(set(found) - set(expected))
-    missing = sorted(set(expected) - set(found))
-    altered = sorted(n for n in set(found) & set(expected) if found[n] != expected[n])
-    if extra:
-        problem = f"unexpected {found[extra[0]][0]} {extra[0]!r}"
-    elif missing:
-        problem = f"missing {expected[missing[0]][0]} {missing[0]!r}"
-    elif altered:
-        obj_type = expected[altered[0]][0]
-        problem = f"the {obj_type} {altered[0]!r} is defined differently"
-    if problem is not None:
-        raise UnsafeProjectError(
-            f"{file_name}: refused, its tables are not those of a Factdesk project ({problem})."
-        )
 
 
 # --- the content --------------------------------------------------------------------
@@ -268,18 +98,74 @@ def _base_type(column: Column[Any]) -> TypeEngine[Any]:
     return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
 
 
+_SAMPLES: dict[type, object] = {
+    int: 7,
+    float: 0.5,
+    bool: True,
+    str: "x",
+    bytes: b"x",
+    uuid.UUID: uuid.UUID(int=0xABCDEF),
+    dt.datetime: dt.datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC),
+    dt.date: dt.date(2001, 2, 3),
+}
+
+
+def _python_type(column: Column[Any]) -> type:
+    try:
+        return column.type.python_type
+    except NotImplementedError:  # a TypeDecorator that does not say: its stored type's
+        return _base_type(column).python_type
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """How this build stores a sample value of a column: storage class and SQL literal."""
+
+    python_type: type
+    storage: str
+    literal: str
+
+    @property
+    def text(self) -> str:
+        return self.literal[1:-1].replace("''", "'")
+
+
+@functools.cache
+def _stored_forms() -> dict[tuple[str, str], _Stored]:
+    """Each column's stored form, found by binding a sample value through its type.
+
+    Nothing here names a layout: a type that changes what it stores (a timestamp with its
+    time zone, a UUID written another way) changes the rules by itself.
+    """
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    forms: dict[tuple[str, str], _Stored] = {}
+    try:
+        with engine.connect() as conn:
+            for table in SQLModel.metadata.sorted_tables:
+                for column in table.columns:
+                    python_type = _python_type(column)
+                    sample = _SAMPLES.get(python_type, {"k": ["x"]})  # JSON types: a dict
+                    value = bindparam("v", sample, type_=column.type)
+                    storage, literal = conn.execute(
+                        select(func.typeof(value), func.quote(value))
+                    ).one()
+                    forms[(table.name, column.name)] = _Stored(python_type, storage, literal)
+    finally:
+        engine.dispose()
+    return forms
+
+
+def _stored(column: Column[Any]) -> _Stored:
+    return _stored_forms()[(column.table.name, column.name)]
+
+
 def _storage_classes(column: Column[Any]) -> tuple[str, ...]:
-    """What ``typeof()`` may say for ``column``, from its SQLAlchemy type."""
-    kind = _base_type(column)
-    if isinstance(kind, LargeBinary):
-        classes: tuple[str, ...] = ("blob",)
-    elif isinstance(kind, Float):
-        # REAL affinity keeps whole numbers as integers on disk; both read back as floats.
+    """What ``typeof()`` may say for ``column``: what its type stores, or NULL."""
+    stored = _stored(column)
+    classes: tuple[str, ...] = (stored.storage,)
+    if stored.python_type is float:
+        # REAL affinity may keep a whole number as an integer; both read back as floats.
         classes = ("real", "integer")
-    elif isinstance(kind, Integer):
-        classes = ("integer",)
-    else:  # text, strings, UUIDs (32 hex digits) and dates are stored as text
-        classes = ("text",)
     return (*classes, "null") if column.nullable else classes
 
 
@@ -287,21 +173,18 @@ def _value_rules(table_name: str, column: Column[Any]) -> Iterator[tuple[str, st
     """(SQL true for a bad value, problem) for the values of a correctly stored column."""
     q = _quoted(column.name)
     kind = _base_type(column)
-    if isinstance(kind, Uuid) and (column.primary_key or not column.foreign_keys):
+    stored = _stored(column)
+    if stored.python_type is uuid.UUID and (column.primary_key or not column.foreign_keys):
         # A reference is checked by foreign_key_check: it must equal a checked key.
-        yield (
-            f"{q} NOT GLOB '{_HEX32_GLOB}'",
-            "{a} {table}'s {column} {value} is not an id",
-        )
-    elif isinstance(kind, DateTime):
-        yield _bad_date(q, datetime=True), "{a} {table}'s {column} {value} is not a valid date"
-    elif isinstance(kind, Date):
-        yield _bad_date(q, datetime=False), "{a} {table}'s {column} {value} is not a valid date"
-    elif isinstance(kind, Float):
+        glob = "".join("[0-9a-f]" if c in string.hexdigits else c for c in stored.text)
+        yield f"{q} NOT GLOB '{glob}'", "{a} {table}'s {column} {value} is not an id"
+    elif stored.python_type in (dt.datetime, dt.date):
+        yield _bad_date(q, stored.text), "{a} {table}'s {column} {value} is not a valid date"
+    elif stored.python_type is float:
         yield f"abs({q}) > {MAX_FLOAT!r}", "{a} {table}'s {column} is not a finite number"
-    elif isinstance(kind, Integer):
+    elif stored.python_type is int:
         yield f"{q} < 0 OR {q} > {MAX_INTEGER}", "{a} {table}'s {column} {value} is out of range"
-    elif isinstance(kind, String) and kind.length is not None:
+    elif isinstance(kind, String) and kind.length is not None and stored.storage == "text":
         yield (
             f"length({q}) > {kind.length}",
             (f"{{a}} {{table}}'s {{column}} is longer than {kind.length} characters"),
@@ -331,25 +214,30 @@ def _rules(table_name: str) -> tuple[_Rule, ...]:
     return tuple(rules)
 
 
-def _bad_date(q: str, *, datetime: bool) -> str:
-    # SQLite's julianday() (fast) checks the digits and ranges of month, day, hour,
-    # minute and second; LIKE pins the layout SQLAlchemy writes. What julianday lets
-    # through is refused by name: hour 24, a "T" or "Z", year 0 (which Python lacks) and
-    # impossible days, found by a round trip through date() with a modifier (which turns
-    # 31 February into 3 March), done only for days 29 to 31 because it is slow.
+def _bad_date(q: str, sample: str) -> str:
+    """SQL true for a value not laid out like ``sample`` (how this build stores a date or
+    timestamp) or not a real calendar date and time.
+
+    LIKE pins the layout (digits where the sample has digits, its separators elsewhere);
+    SQLite's julianday() (fast) checks the digits and ranges of month, day, hour, minute,
+    second and any time-zone offset. What it lets through is refused by name: hour 24, a
+    trailing "Z" where the sample ends in a digit, year 0 (which Python lacks), and
+    impossible days, found by a round trip through date() with a modifier (which turns
+    31 February into 3 March), done only for days 29 to 31 because it is slow.
+    """
+    layout = re.sub(r"\d", "_", sample)
     day = f"substr({q}, 1, 10)"
     checks = [
-        f"{q} NOT LIKE '{_DATETIME_LIKE if datetime else _DATE_LIKE}'",
+        f"{q} NOT LIKE '{layout}'",
         f"julianday({q}) IS NULL",
         f"substr({q}, 1, 4) = '0000'",
         f"(substr({q}, 9, 2) > '28' AND date({day}, '+0 days') IS NOT {day})",
     ]
-    if datetime:
-        checks += [
-            f"substr({q}, 11, 1) != ' '",
-            f"substr({q}, 12, 2) > '23'",
-            f"substr({q}, 26, 1) NOT BETWEEN '0' AND '9'",
-        ]
+    hour = sample.find("04:05:06")  # the samples' time of day
+    if hour >= 0:
+        checks.append(f"substr({q}, {hour + 1}, 2) > '23'")
+    if sample[-1].isdigit():
+        checks.append(f"substr({q}, {len(sample)}, 1) NOT BETWEEN '0' AND '9'")
     return f"{q} IS NOT NULL AND ({' OR '.join(checks)})"
 
 
@@ -387,7 +275,7 @@ def _check_rules(conn: sqlite3.Connection, file_name: str, table_name: str) -> N
 
 def _text_columns(table_name: str) -> list[str]:
     table = SQLModel.metadata.tables[table_name]
-    return [c.name for c in table.columns if _storage_classes(c)[0] == "text"]
+    return [c.name for c in table.columns if _stored(c).storage == "text"]
 
 
 def _check_utf8(conn: sqlite3.Connection, file_name: str, table_name: str) -> None:
@@ -440,8 +328,21 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _json_columns() -> list[tuple[str, str]]:
+    """The text columns holding JSON, and every column of a JSON type."""
+    known = SQLModel.metadata.tables
+    typed = [
+        (table.name, column.name)
+        for table in known.values()
+        for column in table.columns
+        if _python_type(column) in (dict, list)
+    ]
+    named = [(t, c) for t, c in _JSON_COLUMNS if t in known and c in known[t].columns]
+    return named + [pair for pair in typed if pair not in named]
+
+
 def _check_json(conn: sqlite3.Connection, file_name: str) -> None:
-    for table_name, column in _JSON_COLUMNS:
+    for table_name, column in _json_columns():
         cursor = conn.execute(
             f"SELECT {_quoted(column)} FROM {_quoted(table_name)} "
             f"WHERE {_quoted(column)} IS NOT NULL"
@@ -492,8 +393,16 @@ def _offsets_fit(start: object, end: object, length: int) -> bool:
 
 
 def _check_kinds(conn: sqlite3.Connection, file_name: str) -> None:
+    # Comma-separated text, or a JSON list where the column's type is JSON.
+    as_json = _python_type(SQLModel.metadata.tables["claim"].columns["kinds"]) in (dict, list)
     for (kinds,) in conn.execute("SELECT DISTINCT kinds FROM claim"):
-        unknown = [k for k in kinds.split(",") if k and k not in _KINDS]
+        try:
+            listed = _loads_bounded(kinds) if as_json else kinds.split(",")
+            if not isinstance(listed, list) or not all(isinstance(k, str) for k in listed):
+                raise ValueError("not a list of kinds")
+        except (ValueError, RecursionError) as exc:
+            raise _damaged(file_name, f"a claim's kinds are unreadable ({exc})") from exc
+        unknown = [k for k in listed if k and k not in _KINDS]
         if unknown:
             raise _damaged(file_name, f"a claim has an unknown kind {shown(unknown[0])}")
 
