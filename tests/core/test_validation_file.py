@@ -157,3 +157,26 @@ def test_a_column_added_by_a_migration_is_the_same_table(
         else:
             with pytest.raises(UnsafeProjectError, match="'claim' is defined differently"):
                 _validate(path)
+
+
+def test_a_migrated_file_that_fails_validation_goes_back_as_it_was(
+    signed_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older file is validated once migrated; refused, it is put back byte for byte."""
+    from app.models import database, migrations
+
+    path = tmp_path / "older.factdesk"
+    shutil.copyfile(signed_project, path)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE claim SET status = 'hacked'")
+        conn.commit()
+    before = path.read_bytes()
+    # This build pretends to be one format newer, with a step that changes nothing.
+    version = database.SCHEMA_VERSION
+    monkeypatch.setattr(database, "SCHEMA_VERSION", version + 1)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", version + 1)
+    monkeypatch.setitem(migrations.STEPS, version + 1, lambda _conn: None)
+    with pytest.raises(CorruptProjectError, match="unknown status 'hacked'"):
+        database.open_project_file(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["older.factdesk"]
