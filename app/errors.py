@@ -15,6 +15,18 @@ the Python exception it is (the command line reports it as an unexpected error).
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``, ``\\u202e``).
+
+    Messages carry file names and stored values from anywhere; written raw, an escape
+    sequence in a file name would drive the user's terminal and a right-to-left override
+    would disguise the name.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 class FactdeskError(Exception):
     """Base of every error Factdesk reports to a person."""
 
@@ -22,7 +34,7 @@ class FactdeskError(Exception):
 
     def __init__(self, message: str) -> None:
         # One line only: the CLI contract is "a one-line error on stderr".
-        super().__init__(" ".join(message.split()))
+        super().__init__(printable(" ".join(message.split())))
 
     @property
     def message(self) -> str:
@@ -169,4 +181,5 @@ __all__ = [
     "UnsafeProjectError",
     "UnsupportedFormatError",
     "ValidationError",
+    "printable",
 ]

@@ -4,7 +4,8 @@ Importing SQLAlchemy and SQLModel costs about half a second, three times what Qt
 put a window on screen. When the window starts with a project, it shows the project's
 content from this first look at once, imports the storage stack afterwards, and then
 opens the project properly (lock, checks, editing). Only the happy path is served: a
-file that is not plainly a current, cleanly closed Factdesk project gets no first look
+file that is not plainly a current Factdesk project that this machine's Factdesk closed
+cleanly and that has not changed since (:mod:`app.core.known_files`) gets no first look
 (``ProjectPeek.open`` returns None), and the full open then reports what is wrong.
 
 The records come out exactly as the project service gives them (the same conversion
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
+from app.core.known_files import unchanged_since_clean_close
 from app.core.project import from_rows as convert
 from app.core.records import (
     ArticleInfo,
@@ -115,6 +117,10 @@ class ProjectPeek:
             return None
         if header.user_version != SCHEMA_VERSION or has_wal(path):
             return None  # migration or crash recovery: the full open's business
+        if not unchanged_since_clean_close(path):
+            # Never read a file before it is validated: one received from someone (or
+            # changed behind the app) is checked by the full open first.
+            return None
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
         conn: sqlite3.Connection | None = None
         try:

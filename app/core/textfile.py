@@ -6,6 +6,7 @@ offsets printed by ``factdesk detect`` index exactly that string.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from app.core.errors import ArticleImportError, ArticleTooLargeError, EmptyArticleError
@@ -32,20 +33,31 @@ def decode_text(data: bytes, name: str) -> str:
 def read_text_file(path: Path) -> str:
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise ArticleTooLargeError(
-                f"{name}: {size // (1024 * 1024)} MB is over the "
-                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB limit for an article."
-            )
-        data = path.read_bytes()
+        info = path.stat()
+        # What import refuses, refused before opening: a FIFO would block the read
+        # forever and a device such as /dev/zero never ends.
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleImportError(f"{name}: is a folder, not an article.")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleImportError(f"{name}: is not a regular file.")
+        if info.st_size > MAX_TEXT_BYTES:
+            raise _too_large(name, info.st_size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)  # it may have grown since stat()
     except FileNotFoundError as exc:
         raise ArticleImportError(f"{name}: no such file.") from exc
-    except IsADirectoryError as exc:
-        raise ArticleImportError(f"{name}: is a folder, not an article.") from exc
     except OSError as exc:
         raise ArticleImportError(f"{name}: cannot be read ({exc.strerror}).") from exc
+    if len(data) > MAX_TEXT_BYTES:
+        raise _too_large(name, len(data))
     text = decode_text(data, name)
     if not text.strip():
         raise EmptyArticleError(f"{name}: the file holds no text.")
     return text
+
+
+def _too_large(name: str, size: int) -> ArticleTooLargeError:
+    return ArticleTooLargeError(
+        f"{name}: {size // (1024 * 1024)} MB is over the "
+        f"{MAX_TEXT_BYTES // (1024 * 1024)} MB limit for an article."
+    )
