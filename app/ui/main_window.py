@@ -668,11 +668,10 @@ class MainWindow(QMainWindow):
             a[aid].setVisible(n <= levels)
             if n <= levels:
                 a[aid].setText(f"{self.scale.levels[n - 1].label}")
-        from app.ui.reports_hook import export_available
-
-        available, why = export_available()
-        a[ActionId.EXPORT_REPORT].setEnabled(has_project and available)
-        a[ActionId.EXPORT_REPORT].setToolTip(why)
+        a[ActionId.EXPORT_REPORT].setEnabled(has_project)
+        a[ActionId.EXPORT_REPORT].setToolTip(
+            "Export the verdict report (Markdown, HTML or ClaimReview JSON-LD)"
+        )
 
     # --- claim edits -------------------------------------------------------------------
 

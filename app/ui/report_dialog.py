@@ -100,8 +100,7 @@ class ExportDialog(QDialog):
         self.only_done = QCheckBox("Only &finished claims")
         self.only_done.setObjectName("export_only_done")
         self.include_unrated = QCheckBox("Include &unrated claims")
-        self.include_unrated.setObjectName("export_include_unrated")
-        self.include_unrated.setChecked(True)
+        self.include_unrated.setObjectName("export_include_unrated")  # off: verdicts first
         self.include_dismissed = QCheckBox("Include &dismissed claims")
         self.include_dismissed.setObjectName("export_include_dismissed")
         options_box = QGroupBox("Claims")
