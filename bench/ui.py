@@ -41,10 +41,13 @@ FACTDESK = """
 import sys, time
 from app.ui.application import _make_app, make_window, open_paths
 from PySide6.QtCore import QSettings
-app = _make_app([])
+qapp = _make_app([])
 w = make_window(QSettings(sys.argv[2], QSettings.Format.IniFormat))
-w.resize(1280, 800); w.show(); app.processEvents()
-open_paths(w, [sys.argv[1]]); app.processEvents()
+w.resize(1280, 800); w.show(); qapp.processEvents()
+print(time.time(), flush=True)
+import app.core.project  # the storage stack, imported by the open in any case
+print(time.time(), flush=True)
+open_paths(w, [sys.argv[1]]); qapp.processEvents()
 assert w.service is not None and not w.workspace.editor.read_only
 assert w.workspace.claims_model.rowCount() > 0
 assert w.workspace.view.toPlainText()
@@ -94,6 +97,8 @@ def startup(folder: Path, runs: int = 5) -> None:
         capture_output=True,
     )
     bare_cpu, fd_cpu = [], []
+    shown_times: list[float] = []
+    import_times: list[float] = []
     for i in range(runs):
         for script, args, out, cpu in (
             (BARE, [str(text_file)], bare_times, bare_cpu),
@@ -110,13 +115,23 @@ def startup(folder: Path, runs: int = 5) -> None:
                 env=env,
             )
             cpu.append(_children_cpu() - used)
-            out.append(float(result.stdout.split()[0]) - t0)
+            stamps = [float(x) - t0 for x in result.stdout.split()]
+            out.append(stamps[-1])
+            if len(stamps) == 3:
+                shown_times.append(stamps[0])
+                import_times.append(stamps[1] - stamps[0])
     bare, fd = statistics.median(bare_times), statistics.median(fd_times)
     verdict = "ok" if fd / bare <= 3 else "OVER the 3x budget"
     print(
         f"(a) start to window shown: bare PySide6 {bare * 1000:.0f} ms; start to the sample "
         f"project open for editing: {fd * 1000:.0f} ms, ratio {fd / bare:.2f}x  {verdict} "
         f"(median of {runs})"
+    )
+    shown, imported = statistics.median(shown_times), statistics.median(import_times)
+    print(
+        f"    of which: Factdesk's window shown {shown * 1000:.0f} ms ({shown / bare:.2f}x bare),"
+        f" storage stack import {imported * 1000:.0f} ms ({imported / bare:.2f}x bare),"
+        f" the open itself {(fd - shown - imported) * 1000:.0f} ms"
     )
     # CPU time of the whole process (to its exit) is steadier than wall time on a busy
     # machine.
