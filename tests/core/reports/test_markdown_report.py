@@ -234,3 +234,34 @@ def test_reviewed_by_names_who_gave_the_verdict(tmp_path: Path) -> None:
     assert md.count("- **Reviewed by:** Ana Reviewer, ") == 3
     assert "jdoe" not in md
     other.close()
+
+
+def test_reviewer_is_the_accounts_full_name_rather_than_the_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a name in the settings, verdicts are signed with the account's full name
+    (the login name only when the system has none)."""
+    import getpass
+    import pwd
+
+    from app.core.settings import Settings, reviewer_name
+
+    monkeypatch.delenv("FACTDESK_REVIEWER", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "alima")
+    account = pwd.struct_passwd(("alima", "x", 1000, 1000, "Ana Lima,,,", "/home/a", "/bin/sh"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda _uid: account)
+    name = reviewer_name(Settings())
+    assert name == "Ana Lima"
+    service = ProjectService.create_file(tmp_path / "n.factdesk", author=name)
+    text = "The council said 40 percent of homes were affected last year."
+    service.add_article(
+        text, detected=[DetectedSentence(0, len(text), 0.9, None, (), ParagraphRole.BODY)]
+    )
+    service.set_rating(service.claims()[0].id, "False")
+    md = render_markdown(build_report(service))
+    assert "- **Reviewed by:** Ana Lima, " in md and "alima" not in md
+    service.close()
+    bare = pwd.struct_passwd(("alima", "x", 1000, 1000, "", "/home/a", "/bin/sh"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda _uid: bare)
+    assert reviewer_name(Settings()) == "alima"
+    assert reviewer_name(Settings(reviewer_name=" Ana  ")) == "Ana"
