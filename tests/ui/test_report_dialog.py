@@ -209,3 +209,21 @@ def test_preview_follows_the_article(window, qtbot, helpers):
     window.workspace.article_chosen.emit(second)
     qtbot.waitUntil(lambda: "Second piece" in dock.browser.toPlainText(), timeout=3000)
     assert dock.article_id == second
+
+
+def test_preview_is_built_off_the_gui_thread(window, qtbot, monkeypatch):
+    import threading
+
+    import app.core.reports as reports
+
+    threads = []
+    real = reports.build_report
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "build_report", recording)
+    dock = show_preview(window, qtbot)
+    qtbot.waitUntil(lambda: "Water bills" in dock.browser.toPlainText(), timeout=3000)
+    assert threads and threading.main_thread() not in threads
