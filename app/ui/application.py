@@ -106,8 +106,7 @@ def open_paths(window: Any, paths: Sequence[str]) -> None:
     articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
     for path in paths:
         if path.endswith(PROJECT_SUFFIX):
-            # Shown at once from a first look unless articles wait to be imported into it.
-            window.open_project(path, first_look=not articles)
+            window.open_project(path)
     if articles and window.service is None:
         recent = window.recent_projects()
         if recent:

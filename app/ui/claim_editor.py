@@ -43,7 +43,7 @@ from app.core.records import (
     Stance,
 )
 from app.ui.dialogs import show_error
-from app.ui.markdown import render_markdown
+from app.ui.markdown import MarkdownPreview
 from app.ui.models import STATUS_TEXT, EvidenceTableModel
 
 COMMIT_DELAY_MS = 700
@@ -123,6 +123,7 @@ class ClaimEditor(QWidget):
         self.preview.setAccessibleName("Explanation preview")
         self.preview.setOpenLinks(False)  # links open in the system browser, on request
         self.preview.anchorClicked.connect(self._on_preview_anchorClicked)
+        self.markdown_preview = MarkdownPreview(self.preview)
 
         self.evidence_model = EvidenceTableModel(self)
         self.evidence = QTableView()
@@ -263,7 +264,7 @@ class ClaimEditor(QWidget):
                 self.wording.setPlainText("")
                 self.claimant.setText("")
                 self.explanation.setPlainText("")
-                self.preview.setHtml("")
+                self.markdown_preview.show("")
                 self.evidence_model.set_evidence([])
             else:
                 origin = "detected" if claim.origin.value == "detected" else "marked by hand"
@@ -278,8 +279,7 @@ class ClaimEditor(QWidget):
                     self.claimant.setText(claim.claimant or "")
                 typing_explanation = same and self.explanation.hasFocus()
                 if not typing_explanation and self.explanation.toPlainText() != claim.explanation:
-                    self.explanation.setPlainText(claim.explanation)
-                    self.preview.setHtml(render_markdown(claim.explanation))
+                    self.explanation.setPlainText(claim.explanation)  # previewed on change
                 self.status.setCurrentIndex(max(0, self.status.findData(claim.status.value)))
                 self._show_rating()
                 self.evidence_model.set_evidence(claim.evidence)
@@ -341,7 +341,7 @@ class ClaimEditor(QWidget):
             self._timer.start()
 
     def _on_explanation_textChanged(self) -> None:
-        self.preview.setHtml(render_markdown(self.explanation.toPlainText()))
+        self.markdown_preview.show(self.explanation.toPlainText())
 
     def _on_rating_activated(self, index: int) -> None:
         if self.claim is None or self._loading:

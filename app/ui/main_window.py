@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -57,13 +57,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.author = author
         self.service: Any = None
-        # At start-up the project is first shown from a ProjectPeek (sqlite3 only) while
-        # the storage stack loads; the service then takes over. See open_project.
-        self._peek: Any = None
-        self._peek_timer = QTimer(self)
-        self._peek_timer.setObjectName("first_look_timer")
-        self._peek_timer.setInterval(10)
-        self._peek_loader: Any = None
         self.project_path: str | None = None
         self.article_id: str | None = None
         self.scale: Any = None
@@ -96,7 +89,6 @@ class MainWindow(QMainWindow):
         self.server_timer.setObjectName("server_poll_timer")
         self.server_timer.setInterval(SERVER_POLL_MS)
         self.server_timer.timeout.connect(self._on_server_timer_timeout)
-        self._peek_timer.timeout.connect(self._on_first_look_timer_timeout)
 
         self._build_menus()
         self._connect()
@@ -343,70 +335,12 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(path)
 
-    def open_project(self, path: str, *, first_look: bool = False) -> bool:
+    def open_project(self, path: str) -> bool:
         """Open ``path`` for editing (read-only when it cannot be edited).
 
-        With ``first_look`` (at start-up, when SQLAlchemy is not imported yet) the
-        project's content is shown at once from a :class:`~app.core.peek.ProjectPeek`,
-        read-only, while the storage stack loads on a thread; the full open follows by
-        itself and keeps the article and claim the user is on. Returns whether the
-        content is shown.
+        Returns whether the project is shown.
         """
-        if first_look:
-            from app.core.peek import ProjectPeek
-
-            peek = ProjectPeek.open(path)
-            if peek is not None:
-                self._show_first_look(peek, path)
-                return True
         return self._open_with_service(path)
-
-    def _show_first_look(self, peek: Any, path: str) -> None:
-        self.close_project()
-        self._peek = peek
-        self._peek_loader = None
-        self.project_path = path
-        self._show_project(peek.info(), read_only_reason=None, editable=False)
-        self._show_articles(peek.articles())
-        self.statusBar().showMessage("Opening the project for editing…")
-        self._peek_timer.start()
-
-    def _on_first_look_timer_timeout(self) -> None:
-        import threading
-
-        if self._peek_loader is None:
-            # Started on the first tick, after the first look is painted: the import
-            # would otherwise compete with that paint for the interpreter.
-            def load_storage() -> None:
-                try:
-                    import app.core.project  # noqa: F401
-                except Exception:  # the main thread's own import reports it properly
-                    return
-
-            self._peek_loader = threading.Thread(target=load_storage, name="load-storage")
-            self._peek_loader.daemon = True
-            self._peek_loader.start()
-            return
-        if self._peek_loader.is_alive():
-            return
-        self._peek_timer.stop()
-        self._peek_loader = None
-        path = self.project_path
-        article_id = self.article_id
-        claim_id = self.workspace.current_claim_id()
-        self._end_first_look()
-        self.statusBar().clearMessage()
-        if path is None or not self._open_with_service(path):
-            self._clear_project_views()
-            return
-        if claim_id and article_id == self.article_id:
-            self.workspace.select_claim(claim_id)
-
-    def _end_first_look(self) -> None:
-        self._peek_timer.stop()
-        if self._peek is not None:
-            self._peek.close()
-            self._peek = None
 
     def _open_with_service(self, path: str) -> bool:
         from app.core.project import ProjectService
@@ -504,9 +438,6 @@ class MainWindow(QMainWindow):
             return  # the next poll says what is wrong
 
     def _set_service(self, service: Any, path: str | None) -> None:
-        # After a first look the views already show this project: they are refreshed in
-        # place rather than cleared, so nothing flickers.
-        self._end_first_look()
         self.close_project()
         self.service = service
         self.project_path = path
@@ -544,7 +475,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _load_claim(self, claim_id: str) -> Any:
-        if self.service is None:  # a first look: the panel's record is all there is
+        if self.service is None:
             return self.workspace.claims_model.claim(claim_id)
         try:
             return self.service.claim(claim_id)
@@ -552,14 +483,17 @@ class MainWindow(QMainWindow):
             return self.workspace.claims_model.claim(claim_id)
 
     def close_project(self) -> None:
-        if self.service is None and self._peek is None:
+        if self.service is None:
             return
         self.workspace.editor.commit_text()
         self.undo_stack.clear()
-        self._end_first_look()
-        if self.service is not None:
-            self.service.close()
-            self.service = None
+        # Workers (the signature check, an import) use the service: let them stop before
+        # its engine is disposed under them. A step that has begun finishes.
+        for task in self.tasks:
+            task.cancel()
+        QThreadPool.globalInstance().waitForDone()
+        self.service.close()
+        self.service = None
         self._clear_project_views()
 
     def _clear_project_views(self) -> None:
@@ -579,7 +513,7 @@ class MainWindow(QMainWindow):
         from app.core.records import ClaimFilter
 
         self.workspace.editor.commit_text()
-        service = self.service if self.service is not None else self._peek
+        service = self.service
         if service is None:
             return
         text = service.article_text(article_id)
@@ -734,11 +668,10 @@ class MainWindow(QMainWindow):
             a[aid].setVisible(n <= levels)
             if n <= levels:
                 a[aid].setText(f"{self.scale.levels[n - 1].label}")
-        from app.ui.reports_hook import export_available
-
-        available, why = export_available()
-        a[ActionId.EXPORT_REPORT].setEnabled(has_project and available)
-        a[ActionId.EXPORT_REPORT].setToolTip(why)
+        a[ActionId.EXPORT_REPORT].setEnabled(has_project)
+        a[ActionId.EXPORT_REPORT].setToolTip(
+            "Export the verdict report (Markdown, HTML or ClaimReview JSON-LD)"
+        )
 
     # --- claim edits -------------------------------------------------------------------
 
