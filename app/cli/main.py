@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
 from app.cli import reports, server, sharing
-from app.cli.support import CliError
+from app.cli.support import CliError, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
 from app.cli.support import author as _author
 from app.cli.support import emit as _emit
@@ -27,21 +28,6 @@ from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatu
 log = logging.getLogger("factdesk.cli")
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SUBCOMMANDS = (
-    "new",
-    "import",
-    "articles",
-    "claims",
-    "rate",
-    "detect",
-    "export",
-    "merge",
-    "sign",
-    "verify",
-    "self-test",
-    "upload",
-    "download",
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -310,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    # The live name -> parser mapping: commands registered below (by any feature module)
+    # are what main() dispatches on; every other word goes to the window's checks.
+    parser.commands = sub.choices  # type: ignore[attr-defined]
 
     p = sub.add_parser("new", help="create a project")
     p.add_argument("project", nargs="?", metavar="PROJECT")
@@ -376,8 +365,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str]) -> int:
-    parser = build_parser()
+def registered_commands(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The subcommands ``parser`` knows, whichever module registered them."""
+    commands: dict[str, Any] = getattr(parser, "commands", {})
+    return commands
+
+
+def run(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> int:
+    parser = parser or build_parser()
     args = parser.parse_args(list(argv))
     if not getattr(args, "func", None):
         parser.print_help()
@@ -396,10 +391,18 @@ def _launch_window(argv: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
-        return _launch_window(argv)
+    quiet_platform_warnings()
     try:
-        return run(argv)
+        parser = build_parser()
+        commands = registered_commands(parser)
+        if argv and (argv[0] in commands or argv[0] in ("-h", "--help", "--version")):
+            return run(argv, parser)
+        from app.cli.window import has_display, parse_window_arguments
+
+        request = parse_window_arguments(argv, commands)
+        if request.screenshot is not None and not has_display():
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # unattended: no screen needed
+        return _launch_window(argv)
     except FactdeskError as exc:
         sys.stderr.write(f"factdesk: {exc}\n")
         return exc.exit_status

@@ -78,19 +78,22 @@ def run_gui(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
-    settings: QSettings | None = None
     if shot is not None:
         # A screenshot must not depend on (or change) the user's window layout. Never
         # point QSettings at os.devnull: it saves by renaming a temporary file over its
         # path, which replaces /dev/null with a regular file.
         import tempfile
 
-        scratch = Path(tempfile.mkdtemp(prefix="factdesk-shot-")) / "layout.ini"
-        settings = QSettings(str(scratch), QSettings.Format.IniFormat)
-    window = make_window(settings)
-    if shot is not None:
-        window.settings.clear()  # type: ignore[attr-defined]
-        return screenshot(window, shot, paths[0] if paths else None)
+        _never_wait_for_a_person()
+        with tempfile.TemporaryDirectory(prefix="factdesk-shot-") as scratch:
+            settings = QSettings(str(Path(scratch) / "layout.ini"), QSettings.Format.IniFormat)
+            window = make_window(settings)
+            window.settings.clear()  # type: ignore[attr-defined]
+            status = screenshot(window, shot, paths[0] if paths else None)
+            window.close_project()  # type: ignore[attr-defined]
+            del window, settings
+            return status
+    window = make_window()
     window.show()  # type: ignore[attr-defined]
 
     def load() -> None:
@@ -101,8 +104,27 @@ def run_gui(argv: Sequence[str]) -> int:
     return int(app.exec())
 
 
+def _never_wait_for_a_person() -> None:
+    """A screenshot runs unattended: messages go to stderr instead of modal boxes."""
+    from app.ui import dialogs
+
+    def to_stderr(_parent: object, text: str, *_args: object, **_kwargs: object) -> bool:
+        print(f"{APP_NAME}: {' '.join(text.split())}", file=sys.stderr)
+        return False
+
+    dialogs.show_error = to_stderr  # type: ignore[assignment]
+    dialogs.show_info = to_stderr  # type: ignore[assignment]
+    dialogs.ask = to_stderr  # type: ignore[assignment]
+
+
 def open_paths(window: Any, paths: Sequence[str]) -> None:
-    """Open the projects and import the articles named on the command line."""
+    """Open the projects and import the articles named on the command line.
+
+    Articles with no project named are never imported silently into the last project:
+    the person is asked first (and without a last project, told to open one).
+    """
+    from app.ui import dialogs
+
     articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
     for path in paths:
         if path.endswith(PROJECT_SUFFIX):
@@ -110,7 +132,17 @@ def open_paths(window: Any, paths: Sequence[str]) -> None:
             window.open_project(path, first_look=not articles)
     if articles and window.service is None:
         recent = window.recent_projects()
-        if recent:
+        names = ", ".join(Path(a).name for a in articles)
+        if recent and dialogs.ask(
+            window,
+            f"Import {names} into {Path(recent[0]).name}, the project you opened last?",
+            yes="Import",
+        ):
             window.open_project(recent[0])
+        if window.service is None:
+            dialogs.show_info(
+                window, f"Open or create a project, then import {names} into it (File menu)."
+            )
+            return
     for path in articles:
         window.import_article(path)
