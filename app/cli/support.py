@@ -17,7 +17,23 @@ from app.core.errors import FactdeskError
 
 
 class CliError(FactdeskError):
-    """Bad command-line usage."""
+    """Bad command-line usage. Written like every other error: a sentence, capitalised."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(sentence(message))
+
+
+def sentence(message: str) -> str:
+    """``message`` with a capital first letter, unless it starts with a file name or option."""
+    first = message.split(" ", 1)[0]
+    if first[:1].islower() and not any(c in first for c in "./-_'"):
+        return message[0].upper() + message[1:]
+    return message
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 claim``, ``2 claims``: messages never say ``claim(s)``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def author() -> str:

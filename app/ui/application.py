@@ -56,7 +56,7 @@ def screenshot(window: object, out: str, project: str | None) -> int:
         QApplication.processEvents()
     image = window.grab()
     if not image.save(out, "PNG"):
-        print(f"{APP_NAME}: cannot write {out}", file=sys.stderr)
+        print(f"factdesk: {Path(out).name}: cannot be written", file=sys.stderr)
         return 2
     return 0
 
@@ -68,7 +68,7 @@ def run_gui(argv: Sequence[str]) -> int:
     if "--screenshot" in args:
         i = args.index("--screenshot")
         if i + 1 >= len(args):
-            print(f"{APP_NAME}: --screenshot needs an output file", file=sys.stderr)
+            print("factdesk: --screenshot needs an output file", file=sys.stderr)
             return 2
         shot = args[i + 1]
         del args[i : i + 2]
@@ -105,11 +105,27 @@ def run_gui(argv: Sequence[str]) -> int:
 
 
 def _never_wait_for_a_person() -> None:
-    """A screenshot runs unattended: messages go to stderr instead of modal boxes."""
+    """A screenshot runs unattended: messages go to stderr instead of modal boxes.
+
+    Qt's own diagnostics (the offscreen platform's "does not support
+    propagateSizeHints()") go to the log, not stderr, which holds only Factdesk's lines.
+    """
+    import logging
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
     from app.ui import dialogs
 
+    qt_log = logging.getLogger("factdesk.qt")
+
+    def to_log(kind: QtMsgType, _context: object, message: str) -> None:
+        level = logging.DEBUG if kind == QtMsgType.QtDebugMsg else logging.WARNING
+        qt_log.log(level, "%s", message)
+
+    qInstallMessageHandler(to_log)
+
     def to_stderr(_parent: object, text: str, *_args: object, **_kwargs: object) -> bool:
-        print(f"{APP_NAME}: {' '.join(text.split())}", file=sys.stderr)
+        print(f"factdesk: {' '.join(text.split())}", file=sys.stderr)
         return False
 
     dialogs.show_error = to_stderr  # type: ignore[assignment]
