@@ -1,21 +1,25 @@
-"""Reading a plain-text article as the command line's ``detect`` sees it.
+"""Reading an article as the command line's ``detect`` sees it.
 
-The text is decoded as UTF-8 (a byte-order mark is dropped) with universal newlines, so
-offsets printed by ``factdesk detect`` index exactly that string.
+A plain-text file is decoded as UTF-8 (a byte-order mark is dropped) with universal
+newlines, so offsets printed by ``factdesk detect`` index exactly that string. Every
+other format ``import`` reads (Markdown, saved web pages, Word, PDF) goes through the same
+importer as ``import``: detect sees the article's text and paragraph roles, never markup.
 """
 
 from __future__ import annotations
 
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.errors import ArticleImportError, ArticleTooLargeError, EmptyArticleError
+from app.core.records import Paragraph
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
 
 def decode_text(data: bytes, name: str) -> str:
-    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ArticleImportError(f"{name}: this is a binary file, not text.")
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -31,6 +35,31 @@ def decode_text(data: bytes, name: str) -> str:
 
 
 def read_text_file(path: Path) -> str:
+    name = path.name
+    text = decode_text(_read_bytes(path), name)
+    if not text.strip():
+        raise EmptyArticleError(f"{name}: the file holds no text.")
+    return text
+
+
+def read_article_for_detection(path: Path) -> tuple[str, Sequence[Paragraph] | None]:
+    """The text ``detect`` analyses, and the paragraphs when the format gives them."""
+    from app.core.importers import read_article_bytes, sniff
+
+    name = path.name
+    data = _read_bytes(path)
+    if not data.strip():
+        raise EmptyArticleError(f"{name}: the file holds no text.")
+    if sniff.detect_format(data, name) != sniff.TEXT:
+        article = read_article_bytes(data, name)
+        return article.text, article.paragraphs or None
+    text = decode_text(data, name)
+    if not text.strip():
+        raise EmptyArticleError(f"{name}: the file holds no text.")
+    return text, None
+
+
+def _read_bytes(path: Path) -> bytes:
     name = path.name
     try:
         info = path.stat()
@@ -50,10 +79,7 @@ def read_text_file(path: Path) -> str:
         raise ArticleImportError(f"{name}: cannot be read ({exc.strerror}).") from exc
     if len(data) > MAX_TEXT_BYTES:
         raise _too_large(name, len(data))
-    text = decode_text(data, name)
-    if not text.strip():
-        raise EmptyArticleError(f"{name}: the file holds no text.")
-    return text
+    return data
 
 
 def _too_large(name: str, size: int) -> ArticleTooLargeError:

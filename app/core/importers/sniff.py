@@ -61,7 +61,10 @@ _MHTML_START = re.compile(rb"^(?:[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n)*?MIME-Vers
 
 _PDF_OBJECT = re.compile(rb"\d+ \d+ obj\b")
 
-BINARY_MESSAGE = "The file is binary data, not text: it is in no format Factdesk can import."
+BINARY_MESSAGE = (
+    "The file holds binary data (NUL bytes or no decodable text), not text: "
+    "it is in no format Factdesk can import."
+)
 
 
 def _suffix(name: str | None) -> str:
@@ -181,7 +184,9 @@ def decode_text(data: bytes) -> str:
         if best is None:
             raise UnsupportedFormatError(BINARY_MESSAGE)
         text = str(best)
-    if is_binary_text(text):
+    if "\x00" in text or is_binary_text(text):
+        # No text is written with NUL characters in it: this is binary data that happens
+        # to decode (NUL is valid UTF-8), however small its share of the file.
         raise UnsupportedFormatError(BINARY_MESSAGE)
     return text
 
