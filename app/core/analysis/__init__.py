@@ -62,6 +62,7 @@ class SentenceAnalysis:
     score: float  # 0..1 check-worthiness
     checkworthy: bool  # score >= threshold, and never for a credit
     claimant: str | None
+    claimant_role: str | None  # what the article calls the claimant ("Shadow Health Secretary")
     kinds: tuple[ClaimKind, ...]
     role: ParagraphRole  # role of the paragraph it is in
     paragraph: int  # index of its paragraph
@@ -219,6 +220,7 @@ def analyse(
                 score=score,
                 checkworthy=score >= cut and role is not ParagraphRole.CREDIT,
                 claimant=claimant,
+                claimant_role=None,
                 kinds=tuple(kinds) if len(kinds) < 2 else tuple(sorted(set(kinds), key=_KIND_RANK)),
                 role=role,
                 paragraph=index,
