@@ -21,9 +21,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.core.analysis.claimant import ClaimantTracker, find_speaker, mask_quotes, quote_spans
+from app.core.analysis.claimant import IMPERSONAL, Speaker, find_speaker, mask_quotes, quote_spans
 from app.core.analysis.kinds import content_kinds
 from app.core.analysis.model import load_model
+from app.core.analysis.names import NameBook
 from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
 from app.core.analysis.structure import infer_paragraphs
 from app.core.errors import AnalysisError
@@ -49,6 +50,7 @@ DEFAULT_THRESHOLD: float = 0.30
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _FIRST_PERSON = {"i", "we"}
+_ATTRIBUTED_ROLES = frozenset({ParagraphRole.BODY, ParagraphRole.STANDFIRST})
 _MIN_QUOTE_WORDS = 4
 
 
@@ -144,7 +146,7 @@ def analyse(
         return quote_cache[index]
 
     # first pass: own speaker, quotations each sentence touches
-    speakers: list[str | None] = []
+    speakers: list[Speaker | None] = []
     touched: list[list[tuple[int, int]]] = []
     starts_quoted: list[bool] = []
     masks: list[str] = []
@@ -160,45 +162,50 @@ def analyse(
             bool(quotes) and any(q[0] <= start + 1 and q[1] > start for q in quotes)
         )
 
-    # a quotation spanning sentences: its speaker, wherever in it the speaker is named
-    quote_speaker: dict[tuple[int, int], str] = {}
-    for quotes, speaker in zip(touched, speakers, strict=True):
-        if speaker is not None:
+    # a quotation spanning sentences: the sentence that names its speaker
+    quote_speaker: dict[tuple[int, int], int] = {}
+    for i, (quotes, speaker) in enumerate(zip(touched, speakers, strict=True)):
+        if speaker is not None and speaker is not IMPERSONAL:
             for q in quotes:
-                quote_speaker.setdefault(q, speaker)
+                quote_speaker.setdefault(q, i)
 
     scores = model.scores(sentences)
 
-    tracker = ClaimantTracker()
+    book = NameBook()
+    resolved: dict[int, tuple[str, str | None] | None] = {}
     results: list[SentenceAnalysis] = []
-    previous_claimant: str | None = None
+    previous: tuple[str, str | None] | None = None
     for i, (start, end, index) in enumerate(spans):
         sentence = sentences[i]
         role = paras[index].role if index >= 0 else ParagraphRole.BODY
-        tracker.note_names(sentence)
+        book.register(masks[i])
         own = speakers[i]
-        if own is not None and own.lower() in {"he", "she"}:
-            pass  # resolved against the people named before this sentence
-        else:
-            tracker.note_mentions(masks[i])
-        raw = own
-        if raw is None:
+        found: tuple[str, str | None] | None = None
+        if role not in _ATTRIBUTED_ROLES:
+            pass  # headlines, captions and credits are the outlet's, not a speaker's
+        elif i in resolved:
+            found = resolved[i]
+        elif own is not None and own is not IMPERSONAL:
+            if own.phrase.lower() not in _FIRST_PERSON:
+                found = book.resolve(own)
+        elif own is None:
             for q in touched[i]:
-                if q in quote_speaker:
-                    raw = quote_speaker[q]
+                j = quote_speaker.get(q)
+                if j is not None and j != i and speakers[j] is not None:
+                    if j not in resolved:
+                        speaker_j = speakers[j]
+                        resolved[j] = (
+                            None
+                            if speaker_j is None or speaker_j.phrase.lower() in _FIRST_PERSON
+                            else book.resolve(speaker_j)
+                        )
+                    found = resolved[j]
                     break
-        claimant: str | None = None
-        if raw is not None and raw.lower() not in _FIRST_PERSON:
-            claimant = tracker.resolve(raw)
-            if claimant.lower() in {"he", "she", "they", "it"}:
-                claimant = None
-        elif raw is None and starts_quoted[i] and previous_claimant is not None:
-            claimant = previous_claimant  # a quotation continuing the last speaker
-        if role is ParagraphRole.CREDIT:
-            claimant = None
-        if claimant is not None:
-            tracker.remember(claimant)
-        previous_claimant = claimant
+            if found is None and starts_quoted[i] and previous is not None:
+                found = previous  # a quotation continuing the last speaker
+        book.note_mentions(masks[i], found[0] if found else None)
+        claimant, claimant_role = found if found else (None, None)
+        previous = found
 
         kinds = content_kinds(sentence)
         quotes = touched[i]
@@ -220,7 +227,7 @@ def analyse(
                 score=score,
                 checkworthy=score >= cut and role is not ParagraphRole.CREDIT,
                 claimant=claimant,
-                claimant_role=None,
+                claimant_role=claimant_role,
                 kinds=tuple(kinds) if len(kinds) < 2 else tuple(sorted(set(kinds), key=_KIND_RANK)),
                 role=role,
                 paragraph=index,

@@ -1,0 +1,436 @@
+"""People and organisations of one article, and who a speaker phrase refers to.
+
+:class:`NameBook` reads an article's sentences in order. It remembers:
+
+* people with their full name as first introduced, their role ("Shadow Health Secretary
+  Wes Tarrant", "Marta Oyelaran, an economist at ...") and, when the article shows it,
+  their gender (Mr/Ms/Mrs, "spokeswoman", or the pronoun the article uses for them);
+* organisations, the type the article gives them ("supermarket group Northwind Foods")
+  and their abbreviations ("the Department for Education (DfE)", or initials);
+* who was mentioned last, so that "he"/"she" go to the latest person who agrees with the
+  pronoun and "it"/"they" to the latest organisation or group that made a claim.
+
+:meth:`NameBook.resolve` turns a :class:`~.claimant.Speaker` into (claimant, role).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.core.analysis.claimant import IMPERSONAL, Speaker
+from app.core.analysis.claimant_words import (
+    DETERMINERS,
+    FEMALE_HONORIFICS,
+    GROUP_NOUNS,
+    HONORIFICS,
+    MALE_HONORIFICS,
+    NOT_A_NAME,
+    ORG_TYPE_KIN,
+    ORG_TYPES,
+    ORG_WORDS,
+    PLACES,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
+)
+
+_POST_NOMINALS = frozenset("kc qc mp msp ms am mep jr jr. sr sr. obe cbe mbe phd".split())
+_NAME_CONNECTORS = frozenset("of for and on de van von der da al bin the &".split())
+_DATA_NOUNS = frozenset(
+    "data figures statistics study studies report survey research analysis papers poll "
+    "review estimates numbers documents records".split()
+)
+_SPOKES = re.compile(r"^(?:spokes(?:man|woman|person)|representative|press officer)$")
+_FEMALE_ROLES = frozenset("spokeswoman chairwoman councilwoman congresswoman".split())
+_MALE_ROLES = frozenset("spokesman chairman councilman congressman".split())
+_ACRONYM_DEF = re.compile(
+    r"\b((?:[A-Z][\w'’-]*|of|for|and|the|on|&)(?:\s+(?:[A-Z][\w'’-]*|of|for|and|the|on|&)){1,8})"
+    r"\s+\(([A-Z][A-Za-z&]{1,9})\)"
+)
+_HONORIFIC_NAME = re.compile(
+    r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Cllr|Lord|Lady)\.?\s+"
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+_AGE_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+\d{1,3},")
+_CAP_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'’.-]*)*")
+_DESCRIBED_ORG = re.compile(
+    r"\b(" + "|".join(sorted(ORG_TYPES)) + r")\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
+)
+_WORD = re.compile(r"[\w'’.&-]+")
+
+
+@dataclass(slots=True)
+class Person:
+    full: str
+    role: str | None = None
+    gender: str | None = None  # "f", "m" or unknown
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A speaker phrase taken apart: a name, the role given with it, and what it is."""
+
+    name: str
+    role: str | None = None
+    kind: str = "person"  # person, org, group, pronoun, type (the ministry)
+    gender: str | None = None
+    org_type: str | None = None
+
+
+def _strip_determiners(words: list[str]) -> list[str]:
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return words
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+def _looks_like_org(words: list[str]) -> bool:
+    if not words:
+        return False
+    if len(words) == 1 and (_is_acronym(words[0]) or words[0].lower() in PLACES):
+        return True
+    return any(w.lower().strip("'’s") in ORG_WORDS for w in words)
+
+
+def _initials(name: str) -> tuple[str, str]:
+    """Initials of a name's capitalised words, and of all its words ("DfE" keeps the f)."""
+    words = name.replace("&", " ").split()
+    caps = "".join(w[0] for w in words if w[:1].isupper())
+    every = "".join(w[0] for w in words if w.lower() not in {"the", "and", "of"})
+    return caps.upper(), every.upper()
+
+
+def split_name(words: list[str]) -> Parsed | None:
+    """Take a determiner-free phrase apart: role words, honorifics and the name itself."""
+    if not words:
+        return None
+    # the name: the capitalised run at the end ("Brazilian trade minister | Ana Lopes")
+    start = len(words)
+    while start > 0 and (
+        _is_cap(words[start - 1])
+        or (
+            words[start - 1].lower() in _NAME_CONNECTORS
+            and start < len(words)
+            and start - 1 > 0
+            and _is_cap(words[start - 2])
+        )
+    ):
+        start -= 1
+    role_words = words[:start]
+    run = words[start:]
+    if not run:
+        return None
+    # job titles at the front of the run ("Shadow Health Secretary | Wes Tarrant")
+    last_head = -1
+    for i, word in enumerate(run[:-1]):
+        low = word.lower()
+        if low in ROLE_HEADS or low.rstrip(".") in ROLE_HEADS:
+            last_head = i
+    gender: str | None = None
+    honorific = [w for w in run if w.lower().rstrip(".") in HONORIFICS]
+    if last_head >= 0 and not _looks_like_org(run[last_head + 1 :]):
+        role_words = role_words + run[: last_head + 1]
+        run = run[last_head + 1 :]
+    # honorifics are neither name nor role
+    while run and run[0].lower() in HONORIFICS | {h.rstrip(".") for h in HONORIFICS}:
+        low = run[0].lower().rstrip(".")
+        if low in FEMALE_HONORIFICS:
+            gender = "f"
+        elif low in MALE_HONORIFICS:
+            gender = "m"
+        run = run[1:]
+    if honorific and role_words and role_words[-1].lower().rstrip(".") in HONORIFICS:
+        role_words = role_words[:-1]
+    while len(run) > 1 and run[-1].lower() in _POST_NOMINALS:
+        run = run[:-1]
+    if not run:
+        return None
+    # "Joanna Pereira of Halden Securities": the person, then where they work
+    for i, word in enumerate(run):
+        if (
+            word.lower() in {"of", "at"}
+            and 1 <= i <= 3
+            and not _looks_like_org(run[:i])
+            and i + 1 < len(run)
+        ):
+            role_words = [*role_words, word, *run[i + 1 :]]
+            run = run[:i]
+            break
+    for word in role_words:
+        low = word.lower()
+        if low in _FEMALE_ROLES:
+            gender = "f"
+        elif low in _MALE_ROLES:
+            gender = "m"
+    role = " ".join(role_words).strip(" ,") or None
+    if run[0].lower() in NOT_A_NAME:
+        return None
+    kind = "org" if _looks_like_org(run) else "person"
+    org_type = None
+    if role_words and role_words[-1].lower() in ORG_TYPES and kind == "person" and len(run) <= 4:
+        # "research firm Kantar", "the charity Hope Rising": a described organisation
+        kind = "org"
+    if kind == "org":
+        org_type = next((w.lower() for w in reversed(role_words) if w.lower() in ORG_TYPES), None)
+        role = None
+    return Parsed(" ".join(run), role, kind, gender, org_type)
+
+
+def parse_phrase(phrase: str) -> Parsed | None:
+    """What a speaker phrase names, before looking anything up in the article."""
+    words = _WORD.findall(phrase)
+    if not words:
+        return None
+    had_determiner = words[0].lower() in DETERMINERS
+    words = _strip_determiners(words)
+    if not words:
+        return None
+    lowered = [w.lower() for w in words]
+    if len(words) == 1 and lowered[0] in {"he", "she", "it", "they"}:
+        return Parsed(lowered[0], kind="pronoun")
+    # "a spokesman for the LGA", "an MDC spokeswoman": the organisation speaks
+    for i, low in enumerate(lowered):
+        if _SPOKES.match(low):
+            if i + 2 < len(words) and lowered[i + 1] in {"for", "at", "of"}:
+                inner = parse_phrase(" ".join(words[i + 2 :]))
+            elif i > 0:
+                inner = parse_phrase(" ".join(words[:i]))
+            else:
+                return None
+            if inner is not None and inner.kind in {"person", "type"}:
+                return Parsed(inner.name, kind="org" if inner.kind == "person" else inner.kind,
+                              org_type=inner.org_type)
+            return inner
+    # "Economists at the Institute for Fiscal Studies": the institution;
+    # "figures from research firm Kantar", "data published by the DfE": the source
+    for i, low in enumerate(lowered):
+        if (low in GROUP_NOUNS or low in _DATA_NOUNS) and i + 2 < len(words):
+            nxt = lowered[i + 1]
+            rest = words[i + 2 :]
+            if nxt in {"from", "by"} or (nxt in {"at", "of"} and low in GROUP_NOUNS):
+                inner = parse_phrase(" ".join(rest))
+                if inner is not None and inner.kind in {"org", "type"}:
+                    return inner
+            if nxt == "published" and len(words) > i + 3 and lowered[i + 2] == "by":
+                inner = parse_phrase(" ".join(words[i + 3 :]))
+                if inner is not None:
+                    return inner
+    if lowered[-1] in _DATA_NOUNS:
+        # "NHS England data shows": the body that publishes it
+        caps = [w for w in words[:-1] if _is_cap(w)]
+        if caps and len(caps) == len(words) - 1 and not had_determiner:
+            return Parsed(" ".join(caps), kind="org")
+        return Parsed(" ".join(words), kind="group")
+    if any(low in GROUP_NOUNS for low in lowered) and not _is_cap(words[-1]) or (
+        lowered[0] in GROUP_NOUNS
+    ):
+        return Parsed(" ".join(words), kind="group")
+    if len(words) == 1 and lowered[0] in ORG_TYPES:
+        return Parsed(lowered[0], kind="type", org_type=lowered[0])
+    if not _is_cap(words[-1]):
+        if lowered[-1] in ORG_TYPES and len(words) <= 3:
+            return Parsed(lowered[-1], kind="type", org_type=lowered[-1])
+        return None
+    return split_name(words)
+
+
+@dataclass
+class NameBook:
+    """What one article has said so far about its people and organisations."""
+
+    people: dict[str, Person] = field(default_factory=dict)  # by surname and by full name
+    orgs: list[tuple[str, str | None]] = field(default_factory=list)  # (name, type)
+    acronyms: dict[str, str] = field(default_factory=dict)
+    recent_people: list[Person] = field(default_factory=list)
+    last_org: str | None = None  # latest organisation or group that made a claim
+    last_claimant: str | None = None
+
+    # --- reading the article ---------------------------------------------------------
+
+    def register(self, masked: str) -> None:
+        """Note the names a sentence introduces (before its speaker is resolved)."""
+        if "(" in masked:
+            for match in _ACRONYM_DEF.finditer(masked):
+                words = _strip_determiners(match.group(1).split())
+                name = " ".join(words)
+                # keep only the words the abbreviation's letters can cover
+                acronym = match.group(2)
+                while len(words) > len(acronym) and words[0].lower() not in ORG_WORDS:
+                    words = words[1:]
+                name = " ".join(words)
+                self.acronyms[acronym.upper()] = name
+                self._add_org(name, None)
+        for match in _DESCRIBED_ORG.finditer(masked):
+            parsed = split_name(match.group(2).split())
+            if parsed is not None:
+                self._add_org(parsed.name, match.group(1).lower())
+        for match in _HONORIFIC_NAME.finditer(masked):
+            title = match.group(1).lower()
+            gender = "f" if title in FEMALE_HONORIFICS else "m" if title in MALE_HONORIFICS else None
+            self.person(match.group(2), None, gender)
+        for match in _AGE_NAME.finditer(masked):
+            self.person(match.group(1), None, None)
+        for match in _CAP_RUN.finditer(masked):
+            words = match.group(0).split()
+            if len(words) >= 2 and _looks_like_org(words) and words[0].lower() not in NOT_A_NAME:
+                self._add_org(" ".join(words), None)
+
+    def note_mentions(self, masked: str, claimant: str | None) -> None:
+        """The people a sentence mentions, its claimant last: "he" and "she" look here."""
+        if not self.people:
+            return
+        for word in _WORD.findall(masked):
+            key = word[:-2] if word.endswith(("'s", "’s")) else word
+            person = self.people.get(key)
+            if person is not None:
+                self._mention(person)
+        speaker = self.people.get(claimant) if claimant else None
+        if speaker is not None:
+            self._mention(speaker)
+
+    def _mention(self, person: Person) -> None:
+        if person in self.recent_people:
+            self.recent_people.remove(person)
+        self.recent_people.append(person)
+        del self.recent_people[:-12]
+
+    def _add_org(self, name: str, org_type: str | None) -> None:
+        for i, (known, kind) in enumerate(self.orgs):
+            if known == name:
+                if org_type and not kind:
+                    self.orgs[i] = (known, org_type)
+                return
+        self.orgs.append((name, org_type))
+
+    def person(self, name: str, role: str | None, gender: str | None) -> Person:
+        """The person called ``name`` here, introduced now if the article had not yet."""
+        words = name.split()
+        known = self.people.get(name) or self.people.get(words[-1])
+        if known is not None and (len(words) == 1 or known.full.split()[0] == words[0]):
+            if known.role is None and role:
+                known.role = role
+            if known.gender is None and gender:
+                known.gender = gender
+            return known
+        person = Person(name, role, gender)
+        if len(words) >= 2:
+            self.people[name] = person
+            self.people[words[-1]] = person
+        return person
+
+    # --- resolving a speaker ---------------------------------------------------------
+
+    def org_name(self, name: str) -> str:
+        """The full name of an organisation as the article gave it."""
+        key = name.upper().replace(".", "")
+        if key in self.acronyms:
+            return self.acronyms[key]
+        if _is_acronym(name):
+            for known, _ in reversed(self.orgs):
+                if key in _initials(known) and " " in known:
+                    return known
+            return name
+        words = name.split()
+        if len(words) == 1:
+            low = name.lower()
+            for known, _ in reversed(self.orgs):
+                parts = known.lower().split()
+                if len(parts) > 1 and (parts[0] == low or parts[-1] == low):
+                    return known
+        return name
+
+    def org_of_type(self, org_type: str) -> str | None:
+        kin = ORG_TYPE_KIN.get(org_type, org_type)
+        for known, kind in reversed(self.orgs):
+            if kind is not None and ORG_TYPE_KIN.get(kind, kind) == kin:
+                return known
+        for known, _ in reversed(self.orgs):
+            if org_type in known.lower().split():
+                return known
+        return None
+
+    def _pronoun(self, pronoun: str) -> str | None:
+        if pronoun in {"he", "she"}:
+            wanted = "f" if pronoun == "she" else "m"
+            for person in reversed(self.recent_people):
+                if person.gender in (None, wanted):
+                    person.gender = wanted
+                    return person.full
+            return None
+        return self.last_org
+
+    def resolve(self, speaker: Speaker, apposition_ok: bool = True) -> tuple[str, str | None] | None:
+        """(claimant, role) of a speaker phrase; None if it names nobody."""
+        if speaker is IMPERSONAL or not speaker.phrase:
+            return None
+        parsed = parse_phrase(speaker.phrase)
+        apposed = parse_phrase(speaker.apposition) if speaker.apposition else None
+        if apposed is not None and apposed.kind == "person" and (
+            parsed is None or parsed.kind in {"type", "group"} or parsed.kind == "org"
+            and parsed.name.lower() != apposed.name.lower()
+        ) and not speaker.apposition[:1].islower():  # type: ignore[index]
+            # "Its chief executive, Sunil Bahra, said": the person in apposition speaks
+            role = _role_of(speaker.phrase, self)
+            person = self.person(apposed.name, apposed.role or role, apposed.gender)
+            return self._said(person.full, person.role, person)
+        if parsed is None:
+            return None
+        if parsed.kind == "pronoun":
+            name = self._pronoun(parsed.name)
+            if name is None:
+                return None
+            person_or_none = self.people.get(name)
+            return self._said(name, person_or_none.role if person_or_none else None, person_or_none)
+        if parsed.kind == "type":
+            org = self.org_of_type(parsed.org_type or parsed.name) or self.last_org
+            return self._said(org, None, None) if org else None
+        if parsed.kind == "group":
+            return self._said(parsed.name, None, None, group=True)
+        if parsed.kind == "org":
+            name = self.org_name(parsed.name)
+            self._add_org(name, parsed.org_type)
+            return self._said(name, None, None, group=True)
+        # a person; a single known word may be an organisation ("Northwind", "Kenya")
+        words = parsed.name.split()
+        if len(words) == 1 and words[0] not in self.people:
+            org = self.org_name(parsed.name)
+            if org != parsed.name or parsed.name.lower() in PLACES:
+                return self._said(org, None, None, group=True)
+        role = parsed.role
+        if apposed is not None and speaker.apposition and speaker.apposition[:1].islower():
+            role = role or " ".join(_strip_determiners(speaker.apposition.split()))
+        elif speaker.apposition and speaker.apposition.split()[0].lower() in DETERMINERS:
+            role = role or " ".join(_strip_determiners(speaker.apposition.split()))
+        person = self.person(parsed.name, role, parsed.gender)
+        return self._said(person.full, person.role, person)
+
+    def _said(
+        self, name: str, role: str | None, person: Person | None, group: bool = False
+    ) -> tuple[str, str | None]:
+        if person is not None:
+            self._mention(person)
+        if group:
+            self.last_org = name
+        self.last_claimant = name
+        return name, role
+
+
+def _role_of(phrase: str, book: NameBook) -> str | None:
+    """The role in front of an apposed name: "Its chief executive" -> "chief executive of X"."""
+    words = phrase.split()
+    if not words:
+        return None
+    possessive = words[0].lower() in {"its", "their"}
+    words = _strip_determiners(words)
+    role = " ".join(words) or None
+    if role and possessive and book.last_org:
+        role = f"{role} of {book.last_org}"
+    return role
