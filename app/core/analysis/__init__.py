@@ -175,6 +175,8 @@ def analyse(
     resolved: dict[int, tuple[str, str | None] | None] = {}
     results: list[SentenceAnalysis] = []
     previous: tuple[str, str | None] | None = None
+    last_quoted: tuple[str, str | None] | None = None
+    bridged = False
     for i, (start, end, index) in enumerate(spans):
         sentence = sentences[i]
         role = paras[index].role if index >= 0 else ParagraphRole.BODY
@@ -201,11 +203,19 @@ def analyse(
                         )
                     found = resolved[j]
                     break
-            if found is None and starts_quoted[i] and previous is not None:
-                found = previous  # a quotation continuing the last speaker
+            if found is None and starts_quoted[i]:
+                # a quotation continuing the last speaker; after an interviewer's question
+                # or a subheading, the last person quoted goes on
+                found = previous if previous is not None else last_quoted if bridged else None
         book.note_mentions(masks[i], found[0] if found else None)
         claimant, claimant_role = found if found else (None, None)
         previous = found
+        if found is not None and touched[i]:
+            last_quoted = found
+        # only a question or a heading may stand between a quotation and its continuation
+        bridged = found is not None or (
+            bridged and (sentence.rstrip().endswith("?") or role is not ParagraphRole.BODY)
+        )
 
         kinds = content_kinds(sentence)
         quotes = touched[i]

@@ -25,7 +25,11 @@ from app.core.analysis.claimant_words import (
     AUXILIARIES,
     CLAUSE_BREAKS,
     DETERMINERS,
+    GROUP_NOUNS,
     IMPERSONAL_VERBS,
+    ORG_TYPES,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
     REPORTING_PHRASES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
@@ -101,7 +105,7 @@ _ABBREVIATIONS = frozenset(
     "calif. mass. fla. wash. no. vs.".split()
 )
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
-_BOUNDARY = frozenset(",;:—–()[]\"“”‘’!?#")
+_BOUNDARY = frozenset(",;:—–()[]\"“”‘’!?#.")
 _CONJUNCTIONS = frozenset(
     "and but while as although though when after before because since so yet whereas "
     "meanwhile however also then".split()
@@ -129,12 +133,18 @@ _MADE_BY = re.compile(
 _PHRASE_END = re.compile(
     r"\s+(?:on|in|at|last|this|yesterday|today|earlier|later|when|that|after|before|during|"
     r"who|which|while|as|to|because|since|published|released|issued|out|and\s+then)\b.*$"
-    r"|[.!?:]+$",
+    r"|\s+of\s+(?=[a-z0-9]).*$|[.!?:]+$",
     re.S,
 )
 _VERB_WORDS = REPORTING_VERBS | {w for phrase in REPORTING_PHRASES for w in phrase[:1]}
 _PRECHECK_WORDS = _VERB_WORDS | {"according", "by"}
 _LOWER_WORD = re.compile(r"[a-z]+")
+# Reporting verbs that are also plural nouns ("the latest estimates", "new reports").
+_NOUN_LIKE_VERBS = frozenset(
+    "claims reports estimates states notes finds calls issues shows forecasts promises "
+    "pledges vows suggests warns denies".split()
+)
+_PARTICIPLES = frozenset("saying adding warning arguing claiming insisting alleging".split())
 _INVERTED_VERBS = frozenset(
     "said says added adds claimed claims insisted insists warned warns explained noted "
     "argued wrote writes continued asked told declared stated replied countered".split()
@@ -156,6 +166,7 @@ def tokens(masked: str) -> list[str]:
             and not _INITIALS.fullmatch(word)
         ):
             out.append(word.rstrip("."))
+            out.append(".")
         else:
             out.append(word)
     return out
@@ -184,11 +195,19 @@ def _subject_before(words: list[str], verb: int) -> Speaker | None:
         j -= 1
         skipped += 1
     apposition: str | None = None
-    for _ in range(2):  # "Linda Marsh, 64, who lives nearby, said": two appositions
+    if j >= 2 and words[j] == ")":
+        # "the Department for Education (DfE) said": the abbreviation is not the subject
+        k = j - 1
+        while k >= 0 and words[k] != "(" and j - k <= 5:
+            k -= 1
+        if k >= 1 and words[k] == "(":
+            j = k - 1
+    consumed = False
+    for _ in range(3):  # "Linda Marsh, 64, who lives nearby, said": appositions share commas
         if j < 1 or words[j] != ",":
             break
         k = j - 1
-        while k >= 0 and words[k] not in {",", ";", ":", "—", "–", "(", ")"} and j - k <= 16:
+        while k >= 0 and words[k] not in {",", ";", ":", "—", "–", "(", ")", "."} and j - k <= 16:
             k -= 1
         if k < 0 or words[k] != ",":
             break
@@ -197,9 +216,14 @@ def _subject_before(words: list[str], verb: int) -> Speaker | None:
             break
         if inner[0].lower() not in {"who", "which", "whose"} and not inner[0][:1].isdigit():
             apposition = apposition or " ".join(inner)
-        j = k - 1
-    if j < 0:
+        consumed = True
+        j = k
+    if consumed:
+        j -= 1  # off the comma that opens the first apposition
+    if j < 0 or words[j] == ",":
         return None
+    if words[verb - 1].lower() in DETERMINERS:
+        return None  # "made the estimates": a noun, not a verb
     if words[j].lower() in SUBJECT_PRONOUNS and (j == 0 or _is_boundary(words, j - 1)):
         return Speaker(words[j])
     phrase = _noun_phrase_left(words, j)
@@ -211,6 +235,10 @@ def _subject_before(words: list[str], verb: int) -> Speaker | None:
     head = words[start : end + 1]
     if not head:
         return None
+    if words[verb] in _NOUN_LIKE_VERBS and not (
+        _is_capitalised(head[-1]) or head[-1].lower() in GROUP_NOUNS | ORG_TYPES
+    ):
+        return None  # "the latest figures shows"-like misreadings of nouns as verbs
     at_boundary = start == 0 or _is_boundary(words, start - 1)
     if not at_boundary and not head[0].lower() in DETERMINERS:
         if apposition is not None and _is_capitalised(apposition.split()[0]):
@@ -299,11 +327,33 @@ def _inverted(words: list[str]) -> Speaker | None:
     return None
 
 
+def _opening_subject(words: list[str]) -> Speaker | None:
+    """The subject that opens a sentence ("Gov. Elena Marquez signed ..., saying ...")."""
+    start = 0
+    for i, word in enumerate(words[:12]):
+        if word in {"—", "–"}:
+            start = i + 1  # after a dateline
+    taken: list[str] = []
+    for word in words[start:]:
+        low = word.lower()
+        if _is_capitalised(word) or low in ROLE_HEADS or low in ROLE_MODIFIERS or (
+            taken and low in {"of", "for", "and"}
+        ):
+            taken.append(word)
+            continue
+        break
+    if not taken or not any(_is_capitalised(w) for w in taken) or taken[0].lower() in _CONJUNCTIONS:
+        return None
+    return Speaker(" ".join(taken))
+
+
 def find_speaker(masked: str) -> Speaker | None:
     """The speaker named in one sentence (quotations masked), possibly a pronoun.
 
     :data:`IMPERSONAL` for "It was reported that ..."; None when nothing names one.
     """
+    if masked.rstrip(" \"”’'").endswith("?"):
+        return None  # a question asks, it does not claim
     lowered = _LOWER_WORD.findall(masked.lower())
     if ":" not in masked and _PRECHECK_WORDS.isdisjoint(lowered):
         return None
@@ -337,6 +387,10 @@ def find_speaker(masked: str) -> Speaker | None:
     inverted = _inverted(words)
     if inverted is not None:
         return inverted
+    if pronoun is None and not _PARTICIPLES.isdisjoint(words):
+        opening = _opening_subject(words)
+        if opening is not None:
+            return opening
     if pronoun is not None:
         return pronoun
     if ":" in words:

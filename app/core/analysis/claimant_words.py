@@ -21,7 +21,7 @@ REPORTING_VERBS = frozenset(
     repeated repeats disputed disputes dispute called calls issued issues found finds find
     showed shows show urged urges criticised criticized rejected rejects reject contended
     contends hinted observed forecast forecasts expects projected told testified recalled
-    agreed agrees objected objects protested questioned challenged
+    agreed agrees objected objects protested questioned challenged welcomed welcomes heard
     """.split()
 )
 # Multi-word forms, matched before the single words ("was quoted as saying" is one verb).
@@ -105,7 +105,7 @@ ORG_TYPES = frozenset(
     company firm group business retailer supermarket chain bank insurer airline charity
     union department ministry agency authority regulator council commission committee
     government administration party club league organisation organization institute
-    university trust board service force watchdog
+    university trust board service force watchdog opposition
     """.split()
 )
 # Types that can stand for each other ("supermarket group X" ... "the company").
@@ -128,7 +128,7 @@ GROUP_NOUNS = frozenset(
     residents campaigners activists police ministers mps lawmakers legislators senators
     teachers parents unions councils groups sources witnesses prosecutors investigators
     officers engineers observers diplomats leaders farmers businesses companies insiders
-    academics statisticians forecasters regulators authorities opponents supporters
+    academics statisticians forecasters regulators authorities opponents supporters operators
     """.split()
 )
 

@@ -51,12 +51,18 @@ _HONORIFIC_NAME = re.compile(
     r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Cllr|Lord|Lady)\.?\s+"
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
 )
+_ROLE_NAME = re.compile(
+    r"\b(?:[A-Z][\w'’-]*\s+){0,2}(?i:"
+    + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
+    + r")\b\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+)
 _AGE_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+\d{1,3},")
 _CAP_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'’.-]*)*")
 _DESCRIBED_ORG = re.compile(
     r"\b(" + "|".join(sorted(ORG_TYPES)) + r")\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
 )
 _WORD = re.compile(r"[\w'’.&-]+")
+_LEADING_JUNK = frozenset("but and so yet however meanwhile then also speaking".split())
 
 
 @dataclass(slots=True)
@@ -95,9 +101,11 @@ def _is_acronym(word: str) -> bool:
 def _looks_like_org(words: list[str]) -> bool:
     if not words:
         return False
+    if sum(_is_cap(w) for w in words) >= 4:
+        return True  # people's names are shorter: "National Grid Electricity Distribution"
     if len(words) == 1 and (_is_acronym(words[0]) or words[0].lower() in PLACES):
         return True
-    return any(w.lower().strip("'’s") in ORG_WORDS for w in words)
+    return any(_possessive_free(w) in ORG_WORDS for w in words)
 
 
 def _initials(name: str) -> tuple[str, str]:
@@ -108,8 +116,15 @@ def _initials(name: str) -> tuple[str, str]:
     return caps.upper(), every.upper()
 
 
+def _possessive_free(word: str) -> str:
+    low = word.lower()
+    return low[:-2] if low.endswith(("'s", "’s")) else low
+
+
 def split_name(words: list[str]) -> Parsed | None:
     """Take a determiner-free phrase apart: role words, honorifics and the name itself."""
+    while words and words[0].lower() in _LEADING_JUNK:
+        words = words[1:]
     if not words:
         return None
     # the name: the capitalised run at the end ("Brazilian trade minister | Ana Lopes")
@@ -120,50 +135,52 @@ def split_name(words: list[str]) -> Parsed | None:
             words[start - 1].lower() in _NAME_CONNECTORS
             and start < len(words)
             and start - 1 > 0
-            and _is_cap(words[start - 2])
+            and (_is_cap(words[start - 2]) or words[start - 2].lower() in {"of", "for"})
         )
     ):
         start -= 1
+    while start < len(words) and words[start].lower() in _NAME_CONNECTORS:
+        start += 1
     role_words = words[:start]
     run = words[start:]
     if not run:
         return None
+    gender: str | None = None
+    # "Joanna Pereira of Halden Securities": the person, then where they work
+    tail: list[str] = []
+    for i, word in enumerate(run):
+        if word.lower() in {"of", "at"} and 1 <= i < len(run) - 1:
+            if not _looks_like_org(run[:i]) and _looks_like_org(run[i + 1 :]) or i >= 2 and (
+                run[i - 1].lower() not in ROLE_HEADS and not _looks_like_org(run[:i])
+                and _is_cap(run[i + 1]) and run[i + 1].lower() != "the"
+                and any(w.lower() in HONORIFICS | ROLE_HEADS for w in run[:i])
+            ):
+                tail = run[i:]
+                run = run[:i]
+            break
     # job titles at the front of the run ("Shadow Health Secretary | Wes Tarrant")
     last_head = -1
     for i, word in enumerate(run[:-1]):
         low = word.lower()
-        if low in ROLE_HEADS or low.rstrip(".") in ROLE_HEADS:
+        if (low in ROLE_HEADS or low.rstrip(".") in ROLE_HEADS) and low.rstrip(".") not in (
+            HONORIFICS
+        ):
             last_head = i
-    gender: str | None = None
-    honorific = [w for w in run if w.lower().rstrip(".") in HONORIFICS]
     if last_head >= 0 and not _looks_like_org(run[last_head + 1 :]):
         role_words = role_words + run[: last_head + 1]
         run = run[last_head + 1 :]
     # honorifics are neither name nor role
-    while run and run[0].lower() in HONORIFICS | {h.rstrip(".") for h in HONORIFICS}:
+    while len(run) > 1 and run[0].lower().rstrip(".") in HONORIFICS:
         low = run[0].lower().rstrip(".")
         if low in FEMALE_HONORIFICS:
             gender = "f"
         elif low in MALE_HONORIFICS:
             gender = "m"
         run = run[1:]
-    if honorific and role_words and role_words[-1].lower().rstrip(".") in HONORIFICS:
-        role_words = role_words[:-1]
     while len(run) > 1 and run[-1].lower() in _POST_NOMINALS:
         run = run[:-1]
-    if not run:
-        return None
-    # "Joanna Pereira of Halden Securities": the person, then where they work
-    for i, word in enumerate(run):
-        if (
-            word.lower() in {"of", "at"}
-            and 1 <= i <= 3
-            and not _looks_like_org(run[:i])
-            and i + 1 < len(run)
-        ):
-            role_words = [*role_words, word, *run[i + 1 :]]
-            run = run[:i]
-            break
+    if tail and role_words:
+        role_words = [*role_words, *tail]
     for word in role_words:
         low = word.lower()
         if low in _FEMALE_ROLES:
@@ -187,6 +204,10 @@ def split_name(words: list[str]) -> Parsed | None:
 def parse_phrase(phrase: str) -> Parsed | None:
     """What a speaker phrase names, before looking anything up in the article."""
     words = _WORD.findall(phrase)
+    if not words:
+        return None
+    while words and words[0].lower() in _LEADING_JUNK:
+        words = words[1:]
     if not words:
         return None
     had_determiner = words[0].lower() in DETERMINERS
@@ -223,10 +244,14 @@ def parse_phrase(phrase: str) -> Parsed | None:
                 inner = parse_phrase(" ".join(words[i + 3 :]))
                 if inner is not None:
                     return inner
-    if lowered[-1] in _DATA_NOUNS:
-        # "NHS England data shows": the body that publishes it
-        caps = [w for w in words[:-1] if _is_cap(w)]
-        if caps and len(caps) == len(words) - 1 and not had_determiner:
+    if lowered[-1] in _DATA_NOUNS and not _is_cap(words[-1]):
+        # "the latest NHS England data shows": the body that publishes it
+        caps: list[str] = []
+        for word in reversed(words[:-1]):
+            if not _is_cap(word):
+                break
+            caps.insert(0, word)
+        if caps:
             return Parsed(" ".join(caps), kind="org")
         return Parsed(" ".join(words), kind="group")
     if any(low in GROUP_NOUNS for low in lowered) and not _is_cap(words[-1]) or (
@@ -236,8 +261,16 @@ def parse_phrase(phrase: str) -> Parsed | None:
     if len(words) == 1 and lowered[0] in ORG_TYPES:
         return Parsed(lowered[0], kind="type", org_type=lowered[0])
     if not _is_cap(words[-1]):
-        if lowered[-1] in ORG_TYPES and len(words) <= 3:
+        if lowered[-1] in ORG_TYPES and len(words) <= 4:
+            # "the GMB union": the organisation named before its type
+            caps = [w for w in words[:-1] if _is_cap(w)]
+            if caps and all(_is_cap(w) for w in words[len(words) - 1 - len(caps) : -1]):
+                return Parsed(" ".join(caps), kind="org", org_type=lowered[-1])
             return Parsed(lowered[-1], kind="type", org_type=lowered[-1])
+        if had_determiner and len(words) <= 5 and lowered[0] not in NOT_A_NAME:
+            return Parsed(" ".join(words), kind="group")  # "the opposition", "a witness"
+        if len(words) <= 3 and lowered[-1].endswith("s") and lowered[0] not in NOT_A_NAME:
+            return Parsed(" ".join(words), kind="group")  # "energy network operators"
         return None
     return split_name(words)
 
@@ -252,6 +285,7 @@ class NameBook:
     recent_people: list[Person] = field(default_factory=list)
     last_org: str | None = None  # latest organisation or group that made a claim
     last_claimant: str | None = None
+    claims: dict[str, int] = field(default_factory=dict)  # claimant -> sentences so far
 
     # --- reading the article ---------------------------------------------------------
 
@@ -263,7 +297,10 @@ class NameBook:
                 name = " ".join(words)
                 # keep only the words the abbreviation's letters can cover
                 acronym = match.group(2)
-                while len(words) > len(acronym) and words[0].lower() not in ORG_WORDS:
+                while (
+                    sum(w.lower() not in _NAME_CONNECTORS for w in words) > len(acronym)
+                    and words[0].lower() not in ORG_WORDS
+                ):
                     words = words[1:]
                 name = " ".join(words)
                 self.acronyms[acronym.upper()] = name
@@ -278,6 +315,10 @@ class NameBook:
             self.person(match.group(2), None, gender)
         for match in _AGE_NAME.finditer(masked):
             self.person(match.group(1), None, None)
+        for match in _ROLE_NAME.finditer(masked):
+            parsed = split_name(match.group(0).split())
+            if parsed is not None and parsed.kind == "person" and " " in parsed.name:
+                self.person(parsed.name, parsed.role, parsed.gender)
         for match in _CAP_RUN.finditer(masked):
             words = match.group(0).split()
             if len(words) >= 2 and _looks_like_org(words) and words[0].lower() not in NOT_A_NAME:
@@ -303,11 +344,12 @@ class NameBook:
         del self.recent_people[:-12]
 
     def _add_org(self, name: str, org_type: str | None) -> None:
+        """Remember an organisation; the list runs from least to most recently named."""
         for i, (known, kind) in enumerate(self.orgs):
             if known == name:
-                if org_type and not kind:
-                    self.orgs[i] = (known, org_type)
-                return
+                del self.orgs[i]
+                org_type = org_type or kind
+                break
         self.orgs.append((name, org_type))
 
     def person(self, name: str, role: str | None, gender: str | None) -> Person:
@@ -348,20 +390,36 @@ class NameBook:
         return name
 
     def org_of_type(self, org_type: str) -> str | None:
+        """"the company": the organisation of that type the article quotes most."""
         kin = ORG_TYPE_KIN.get(org_type, org_type)
-        for known, kind in reversed(self.orgs):
-            if kind is not None and ORG_TYPE_KIN.get(kind, kind) == kin:
-                return known
+        typed = [
+            known
+            for known, kind in self.orgs
+            if kind is not None and ORG_TYPE_KIN.get(kind, kind) == kin
+        ]
+        if typed:
+            # the latest wins a tie: max() keeps the first of equals, so walk backwards
+            return max(reversed(typed), key=lambda name: self.claims.get(name, 0))
         for known, _ in reversed(self.orgs):
             if org_type in known.lower().split():
+                return known
+        # an organisation of no stated type: the one named last
+        for known, kind in reversed(self.orgs):
+            if kind is None and " " in known:
                 return known
         return None
 
     def _pronoun(self, pronoun: str) -> str | None:
         if pronoun in {"he", "she"}:
             wanted = "f" if pronoun == "she" else "m"
-            for person in reversed(self.recent_people):
-                if person.gender in (None, wanted):
+            recent = self.recent_people
+            last = self.people.get(self.last_claimant) if self.last_claimant else None
+            candidates = (
+                # the last speaker, if just mentioned and not of the other gender
+                [last] if last is not None and last in recent[-2:] else []
+            ) + [p for p in reversed(recent[-4:]) if p.gender == wanted] + list(reversed(recent))
+            for person in candidates:
+                if person is not None and person.gender in (None, wanted):
                     person.gender = wanted
                     return person.full
             return None
@@ -373,14 +431,31 @@ class NameBook:
             return None
         parsed = parse_phrase(speaker.phrase)
         apposed = parse_phrase(speaker.apposition) if speaker.apposition else None
-        if apposed is not None and apposed.kind == "person" and (
-            parsed is None or parsed.kind in {"type", "group"} or parsed.kind == "org"
-            and parsed.name.lower() != apposed.name.lower()
-        ) and not speaker.apposition[:1].islower():  # type: ignore[index]
+        head_words = _WORD.findall(speaker.phrase)
+        described = any(
+            w[:1].islower() and w.lower() not in _NAME_CONNECTORS for w in head_words
+        ) or (parsed is not None and parsed.kind != "person")
+        if (
+            apposed is not None
+            and apposed.kind == "person"
+            and speaker.apposition is not None
+            and not speaker.apposition[:1].islower()
+            and described
+        ):
             # "Its chief executive, Sunil Bahra, said": the person in apposition speaks
             role = _role_of(speaker.phrase, self)
             person = self.person(apposed.name, apposed.role or role, apposed.gender)
             return self._said(person.full, person.role, person)
+        if (
+            apposed is not None
+            and apposed.kind == "org"
+            and parsed is not None
+            and parsed.kind in {"type", "group"}
+        ):
+            # "The water company, Sel Valley Water, disputes ...": the organisation
+            name = self.org_name(apposed.name)
+            self._add_org(name, parsed.org_type)
+            return self._said(name, None, None, group=True)
         if parsed is None:
             return None
         if parsed.kind == "pronoun":
@@ -390,8 +465,8 @@ class NameBook:
             person_or_none = self.people.get(name)
             return self._said(name, person_or_none.role if person_or_none else None, person_or_none)
         if parsed.kind == "type":
-            org = self.org_of_type(parsed.org_type or parsed.name) or self.last_org
-            return self._said(org, None, None) if org else None
+            org = self.org_of_type(parsed.org_type or parsed.name)
+            return self._said(org or parsed.name, None, None, group=True)
         if parsed.kind == "group":
             return self._said(parsed.name, None, None, group=True)
         if parsed.kind == "org":
@@ -405,10 +480,11 @@ class NameBook:
             if org != parsed.name or parsed.name.lower() in PLACES:
                 return self._said(org, None, None, group=True)
         role = parsed.role
-        if apposed is not None and speaker.apposition and speaker.apposition[:1].islower():
-            role = role or " ".join(_strip_determiners(speaker.apposition.split()))
-        elif speaker.apposition and speaker.apposition.split()[0].lower() in DETERMINERS:
-            role = role or " ".join(_strip_determiners(speaker.apposition.split()))
+        if speaker.apposition and (
+            speaker.apposition[:1].islower()
+            or speaker.apposition.split()[0].lower() in DETERMINERS
+        ):
+            role = role or _clause_free(speaker.apposition)
         person = self.person(parsed.name, role, parsed.gender)
         return self._said(person.full, person.role, person)
 
@@ -420,7 +496,18 @@ class NameBook:
         if group:
             self.last_org = name
         self.last_claimant = name
+        self.claims[name] = self.claims.get(name, 0) + 1
         return name, role
+
+
+def _clause_free(apposition: str) -> str:
+    """An apposition as a role: no article, no relative clause ("who was not involved")."""
+    words = _strip_determiners(apposition.split())
+    for i, word in enumerate(words):
+        if word.lower() in {"who", "which", "whose", "that"}:
+            words = words[:i]
+            break
+    return " ".join(words)
 
 
 def _role_of(phrase: str, book: NameBook) -> str | None:
