@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from app.core.analysis.claimant_words import (
     AUXILIARIES,
     CLAUSE_BREAKS,
+    DATA_NOUNS,
     DETERMINERS,
     GROUP_NOUNS,
     IMPERSONAL_VERBS,
@@ -137,7 +138,9 @@ _PHRASE_END = re.compile(
     re.S,
 )
 _VERB_WORDS = REPORTING_VERBS | {w for phrase in REPORTING_PHRASES for w in phrase[:1]}
-_PRECHECK_WORDS = _VERB_WORDS | {"according", "by"}
+_PRECHECK_WORDS = _VERB_WORDS | {"according", "by"} | {
+    "saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"
+}
 _LOWER_WORD = re.compile(r"[a-z]+")
 # Reporting verbs that are also plural nouns ("the latest estimates", "new reports").
 _NOUN_LIKE_VERBS = frozenset(
@@ -236,11 +239,11 @@ def _subject_before(words: list[str], verb: int) -> Speaker | None:
     if not head:
         return None
     if words[verb] in _NOUN_LIKE_VERBS and not (
-        _is_capitalised(head[-1]) or head[-1].lower() in GROUP_NOUNS | ORG_TYPES
+        _is_capitalised(head[-1]) or head[-1].lower() in GROUP_NOUNS | ORG_TYPES | DATA_NOUNS
     ):
         return None  # "the latest figures shows"-like misreadings of nouns as verbs
-    at_boundary = start == 0 or _is_boundary(words, start - 1)
-    if not at_boundary and not head[0].lower() in DETERMINERS:
+    at_boundary = start == 0 or _is_boundary(words, start - 1) or words[start - 1] == "by"
+    if not at_boundary:
         if apposition is not None and _is_capitalised(apposition.split()[0]):
             return Speaker(apposition)
         return None

@@ -121,6 +121,14 @@ ORG_TYPE_KIN = {
     "organization": "organisation",
 }
 
+# Sources that "show" or "find": "NHS England data shows", "figures from Kantar".
+DATA_NOUNS = frozenset(
+    """
+    data figures statistics study studies report survey research analysis papers poll
+    review estimates numbers documents records
+    """.split()
+)
+
 # Plural nouns that make a group claimant: "Trade analysts estimated", "Police said".
 GROUP_NOUNS = frozenset(
     """

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from app.core.analysis.claimant import IMPERSONAL, Speaker
 from app.core.analysis.claimant_words import (
+    DATA_NOUNS,
     DETERMINERS,
     FEMALE_HONORIFICS,
     GROUP_NOUNS,
@@ -36,10 +37,6 @@ from app.core.analysis.claimant_words import (
 
 _POST_NOMINALS = frozenset("kc qc mp msp ms am mep jr jr. sr sr. obe cbe mbe phd".split())
 _NAME_CONNECTORS = frozenset("of for and on de van von der da al bin the &".split())
-_DATA_NOUNS = frozenset(
-    "data figures statistics study studies report survey research analysis papers poll "
-    "review estimates numbers documents records".split()
-)
 _SPOKES = re.compile(r"^(?:spokes(?:man|woman|person)|representative|press officer)$")
 _FEMALE_ROLES = frozenset("spokeswoman chairwoman councilwoman congresswoman".split())
 _MALE_ROLES = frozenset("spokesman chairman councilman congressman".split())
@@ -233,7 +230,7 @@ def parse_phrase(phrase: str) -> Parsed | None:
     # "Economists at the Institute for Fiscal Studies": the institution;
     # "figures from research firm Kantar", "data published by the DfE": the source
     for i, low in enumerate(lowered):
-        if (low in GROUP_NOUNS or low in _DATA_NOUNS) and i + 2 < len(words):
+        if (low in GROUP_NOUNS or low in DATA_NOUNS) and i + 2 < len(words):
             nxt = lowered[i + 1]
             rest = words[i + 2 :]
             if nxt in {"from", "by"} or (nxt in {"at", "of"} and low in GROUP_NOUNS):
@@ -244,11 +241,11 @@ def parse_phrase(phrase: str) -> Parsed | None:
                 inner = parse_phrase(" ".join(words[i + 3 :]))
                 if inner is not None:
                     return inner
-    if lowered[-1] in _DATA_NOUNS and not _is_cap(words[-1]):
+    if lowered[-1] in DATA_NOUNS and not _is_cap(words[-1]):
         # "the latest NHS England data shows": the body that publishes it
         caps: list[str] = []
         for word in reversed(words[:-1]):
-            if not _is_cap(word):
+            if not _is_cap(word) or word.lower() in NOT_A_NAME:
                 break
             caps.insert(0, word)
         if caps:
@@ -300,7 +297,7 @@ class NameBook:
                 while (
                     sum(w.lower() not in _NAME_CONNECTORS for w in words) > len(acronym)
                     and words[0].lower() not in ORG_WORDS
-                ):
+                ) or (words and words[0].lower() in _NAME_CONNECTORS):
                     words = words[1:]
                 name = " ".join(words)
                 self.acronyms[acronym.upper()] = name
@@ -432,9 +429,12 @@ class NameBook:
         parsed = parse_phrase(speaker.phrase)
         apposed = parse_phrase(speaker.apposition) if speaker.apposition else None
         head_words = _WORD.findall(speaker.phrase)
-        described = any(
-            w[:1].islower() and w.lower() not in _NAME_CONNECTORS for w in head_words
-        ) or (parsed is not None and parsed.kind != "person")
+        described = (
+            any(w[:1].islower() and w.lower() not in _NAME_CONNECTORS for w in head_words)
+            or (parsed is not None and parsed.kind != "person")
+            or (bool(head_words) and head_words[0].lower() in DETERMINERS)
+            or any(w.lower() in ROLE_HEADS for w in head_words)
+        )
         if (
             apposed is not None
             and apposed.kind == "person"

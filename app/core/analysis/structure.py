@@ -44,6 +44,7 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]{1
 _CAPTION_START = re.compile(
     r"^(?:caption|image caption|pictured|above|top|below|left|right)\s*[:：]", re.IGNORECASE
 )
+_INNER_STOP = re.compile(r"[.!?]['\"”’)]*\s+['\"“‘(]?[A-Z]")
 _BULLET_LINE = re.compile(r"^(?:[-*•▪◦‣–]|\d{1,3}[.)])\s")
 _FINAL_STOP = re.compile(r"[.;,:…]['\"”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)\]]*$")
@@ -160,7 +161,9 @@ def infer_paragraphs(text: str) -> list[Paragraph]:
         )
         if _BULLET_LINE.match(line):
             continue
-        if _CAPTION_START.match(line) or (near_credit and "\n" not in line):
+        # a paragraph of several sentences next to a photo credit is still the story's
+        one_sentence = len(_INNER_STOP.findall(line)) == 0
+        if _CAPTION_START.match(line) or (near_credit and "\n" not in line and one_sentence):
             roles[i] = ParagraphRole.CAPTION
         elif "\n" not in line and not _SENTENCE_END.search(line) and not line.endswith(("?", "!")):
             roles[i] = ParagraphRole.SUBHEADING if _words(line) <= 12 else ParagraphRole.CAPTION
