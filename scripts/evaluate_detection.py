@@ -139,9 +139,18 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in (
-            "attributed claimant_right unattributed spurious roles role_right tp fp fn sentences"
-        ).split():
+        for name in [
+            "attributed",
+            "claimant_right",
+            "unattributed",
+            "spurious",
+            "roles",
+            "role_right",
+            "tp",
+            "fp",
+            "fn",
+            "sentences",
+        ]:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
 
@@ -250,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{'article':<26} {'sent':>4} {'claimant':>9} {'spur':>5} {'role':>6} {'prec':>6} {'rec':>6}")
+    heads = ("sent", "claimant", "spur", "role", "prec", "rec")
+    widths = (4, 9, 5, 6, 6, 6)
+    print(f"{'article':<26} " + " ".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)))
     for name, figures in result["articles"].items():  # type: ignore[attr-defined]
         print(_row(f"{name} ({figures['split'][0]})", figures))
     print()

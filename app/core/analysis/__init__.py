@@ -26,7 +26,7 @@ from app.core.analysis.kinds import content_kinds
 from app.core.analysis.model import load_model
 from app.core.analysis.names import NameBook
 from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
-from app.core.analysis.structure import infer_paragraphs
+from app.core.analysis.structure import asserts_fact, infer_paragraphs
 from app.core.errors import AnalysisError
 from app.core.records import ClaimKind, Paragraph, ParagraphRole
 
@@ -35,6 +35,7 @@ __all__ = [
     "MAX_SENTENCE_CHARS",
     "MAX_TEXT_CHARS",
     "MODEL_CREDIT",
+    "STRONG_THRESHOLD",
     "SentenceAnalysis",
     "analyse",
     "infer_paragraphs",
@@ -44,13 +45,18 @@ MAX_TEXT_CHARS = 4_000_000
 MODEL_CREDIT = (
     "Check-worthiness model trained on the ClaimBuster dataset (Arslan et al., 2020), CC BY 4.0"
 )
-# The shipped model's threshold, chosen by cross-validation on its training data; the
-# test suite checks that it equals the one recorded in resources/model/checkworthiness.json.
+# The shipped model's two bands, chosen by cross-validation on its training data (grouped
+# by debate): a score from DEFAULT_THRESHOLD up is "weak" (check-worthy, maximises F1), from
+# STRONG_THRESHOLD up "strong" (maximises F0.5). The test suite checks that they equal the
+# ones recorded in resources/model/checkworthiness.json.
 DEFAULT_THRESHOLD: float = 0.30
+STRONG_THRESHOLD: float = 0.50
+BANDS = ("strong", "weak")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _FIRST_PERSON = {"i", "we"}
 _ATTRIBUTED_ROLES = frozenset({ParagraphRole.BODY, ParagraphRole.STANDFIRST})
+_HEADING_ROLES = frozenset({ParagraphRole.SUBHEADING, ParagraphRole.CAPTION})
 _MIN_QUOTE_WORDS = 4
 
 
@@ -61,8 +67,9 @@ class SentenceAnalysis:
     start: int
     end: int
     text: str  # == article_text[start:end]
-    score: float  # 0..1 check-worthiness
-    checkworthy: bool  # score >= threshold, and never for a credit
+    score: float  # 0..1 calibrated check-worthiness
+    checkworthy: bool  # band is not None
+    band: str | None  # "strong", "weak" or None; never for credits, bylines, bare headings
     claimant: str | None
     claimant_role: str | None  # what the article calls the claimant ("Shadow Health Secretary")
     kinds: tuple[ClaimKind, ...]
@@ -131,7 +138,8 @@ def analyse(
         return []
     paras = infer_paragraphs(text) if paragraphs is None else _check_paragraphs(text, paragraphs)
     model = load_model()
-    cut = model.threshold if threshold is None else threshold
+    weak = model.threshold if threshold is None else threshold
+    strong = max(weak, model.strong)
     spans = _sentence_spans(text, paras, lines)
     sentences = [text[start:end] for start, end, _ in spans]
 
@@ -229,13 +237,23 @@ def analyse(
             kinds.append(ClaimKind.ATTRIBUTION)
 
         score = round(scores[i], 4)
+        band: str | None = None
+        if role is ParagraphRole.CREDIT:
+            pass  # credits and bylines never
+        elif role in _HEADING_ROLES and not asserts_fact(sentence):
+            pass  # subheadings and captions only when they state a fact
+        elif score >= strong:
+            band = "strong"
+        elif score >= weak:
+            band = "weak"
         results.append(
             SentenceAnalysis(
                 start=start,
                 end=end,
                 text=sentence,
                 score=score,
-                checkworthy=score >= cut and role is not ParagraphRole.CREDIT,
+                checkworthy=band is not None,
+                band=band,
                 claimant=claimant,
                 claimant_role=claimant_role,
                 kinds=tuple(kinds) if len(kinds) < 2 else tuple(sorted(set(kinds), key=_KIND_RANK)),

@@ -29,10 +29,10 @@ from app.core.analysis.claimant_words import (
     GROUP_NOUNS,
     IMPERSONAL_VERBS,
     ORG_TYPES,
-    ROLE_HEADS,
-    ROLE_MODIFIERS,
     REPORTING_PHRASES,
     REPORTING_VERBS,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
     SUBJECT_PRONOUNS,
 )
 
@@ -102,22 +102,112 @@ IMPERSONAL = Speaker("")
 # Words and punctuation; a full stop stays on abbreviations ("Gov.", "U.S.") only.
 _TOKEN = re.compile(r"[A-Za-z0-9À-ÿ][\w'’&.-]*|#+|[,;:—–()\[\]\"“”‘’!?]")
 _ABBREVIATIONS = frozenset(
-    "gov. sen. rep. mr. mrs. ms. dr. prof. st. gen. col. capt. lt. sgt. inc. ltd. co. jr. sr. "
-    "calif. mass. fla. wash. no. vs.".split()
+    [
+        "gov.",
+        "sen.",
+        "rep.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "st.",
+        "gen.",
+        "col.",
+        "capt.",
+        "lt.",
+        "sgt.",
+        "inc.",
+        "ltd.",
+        "co.",
+        "jr.",
+        "sr.",
+        "calif.",
+        "mass.",
+        "fla.",
+        "wash.",
+        "no.",
+        "vs.",
+    ]
 )
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
-_BOUNDARY = frozenset(",;:—–()[]\"“”‘’!?#.")
+_BOUNDARY = frozenset(',;:—–()[]"“”‘’!?#.')
 _CONJUNCTIONS = frozenset(
-    "and but while as although though when after before because since so yet whereas "
-    "meanwhile however also then".split()
+    [
+        "and",
+        "but",
+        "while",
+        "as",
+        "although",
+        "though",
+        "when",
+        "after",
+        "before",
+        "because",
+        "since",
+        "so",
+        "yet",
+        "whereas",
+        "meanwhile",
+        "however",
+        "also",
+        "then",
+    ]
 )
-_CONNECTORS = frozenset("of for and on at in from de van von der da al bin the upon & -".split())
-_LEFT_OF_THE = frozenset("of for at in from on with".split())
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "for",
+        "and",
+        "on",
+        "at",
+        "in",
+        "from",
+        "de",
+        "van",
+        "von",
+        "der",
+        "da",
+        "al",
+        "bin",
+        "the",
+        "upon",
+        "&",
+        "-",
+    ]
+)
+_LEFT_OF_THE = frozenset(["of", "for", "at", "in", "from", "on", "with"])
 _STOP_WORDS = frozenset(
-    """
-    to by with into over under about against than during without within between through
-    near across around behind beyond via like unlike per among amid despite towards toward
-    """.split()
+    [
+        "to",
+        "by",
+        "with",
+        "into",
+        "over",
+        "under",
+        "about",
+        "against",
+        "than",
+        "during",
+        "without",
+        "within",
+        "between",
+        "through",
+        "near",
+        "across",
+        "around",
+        "behind",
+        "beyond",
+        "via",
+        "like",
+        "unlike",
+        "per",
+        "among",
+        "amid",
+        "despite",
+        "towards",
+        "toward",
+    ]
 )
 _IMPERSONAL = re.compile(r"^\W*It\s+(?:was|is|has\s+been|had\s+been)\s+(\w+)\b(.*)$", re.S)
 _BY_AGENT = re.compile(
@@ -138,23 +228,84 @@ _PHRASE_END = re.compile(
     re.S,
 )
 _VERB_WORDS = REPORTING_VERBS | {w for phrase in REPORTING_PHRASES for w in phrase[:1]}
-_PRECHECK_WORDS = _VERB_WORDS | {"according", "by"} | {
-    "saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"
-}
+_PRECHECK_WORDS = (
+    _VERB_WORDS
+    | {"according", "by"}
+    | {"saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"}
+)
 _LOWER_WORD = re.compile(r"[a-z]+")
 # Reporting verbs that are also plural nouns ("the latest estimates", "new reports").
 _NOUN_LIKE_VERBS = frozenset(
-    "claims reports estimates states notes finds calls issues shows forecasts promises "
-    "pledges vows suggests warns denies".split()
+    [
+        "claims",
+        "reports",
+        "estimates",
+        "states",
+        "notes",
+        "finds",
+        "calls",
+        "issues",
+        "shows",
+        "forecasts",
+        "promises",
+        "pledges",
+        "vows",
+        "suggests",
+        "warns",
+        "denies",
+    ]
 )
-_PARTICIPLES = frozenset("saying adding warning arguing claiming insisting alleging".split())
+_PARTICIPLES = frozenset(
+    ["saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"]
+)
 _INVERTED_VERBS = frozenset(
-    "said says added adds claimed claims insisted insists warned warns explained noted "
-    "argued wrote writes continued asked told declared stated replied countered".split()
+    [
+        "said",
+        "says",
+        "added",
+        "adds",
+        "claimed",
+        "claims",
+        "insisted",
+        "insists",
+        "warned",
+        "warns",
+        "explained",
+        "noted",
+        "argued",
+        "wrote",
+        "writes",
+        "continued",
+        "asked",
+        "told",
+        "declared",
+        "stated",
+        "replied",
+        "countered",
+    ]
 )
 _INVERTED_END = frozenset(
-    "on in at last yesterday today this earlier later who which as when after before during "
-    "while in of".split()
+    [
+        "on",
+        "in",
+        "at",
+        "last",
+        "yesterday",
+        "today",
+        "this",
+        "earlier",
+        "later",
+        "who",
+        "which",
+        "as",
+        "when",
+        "after",
+        "before",
+        "during",
+        "while",
+        "in",
+        "of",
+    ]
 )
 
 
@@ -325,7 +476,11 @@ def _inverted(words: list[str]) -> Speaker | None:
             taken.append(nxt)
             if len(taken) > 8:
                 return None
-        if taken and (_is_capitalised(taken[0]) or taken[0].lower() in DETERMINERS):
+        if taken and (
+            _is_capitalised(taken[0])
+            or taken[0].lower() in DETERMINERS
+            or (any(_is_capitalised(w) for w in taken) and taken[0].lower() not in CLAUSE_BREAKS)
+        ):
             return Speaker(" ".join(taken))
     return None
 
@@ -339,8 +494,11 @@ def _opening_subject(words: list[str]) -> Speaker | None:
     taken: list[str] = []
     for word in words[start:]:
         low = word.lower()
-        if _is_capitalised(word) or low in ROLE_HEADS or low in ROLE_MODIFIERS or (
-            taken and low in {"of", "for", "and"}
+        if (
+            _is_capitalised(word)
+            or low in ROLE_HEADS
+            or low in ROLE_MODIFIERS
+            or (taken and low in {"of", "for", "and"})
         ):
             taken.append(word)
             continue
@@ -398,7 +556,7 @@ def find_speaker(masked: str) -> Speaker | None:
         return pronoun
     if ":" in words:
         colon = words.index(":")
-        if colon + 1 < len(words) and (words[colon + 1][0] == "#" or words[colon + 1] in "\"“‘"):
+        if colon + 1 < len(words) and (words[colon + 1][0] == "#" or words[colon + 1] in '"“‘'):
             phrase = _noun_phrase_left(words, colon - 1) if colon else None
             if phrase is not None and (phrase[0] == 0 or _is_boundary(words, phrase[0] - 1)):
                 return Speaker(" ".join(words[phrase[0] : phrase[1] + 1]))

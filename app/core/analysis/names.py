@@ -32,14 +32,33 @@ from app.core.analysis.claimant_words import (
     ORG_WORDS,
     PLACES,
     ROLE_HEADS,
-    ROLE_MODIFIERS,
 )
 
-_POST_NOMINALS = frozenset("kc qc mp msp ms am mep jr jr. sr sr. obe cbe mbe phd".split())
-_NAME_CONNECTORS = frozenset("of for and on de van von der da al bin the &".split())
+_POST_NOMINALS = frozenset(
+    [
+        "kc",
+        "qc",
+        "mp",
+        "msp",
+        "ms",
+        "am",
+        "mep",
+        "jr",
+        "jr.",
+        "sr",
+        "sr.",
+        "obe",
+        "cbe",
+        "mbe",
+        "phd",
+    ]
+)
+_NAME_CONNECTORS = frozenset(
+    ["of", "for", "and", "on", "de", "van", "von", "der", "da", "al", "bin", "the", "&"]
+)
 _SPOKES = re.compile(r"^(?:spokes(?:man|woman|person)|representative|press officer)$")
-_FEMALE_ROLES = frozenset("spokeswoman chairwoman councilwoman congresswoman".split())
-_MALE_ROLES = frozenset("spokesman chairman councilman congressman".split())
+_FEMALE_ROLES = frozenset(["spokeswoman", "chairwoman", "councilwoman", "congresswoman"])
+_MALE_ROLES = frozenset(["spokesman", "chairman", "councilman", "congressman"])
 _ACRONYM_DEF = re.compile(
     r"\b((?:[A-Z][\w'’-]*|of|for|and|the|on|&)(?:\s+(?:[A-Z][\w'’-]*|of|for|and|the|on|&)){1,8})"
     r"\s+\(([A-Z][A-Za-z&]{1,9})\)"
@@ -59,7 +78,9 @@ _DESCRIBED_ORG = re.compile(
     r"\b(" + "|".join(sorted(ORG_TYPES)) + r")\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
 )
 _WORD = re.compile(r"[\w'’.&-]+")
-_LEADING_JUNK = frozenset("but and so yet however meanwhile then also speaking".split())
+_LEADING_JUNK = frozenset(
+    ["but", "and", "so", "yet", "however", "meanwhile", "then", "also", "speaking"]
+)
 
 
 @dataclass(slots=True)
@@ -147,10 +168,15 @@ def split_name(words: list[str]) -> Parsed | None:
     tail: list[str] = []
     for i, word in enumerate(run):
         if word.lower() in {"of", "at"} and 1 <= i < len(run) - 1:
-            if not _looks_like_org(run[:i]) and _looks_like_org(run[i + 1 :]) or i >= 2 and (
-                run[i - 1].lower() not in ROLE_HEADS and not _looks_like_org(run[:i])
-                and _is_cap(run[i + 1]) and run[i + 1].lower() != "the"
-                and any(w.lower() in HONORIFICS | ROLE_HEADS for w in run[:i])
+            if (not _looks_like_org(run[:i]) and _looks_like_org(run[i + 1 :])) or (
+                i >= 2
+                and (
+                    run[i - 1].lower() not in ROLE_HEADS
+                    and not _looks_like_org(run[:i])
+                    and _is_cap(run[i + 1])
+                    and run[i + 1].lower() != "the"
+                    and any(w.lower() in HONORIFICS | ROLE_HEADS for w in run[:i])
+                )
             ):
                 tail = run[i:]
                 run = run[:i]
@@ -224,8 +250,11 @@ def parse_phrase(phrase: str) -> Parsed | None:
             else:
                 return None
             if inner is not None and inner.kind in {"person", "type"}:
-                return Parsed(inner.name, kind="org" if inner.kind == "person" else inner.kind,
-                              org_type=inner.org_type)
+                return Parsed(
+                    inner.name,
+                    kind="org" if inner.kind == "person" else inner.kind,
+                    org_type=inner.org_type,
+                )
             return inner
     # "Economists at the Institute for Fiscal Studies": the institution;
     # "figures from research firm Kantar", "data published by the DfE": the source
@@ -251,7 +280,7 @@ def parse_phrase(phrase: str) -> Parsed | None:
         if caps:
             return Parsed(" ".join(caps), kind="org")
         return Parsed(" ".join(words), kind="group")
-    if any(low in GROUP_NOUNS for low in lowered) and not _is_cap(words[-1]) or (
+    if (any(low in GROUP_NOUNS for low in lowered) and not _is_cap(words[-1])) or (
         lowered[0] in GROUP_NOUNS
     ):
         return Parsed(" ".join(words), kind="group")
@@ -283,11 +312,14 @@ class NameBook:
     last_org: str | None = None  # latest organisation or group that made a claim
     last_claimant: str | None = None
     claims: dict[str, int] = field(default_factory=dict)  # claimant -> sentences so far
+    sentence: int = 0  # sentences read so far
+    org_seen: dict[str, int] = field(default_factory=dict)  # organisation -> last sentence
 
     # --- reading the article ---------------------------------------------------------
 
     def register(self, masked: str) -> None:
         """Note the names a sentence introduces (before its speaker is resolved)."""
+        self.sentence += 1
         if "(" in masked:
             for match in _ACRONYM_DEF.finditer(masked):
                 words = _strip_determiners(match.group(1).split())
@@ -308,7 +340,9 @@ class NameBook:
                 self._add_org(parsed.name, match.group(1).lower())
         for match in _HONORIFIC_NAME.finditer(masked):
             title = match.group(1).lower()
-            gender = "f" if title in FEMALE_HONORIFICS else "m" if title in MALE_HONORIFICS else None
+            gender = (
+                "f" if title in FEMALE_HONORIFICS else "m" if title in MALE_HONORIFICS else None
+            )
             self.person(match.group(2), None, gender)
         for match in _AGE_NAME.finditer(masked):
             self.person(match.group(1), None, None)
@@ -348,14 +382,15 @@ class NameBook:
                 org_type = org_type or kind
                 break
         self.orgs.append((name, org_type))
+        self.org_seen[name] = self.sentence
 
     def person(self, name: str, role: str | None, gender: str | None) -> Person:
         """The person called ``name`` here, introduced now if the article had not yet."""
         words = name.split()
         known = self.people.get(name) or self.people.get(words[-1])
         if known is not None and (len(words) == 1 or known.full.split()[0] == words[0]):
-            if known.role is None and role:
-                known.role = role
+            if role and (known.role is None or role.lower().endswith(" " + known.role.lower())):
+                known.role = role  # "minister" seen first, "Argentine farm minister" in full
             if known.gender is None and gender:
                 known.gender = gender
             return known
@@ -387,7 +422,7 @@ class NameBook:
         return name
 
     def org_of_type(self, org_type: str) -> str | None:
-        """"the company": the organisation of that type the article quotes most."""
+        """ "the company": the organisation of that type the article quotes most."""
         kin = ORG_TYPE_KIN.get(org_type, org_type)
         typed = [
             known
@@ -400,9 +435,9 @@ class NameBook:
         for known, _ in reversed(self.orgs):
             if org_type in known.lower().split():
                 return known
-        # an organisation of no stated type: the one named last
+        # an organisation of no stated type named in this or the last sentence
         for known, kind in reversed(self.orgs):
-            if kind is None and " " in known:
+            if kind is None and " " in known and self.org_seen[known] >= self.sentence - 1:
                 return known
         return None
 
@@ -412,9 +447,13 @@ class NameBook:
             recent = self.recent_people
             last = self.people.get(self.last_claimant) if self.last_claimant else None
             candidates = (
-                # the last speaker, if just mentioned and not of the other gender
-                [last] if last is not None and last in recent[-2:] else []
-            ) + [p for p in reversed(recent[-4:]) if p.gender == wanted] + list(reversed(recent))
+                (
+                    # the last speaker, if just mentioned and not of the other gender
+                    [last] if last is not None and last in recent[-2:] else []
+                )
+                + [p for p in reversed(recent[-4:]) if p.gender == wanted]
+                + list(reversed(recent))
+            )
             for person in candidates:
                 if person is not None and person.gender in (None, wanted):
                     person.gender = wanted
@@ -422,7 +461,9 @@ class NameBook:
             return None
         return self.last_org
 
-    def resolve(self, speaker: Speaker, apposition_ok: bool = True) -> tuple[str, str | None] | None:
+    def resolve(
+        self, speaker: Speaker, apposition_ok: bool = True
+    ) -> tuple[str, str | None] | None:
         """(claimant, role) of a speaker phrase; None if it names nobody."""
         if speaker is IMPERSONAL or not speaker.phrase:
             return None
@@ -481,8 +522,7 @@ class NameBook:
                 return self._said(org, None, None, group=True)
         role = parsed.role
         if speaker.apposition and (
-            speaker.apposition[:1].islower()
-            or speaker.apposition.split()[0].lower() in DETERMINERS
+            speaker.apposition[:1].islower() or speaker.apposition.split()[0].lower() in DETERMINERS
         ):
             role = role or _clause_free(speaker.apposition)
         person = self.person(parsed.name, role, parsed.gender)

@@ -32,7 +32,11 @@ _AGENCY = re.compile(
     r"press association|\bpa media\b|\bpa wire\b|associated press)",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by)\s+[A-Z][\w'’.-]+", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^\(?(?:by|written by|words by|(?:additional )?reporting by|editing by|interview by|"
+    r"(?:photo(?:graph)?s?|pictures?|images?|video|graphics?|illustrations?) by)\s+[A-Z][\w'’.-]+",
+    re.IGNORECASE,
+)
 _DATE_LINE = re.compile(
     r"^(?=.{0,60}$)(?:(?:published|updated|posted|last updated)\b.*|"
     r"(?:\w+day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
@@ -105,10 +109,38 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+# A figure that is more than a clock time ("10:05") or a bare date's day.
+_FIGURE = re.compile(r"\d")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?:\s*(?:am|pm|GMT|BST|UTC))?", re.IGNORECASE)
+_FACT_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|rose|fell|rises|falls|up|down|more|less|fewer|"
+    r"doubled|halved|increased|decreased|cut|won|lost|killed|died|issued|fined|missed|cost|"
+    r"costs|paid|\w+ed)\b|%",
+    re.IGNORECASE,
+)
+
+
+def asserts_fact(line: str) -> bool:
+    """Does a heading or caption state a checkable fact ("Persistent absence: 19.8%")?
+
+    A figure other than a clock time, with a verb or a change word: "Key figures",
+    "10:05: Trains cancelled" and "Regional gaps" do not; "Pupils fined: 443,000 penalty
+    notices issued" does.
+    """
+    if line.rstrip().endswith("?"):
+        return False
+    text = _CLOCK.sub(" ", line)
+    return bool(_FIGURE.search(text)) and bool(_FACT_VERB.search(text))
+
+
 def is_credit(line: str) -> bool:
     if _CREDIT.match(line):
         return True
-    if _BYLINE.match(line) and _words(line) <= 10 and not _SENTENCE_END.search(line):
+    if (
+        _BYLINE.match(line)
+        and _words(line) <= 12
+        and (not _SENTENCE_END.search(line) or line.startswith("("))
+    ):
         return True
     # "Jane Doe/Getty Images", "(AP Photo/John Smith)": short, names an agency, no verb-ish end
     return (
