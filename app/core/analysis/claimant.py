@@ -34,6 +34,7 @@ from app.core.analysis.claimant_words import (
     ROLE_HEADS,
     ROLE_MODIFIERS,
     SUBJECT_PRONOUNS,
+    split_words,
 )
 
 _QUOTE_MARK = re.compile("[\"“”‘’']")
@@ -102,112 +103,38 @@ IMPERSONAL = Speaker("")
 # Words and punctuation; a full stop stays on abbreviations ("Gov.", "U.S.") only.
 _TOKEN = re.compile(r"[A-Za-z0-9À-ÿ][\w'’&.-]*|#+|[,;:—–()\[\]\"“”‘’!?]")
 _ABBREVIATIONS = frozenset(
-    [
-        "gov.",
-        "sen.",
-        "rep.",
-        "mr.",
-        "mrs.",
-        "ms.",
-        "dr.",
-        "prof.",
-        "st.",
-        "gen.",
-        "col.",
-        "capt.",
-        "lt.",
-        "sgt.",
-        "inc.",
-        "ltd.",
-        "co.",
-        "jr.",
-        "sr.",
-        "calif.",
-        "mass.",
-        "fla.",
-        "wash.",
-        "no.",
-        "vs.",
-    ]
+    split_words(
+        """
+        gov. sen. rep. mr. mrs. ms. dr. prof. st. gen. col. capt. lt. sgt. inc. ltd. co. jr. sr.
+        calif. mass. fla. wash. no. vs.
+        """
+    )
 )
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
 _BOUNDARY = frozenset(',;:—–()[]"“”‘’!?#.')
 _CONJUNCTIONS = frozenset(
-    [
-        "and",
-        "but",
-        "while",
-        "as",
-        "although",
-        "though",
-        "when",
-        "after",
-        "before",
-        "because",
-        "since",
-        "so",
-        "yet",
-        "whereas",
-        "meanwhile",
-        "however",
-        "also",
-        "then",
-    ]
+    split_words(
+        """
+        and but while as although though when after before because since so yet whereas
+        meanwhile however also then
+        """
+    )
 )
 _CONNECTORS = frozenset(
-    [
-        "of",
-        "for",
-        "and",
-        "on",
-        "at",
-        "in",
-        "from",
-        "de",
-        "van",
-        "von",
-        "der",
-        "da",
-        "al",
-        "bin",
-        "the",
-        "upon",
-        "&",
-        "-",
-    ]
+    split_words(
+        """
+        of for and on at in from de van von der da al bin the upon & -
+        """
+    )
 )
 _LEFT_OF_THE = frozenset(["of", "for", "at", "in", "from", "on", "with"])
 _STOP_WORDS = frozenset(
-    [
-        "to",
-        "by",
-        "with",
-        "into",
-        "over",
-        "under",
-        "about",
-        "against",
-        "than",
-        "during",
-        "without",
-        "within",
-        "between",
-        "through",
-        "near",
-        "across",
-        "around",
-        "behind",
-        "beyond",
-        "via",
-        "like",
-        "unlike",
-        "per",
-        "among",
-        "amid",
-        "despite",
-        "towards",
-        "toward",
-    ]
+    split_words(
+        """
+        to by with into over under about against than during without within between through near
+        across around behind beyond via like unlike per among amid despite towards toward
+        """
+    )
 )
 _IMPERSONAL = re.compile(r"^\W*It\s+(?:was|is|has\s+been|had\s+been)\s+(\w+)\b(.*)$", re.S)
 _BY_AGENT = re.compile(
@@ -236,76 +163,31 @@ _PRECHECK_WORDS = (
 _LOWER_WORD = re.compile(r"[a-z]+")
 # Reporting verbs that are also plural nouns ("the latest estimates", "new reports").
 _NOUN_LIKE_VERBS = frozenset(
-    [
-        "claims",
-        "reports",
-        "estimates",
-        "states",
-        "notes",
-        "finds",
-        "calls",
-        "issues",
-        "shows",
-        "forecasts",
-        "promises",
-        "pledges",
-        "vows",
-        "suggests",
-        "warns",
-        "denies",
-    ]
+    split_words(
+        """
+        claims reports estimates states notes finds calls issues shows forecasts promises
+        pledges vows suggests warns denies
+        """
+    )
 )
 _PARTICIPLES = frozenset(
     ["saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"]
 )
 _INVERTED_VERBS = frozenset(
-    [
-        "said",
-        "says",
-        "added",
-        "adds",
-        "claimed",
-        "claims",
-        "insisted",
-        "insists",
-        "warned",
-        "warns",
-        "explained",
-        "noted",
-        "argued",
-        "wrote",
-        "writes",
-        "continued",
-        "asked",
-        "told",
-        "declared",
-        "stated",
-        "replied",
-        "countered",
-    ]
+    split_words(
+        """
+        said says added adds claimed claims insisted insists warned warns explained noted argued
+        wrote writes continued asked told declared stated replied countered
+        """
+    )
 )
 _INVERTED_END = frozenset(
-    [
-        "on",
-        "in",
-        "at",
-        "last",
-        "yesterday",
-        "today",
-        "this",
-        "earlier",
-        "later",
-        "who",
-        "which",
-        "as",
-        "when",
-        "after",
-        "before",
-        "during",
-        "while",
-        "in",
-        "of",
-    ]
+    split_words(
+        """
+        on in at last yesterday today this earlier later who which as when after before during
+        while in of
+        """
+    )
 )
 
 
@@ -529,9 +411,9 @@ def find_speaker(masked: str) -> Speaker | None:
             if phrase and not phrase[0].isdigit():
                 return Speaker(phrase)
     if " by " in masked:
-        match = _MADE_BY.search(masked)
-        if match:
-            phrase = _phrase_after(match.group(1))
+        made_by = _MADE_BY.search(masked)
+        if made_by:
+            phrase = _phrase_after(made_by.group(1))
             if phrase:
                 return Speaker(phrase)
     words = tokens(masked)
@@ -557,7 +439,7 @@ def find_speaker(masked: str) -> Speaker | None:
     if ":" in words:
         colon = words.index(":")
         if colon + 1 < len(words) and (words[colon + 1][0] == "#" or words[colon + 1] in '"“‘'):
-            phrase = _noun_phrase_left(words, colon - 1) if colon else None
-            if phrase is not None and (phrase[0] == 0 or _is_boundary(words, phrase[0] - 1)):
-                return Speaker(" ".join(words[phrase[0] : phrase[1] + 1]))
+            span = _noun_phrase_left(words, colon - 1) if colon else None
+            if span is not None and (span[0] == 0 or _is_boundary(words, span[0] - 1)):
+                return Speaker(" ".join(words[span[0] : span[1] + 1]))
     return None

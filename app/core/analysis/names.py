@@ -32,26 +32,15 @@ from app.core.analysis.claimant_words import (
     ORG_WORDS,
     PLACES,
     ROLE_HEADS,
+    split_words,
 )
 
 _POST_NOMINALS = frozenset(
-    [
-        "kc",
-        "qc",
-        "mp",
-        "msp",
-        "ms",
-        "am",
-        "mep",
-        "jr",
-        "jr.",
-        "sr",
-        "sr.",
-        "obe",
-        "cbe",
-        "mbe",
-        "phd",
-    ]
+    split_words(
+        """
+        kc qc mp msp ms am mep jr jr. sr sr. obe cbe mbe phd
+        """
+    )
 )
 _NAME_CONNECTORS = frozenset(
     ["of", "for", "and", "on", "de", "van", "von", "der", "da", "al", "bin", "the", "&"]
@@ -500,11 +489,12 @@ class NameBook:
         if parsed is None:
             return None
         if parsed.kind == "pronoun":
-            name = self._pronoun(parsed.name)
-            if name is None:
+            meant = self._pronoun(parsed.name)
+            if meant is None:
                 return None
-            person_or_none = self.people.get(name)
-            return self._said(name, person_or_none.role if person_or_none else None, person_or_none)
+            person_or_none = self.people.get(meant)
+            role = person_or_none.role if person_or_none else None
+            return self._said(meant, role, person_or_none)
         if parsed.kind == "type":
             org = self.org_of_type(parsed.org_type or parsed.name)
             return self._said(org or parsed.name, None, None, group=True)
