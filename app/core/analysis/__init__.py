@@ -49,8 +49,8 @@ MODEL_CREDIT = (
 # by debate): a score from DEFAULT_THRESHOLD up is "weak" (check-worthy, maximises F1), from
 # STRONG_THRESHOLD up "strong" (maximises F0.5). The test suite checks that they equal the
 # ones recorded in resources/model/checkworthiness.json.
-DEFAULT_THRESHOLD: float = 0.30
-STRONG_THRESHOLD: float = 0.50
+DEFAULT_THRESHOLD: float = 0.33
+STRONG_THRESHOLD: float = 0.55
 BANDS = ("strong", "weak")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -57,10 +57,13 @@ _HONORIFIC_NAME = re.compile(
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
 )
 _ROLE_NAME = re.compile(
-    r"\b(?:[A-Z][\w'’-]*\s+){0,2}(?i:"
+    r"\b(?i:"
     + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
     + r")\b\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
 )
+_LOWER_WORDS = re.compile(r"[a-z]+")
+# ROLE_HEADS as the plain words _LOWER_WORDS finds ("gov." -> "gov")
+_ROLE_HEAD_WORDS = frozenset(w.rstrip(".") for w in ROLE_HEADS)
 _AGE_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+\d{1,3},")
 _CAP_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'’.-]*)*")
 _DESCRIBED_ORG = re.compile(
@@ -323,10 +326,13 @@ class NameBook:
                 name = " ".join(words)
                 self.acronyms[acronym.upper()] = name
                 self._add_org(name, None)
-        for match in _DESCRIBED_ORG.finditer(masked):
-            parsed = split_name(match.group(2).split())
-            if parsed is not None:
-                self._add_org(parsed.name, match.group(1).lower())
+        # the costly patterns run only on sentences holding one of the words they need
+        lowered = set(_LOWER_WORDS.findall(masked.lower()))
+        if not ORG_TYPES.isdisjoint(lowered):
+            for match in _DESCRIBED_ORG.finditer(masked):
+                parsed = split_name(match.group(2).split())
+                if parsed is not None:
+                    self._add_org(parsed.name, match.group(1).lower())
         for match in _HONORIFIC_NAME.finditer(masked):
             title = match.group(1).lower()
             gender = (
@@ -335,10 +341,15 @@ class NameBook:
             self.person(match.group(2), None, gender)
         for match in _AGE_NAME.finditer(masked):
             self.person(match.group(1), None, None)
-        for match in _ROLE_NAME.finditer(masked):
-            parsed = split_name(match.group(0).split())
-            if parsed is not None and parsed.kind == "person" and " " in parsed.name:
-                self.person(parsed.name, parsed.role, parsed.gender)
+        if not _ROLE_HEAD_WORDS.isdisjoint(lowered):
+            for match in _ROLE_NAME.finditer(masked):
+                # up to two capitalised words before the role belong to it ("Shadow Health")
+                before = masked[: match.start()].split()[-2:]
+                while before and not _is_cap(before[0]):
+                    before = before[1:]
+                parsed = split_name([*before, *match.group(0).split()])
+                if parsed is not None and parsed.kind == "person" and " " in parsed.name:
+                    self.person(parsed.name, parsed.role, parsed.gender)
         for match in _CAP_RUN.finditer(masked):
             words = match.group(0).split()
             if len(words) >= 2 and _looks_like_org(words) and words[0].lower() not in NOT_A_NAME:
