@@ -76,10 +76,14 @@ def test_model_code_uses_only_public_names_of_other_modules() -> None:
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and not (node.module or "").startswith("app."):
-            assert all(not alias.name.startswith("_") for alias in node.names), alias.name
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id in {"collections", "itertools", "operator"}:
-                assert not node.attr.startswith("_"), node.attr
+            private = [alias.name for alias in node.names if alias.name.startswith("_")]
+            assert private == [], private
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in {"collections", "itertools", "operator"}
+        ):
+            assert not node.attr.startswith("_"), node.attr
 
 
 @pytest.mark.slow
