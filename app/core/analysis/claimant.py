@@ -150,7 +150,8 @@ _MADE_BY = re.compile(
 # Where a phrase after "according to" or "by" stops being the claimant's name.
 _PHRASE_END = re.compile(
     r"\s+(?:on|in|at|last|this|yesterday|today|earlier|later|when|that|after|before|during|"
-    r"who|which|while|as|to|because|since|published|released|issued|out|and\s+then)\b.*$"
+    r"who|which|while|as|to|because|since|published|released|issued|out|seen|obtained|"
+    r"leaked|and\s+then)\b.*$"
     r"|\s+of\s+(?=[a-z0-9]).*$|[.!?:]+$",
     re.S,
 )

@@ -284,7 +284,8 @@ def parse_phrase(phrase: str) -> Parsed | None:
             caps = [w for w in words[:-1] if _is_cap(w)]
             if caps and all(_is_cap(w) for w in words[len(words) - 1 - len(caps) : -1]):
                 return Parsed(" ".join(caps), kind="org", org_type=lowered[-1])
-            return Parsed(lowered[-1], kind="type", org_type=lowered[-1])
+            # "the state environment department": the phrase, unless one is known
+            return Parsed(" ".join(words), kind="type", org_type=lowered[-1])
         if had_determiner and len(words) <= 5 and lowered[0] not in NOT_A_NAME:
             return Parsed(" ".join(words), kind="group")  # "the opposition", "a witness"
         if len(words) <= 3 and lowered[-1].endswith("s") and lowered[0] not in NOT_A_NAME:
@@ -305,6 +306,7 @@ class NameBook:
     last_claimant: str | None = None
     claims: dict[str, int] = field(default_factory=dict)  # claimant -> sentences so far
     sentence: int = 0  # sentences read so far
+    mentioned_at: dict[int, int] = field(default_factory=dict)  # id(person) -> sentence
     org_seen: dict[str, int] = field(default_factory=dict)  # organisation -> last sentence
 
     # --- reading the article ---------------------------------------------------------
@@ -372,6 +374,7 @@ class NameBook:
         if person in self.recent_people:
             self.recent_people.remove(person)
         self.recent_people.append(person)
+        self.mentioned_at[id(person)] = self.sentence
         del self.recent_people[:-12]
 
     def _add_org(self, name: str, org_type: str | None) -> None:
@@ -446,11 +449,14 @@ class NameBook:
             wanted = "f" if pronoun == "she" else "m"
             recent = self.recent_people
             last = self.people.get(self.last_claimant) if self.last_claimant else None
+            # the last speaker if just mentioned, then whoever the last sentence named, then
+            # the latest of the pronoun's gender, then anyone not of the other gender
+            just_named = [
+                p for p in reversed(recent) if self.mentioned_at.get(id(p), 0) >= self.sentence - 1
+            ]
             candidates = (
-                (
-                    # the last speaker, if just mentioned and not of the other gender
-                    [last] if last is not None and last in recent[-2:] else []
-                )
+                ([last] if last is not None and last in recent[-2:] else [])
+                + just_named[:1]
                 + [p for p in reversed(recent[-4:]) if p.gender == wanted]
                 + list(reversed(recent))
             )

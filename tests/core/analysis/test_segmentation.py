@@ -6,6 +6,7 @@ import pytest
 
 from app.core.analysis import analyse, infer_paragraphs
 from app.core.analysis.segment import split_lines, split_sentences
+from app.core.analysis.structure import asserts_fact
 from app.core.records import ParagraphRole
 
 
@@ -123,8 +124,11 @@ def test_roles_of_a_plain_text_article() -> None:
 
 def test_credits_never_checkworthy_even_at_threshold_zero() -> None:
     result = analyse(ARTICLE, threshold=0.0)
-    assert all(s.checkworthy for s in result if s.role is not ParagraphRole.CREDIT)
+    assert all(s.checkworthy for s in result if s.role is ParagraphRole.BODY)
     assert not any(s.checkworthy for s in result if s.role is ParagraphRole.CREDIT)
+    # headings and captions only when they state a fact, whatever the threshold
+    headings = [s for s in result if s.role in {ParagraphRole.SUBHEADING, ParagraphRole.CAPTION}]
+    assert all(s.checkworthy == asserts_fact(s.text) for s in headings)
 
 
 def test_given_paragraphs_keep_their_roles() -> None:
