@@ -86,7 +86,8 @@ ROLE_HEADS = frozenset(
         secretary minister chancellor president premier leader director manager chief executive
         officer spokesman spokeswoman spokesperson chair chairman chairwoman chairperson mayor
         governor gov gov. senator sen sen. rep rep. representative congressman congresswoman mp
-        councillor councilor councilmember alderman assemblymember cllr councilman councilwoman commissioner inspector superintendent sergeant
+        councillor councilor councilmember alderman assemblymember cllr
+        councilman councilwoman commissioner inspector superintendent sergeant
         constable detective judge justice prosecutor barrister solicitor lawyer attorney coach
         captain striker goalkeeper defender midfielder forward analyst economist editor
         correspondent professor lecturer researcher scientist engineer adviser advisor
