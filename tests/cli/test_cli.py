@@ -137,8 +137,8 @@ def test_detect_json_covers_every_sentence_with_exact_offsets() -> None:
     assert len(sentences) >= 30
     for s in sentences:
         assert text[s["start"]:s["end"]] == s["text"]
-        assert set(s) == {"start", "end", "text", "score", "checkworthy", "claimant", "kinds",
-                          "role"}
+        assert set(s) == {"start", "end", "text", "score", "checkworthy", "claimant",
+                          "claimant_role", "kinds", "role"}
     credits = [s for s in sentences if s["role"] == "credit"]
     assert credits and not any(s["checkworthy"] for s in credits)
 
