@@ -111,7 +111,9 @@ def _is_acronym(word: str) -> bool:
 def _looks_like_org(words: list[str]) -> bool:
     if not words:
         return False
-    if sum(_is_cap(w) for w in words) >= 4:
+    if sum(_is_cap(w) for w in words) >= 4 and not any(
+        w.lower().rstrip(".") in ROLE_HEADS or w.lower().rstrip(".") in HONORIFICS for w in words
+    ):
         return True  # people's names are shorter: "National Grid Electricity Distribution"
     if len(words) == 1 and (_is_acronym(words[0]) or words[0].lower() in PLACES):
         return True
@@ -227,6 +229,8 @@ def parse_phrase(phrase: str) -> Parsed | None:
         return None
     had_determiner = words[0].lower() in DETERMINERS
     words = _strip_determiners(words)
+    if words and words[-1][:1].islower() and words[-1].endswith(("'s", "’s")):
+        words = [*words[:-1], words[-1][:-2]]  # "the ministry's (spokesman)": the ministry
     if not words:
         return None
     lowered = [w.lower() for w in words]
@@ -347,8 +351,11 @@ class NameBook:
             for match in _ROLE_NAME.finditer(masked):
                 # up to two capitalised words before the role belong to it ("Shadow Health")
                 before = masked[: match.start()].split()[-2:]
-                while before and not _is_cap(before[0]):
+                # only words right before the role, with no punctuation between
+                while before and (not _is_cap(before[0]) or before[0][-1] in ",;:.—–)"):
                     before = before[1:]
+                if before and before[-1][-1] in ",;:.—–)":
+                    before = []
                 parsed = split_name([*before, *match.group(0).split()])
                 if parsed is not None and parsed.kind == "person" and " " in parsed.name:
                     self.person(parsed.name, parsed.role, parsed.gender)

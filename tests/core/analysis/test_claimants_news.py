@@ -186,3 +186,18 @@ def test_subheadings_are_check_worthy_only_when_they_state_a_fact() -> None:
         "strong",
         "weak",
     }
+
+
+def test_interview_venue_and_possessive_organisations() -> None:
+    story = (
+        "In an interview with the Daily Ledger, Energy Minister Piotr Nowak said prices "
+        "would fall. The ministry's spokesman said 80% of storage was full. "
+        "Nowak's deputy, Ewa Lis, told the BBC's Today programme that the figure was 82%. "
+        "She later told Reuters it was correct."
+    )
+    assert _claimants(story) == [
+        ("Piotr Nowak", "Energy Minister"),
+        ("ministry", None),
+        ("Ewa Lis", "Nowak's deputy"),
+        ("Ewa Lis", "Nowak's deputy"),
+    ]
