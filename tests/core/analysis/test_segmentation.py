@@ -140,3 +140,15 @@ def test_given_paragraphs_keep_their_roles() -> None:
     assert [s.role for s in result] == [ParagraphRole.CAPTION, ParagraphRole.BODY]
     assert [s.paragraph for s in result] == [0, 1]
     assert result[1].checkworthy
+
+
+def test_a_figure_with_its_unit_ends_a_sentence() -> None:
+    text = (
+        "The dividend was cut to 4.2p a share, down from 7.1p. "
+        "Finance director Ada Brook said debt fell to £1.1bn. Sales rose."
+    )
+    assert [s.text for s in analyse(text)] == [
+        "The dividend was cut to 4.2p a share, down from 7.1p.",
+        "Finance director Ada Brook said debt fell to £1.1bn.",
+        "Sales rose.",
+    ]
