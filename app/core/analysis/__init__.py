@@ -3,6 +3,12 @@
 Pure Python (no Qt, no numpy, no scikit-learn at run time). The entry point is
 :func:`analyse`; :func:`infer_paragraphs` guesses the structure of plain text.
 
+Each sentence gets a calibrated check-worthiness score and a band ("strong" from
+:data:`STRONG_THRESHOLD`, "weak" from :data:`DEFAULT_THRESHOLD`; credits and bylines
+never, headings and captions only when they state a fact), and a claimant with the role
+the article gives them (:mod:`.claimant` finds the speaker phrase, :mod:`.names` resolves
+it against the people and organisations the article introduced).
+
 Documented limits (each raises :class:`~app.core.errors.AnalysisError` with a message
 for people):
 

@@ -474,9 +474,7 @@ class NameBook:
             return None
         return self.last_org
 
-    def resolve(
-        self, speaker: Speaker, apposition_ok: bool = True
-    ) -> tuple[str, str | None] | None:
+    def resolve(self, speaker: Speaker) -> tuple[str, str | None] | None:
         """(claimant, role) of a speaker phrase; None if it names nobody."""
         if speaker is IMPERSONAL or not speaker.phrase:
             return None
