@@ -309,6 +309,7 @@ class NameBook:
     last_org: str | None = None  # latest organisation or group that made a claim
     last_claimant: str | None = None
     claims: dict[str, int] = field(default_factory=dict)  # claimant -> sentences so far
+    first_names: dict[str, str] = field(default_factory=dict)  # surname -> first full form
     sentence: int = 0  # sentences read so far
     mentioned_at: dict[int, int] = field(default_factory=dict)  # id(person) -> sentence
     org_seen: dict[str, int] = field(default_factory=dict)  # organisation -> last sentence
@@ -361,8 +362,19 @@ class NameBook:
                     self.person(parsed.name, parsed.role, parsed.gender)
         for match in _CAP_RUN.finditer(masked):
             words = match.group(0).split()
-            if len(words) >= 2 and _looks_like_org(words) and words[0].lower() not in NOT_A_NAME:
+            if len(words) < 2 or words[0].lower() in NOT_A_NAME:
+                continue
+            if _looks_like_org(words):
                 self._add_org(" ".join(words), None)
+            elif len(words) <= 3 and all(
+                w[1:].islower()
+                and w.lower() not in ROLE_HEADS
+                and w.lower() not in PLACES
+                and w.lower() not in HONORIFICS
+                for w in words
+            ):
+                # a name as the article first gives it, for a later "Mr Vega" or "Vega said"
+                self.first_names.setdefault(words[-1], " ".join(words))
 
     def note_mentions(self, masked: str, claimant: str | None) -> None:
         """The people a sentence mentions, its claimant last: "he" and "she" look here."""
@@ -404,6 +416,9 @@ class NameBook:
             if known.gender is None and gender:
                 known.gender = gender
             return known
+        if len(words) == 1 and words[0] in self.first_names:
+            name = self.first_names[words[0]]
+            words = name.split()
         person = Person(name, role, gender)
         if len(words) >= 2:
             self.people[name] = person

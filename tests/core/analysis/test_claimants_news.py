@@ -201,3 +201,27 @@ def test_interview_venue_and_possessive_organisations() -> None:
         ("Ewa Lis", "Nowak's deputy"),
         ("Ewa Lis", "Nowak's deputy"),
     ]
+
+
+def test_interview_answers_keep_the_full_name_given_in_narration() -> None:
+    story = (
+        "Tomasz Vega ran the city's bus depot for nine years before he quit in May.\n\n"
+        "Why did you leave?\n\n"
+        "“The buses were failing inspections,” Mr Vega says. "
+        "“Half the fleet was older than 15 years.”\n\n"
+        "What did the council say?\n\n"
+        "“They told me there was no money.”\n\n"
+        "Do you regret it?\n\n"
+        "“Not for a second,” he says."
+    )
+    got = [(s.text[:20], s.claimant) for s in analyse(story)]
+    assert [c for _, c in got] == [
+        None,
+        None,
+        "Tomasz Vega",
+        "Tomasz Vega",
+        None,
+        "Tomasz Vega",
+        None,
+        "Tomasz Vega",
+    ]
