@@ -94,6 +94,7 @@ ROLE_HEADS = frozenset(
         consultant founder owner head deputy general colonel col col. capt capt. king queen
         prince princess pope bishop archbishop ambassador envoy diplomat treasurer auditor
         registrar dean principal headteacher headmaster teacher nurse doctor surgeon physician
+        recorder magistrate coroner sheriff
         chef author
         """
     )
@@ -120,7 +121,9 @@ ORG_WORDS = frozenset(
         club church hospital museum foundation centre center bureau administration government
         parliament assembly senate congress agency institution observatory monitor regulator
         treasury survey statistics nhs un eu who imf oecd opec nato wto europe research
-        partnership coalition campaign charity press news times post radio tv
+        partnership coalition campaign charity press news times post radio tv power energy
+        electric gas utilities media holdings partners capital systems technologies motors
+        industries international airport port
         """
     )
 )

@@ -117,6 +117,10 @@ def _looks_like_org(words: list[str]) -> bool:
         return True  # people's names are shorter: "National Grid Electricity Distribution"
     if len(words) == 1 and (_is_acronym(words[0]) or words[0].lower() in PLACES):
         return True
+    if _possessive_free(words[-1]) not in ORG_WORDS and any(
+        w.lower().rstrip(".") in ROLE_HEADS for w in words
+    ):
+        return False  # "Energy Minister Piotr Nowak": a titled person
     return any(_possessive_free(w) in ORG_WORDS for w in words)
 
 
@@ -551,7 +555,7 @@ class NameBook:
         if speaker.apposition and (
             speaker.apposition[:1].islower() or speaker.apposition.split()[0].lower() in DETERMINERS
         ):
-            role = role or _clause_free(speaker.apposition)
+            role = role or _clause_free(speaker.apposition) or None
         person = self.person(parsed.name, role, parsed.gender)
         return self._said(person.full, person.role, person)
 
@@ -570,6 +574,8 @@ class NameBook:
 def _clause_free(apposition: str) -> str:
     """An apposition as a role: no article, no relative clause ("who was not involved")."""
     words = _strip_determiners(apposition.split())
+    if words and words[0] in {"of", "from", "in"}:
+        return ""  # "Colin Marsh, 44, of Elm Street": an address, not a role
     for i, word in enumerate(words):
         if word.lower() in {"who", "which", "whose", "that"}:
             words = words[:i]

@@ -225,3 +225,17 @@ def test_interview_answers_keep_the_full_name_given_in_narration() -> None:
         None,
         "Tomasz Vega",
     ]
+
+
+def test_court_titles_addresses_and_companies_speaking_as_it() -> None:
+    story = (
+        "Colin Marsh, 44, of Elm Street, admitted theft at Carlisle Crown Court. "
+        "Recorder Paul Dent told Marsh: “You abused the trust of your employer.”\n\n"
+        "Anglian Power says 12,000 homes have lost power. It says engineers are on the way."
+    )
+    assert _claimants(story) == [
+        ("Colin Marsh", None),
+        ("Paul Dent", "Recorder"),
+        ("Anglian Power", None),
+        ("Anglian Power", None),
+    ]
