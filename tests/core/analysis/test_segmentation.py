@@ -152,3 +152,17 @@ def test_a_figure_with_its_unit_ends_a_sentence() -> None:
         "Finance director Ada Brook said debt fell to £1.1bn.",
         "Sales rose.",
     ]
+
+
+def test_agency_credit_lines_and_picture_bylines_are_credits() -> None:
+    from app.core.analysis.structure import is_credit
+
+    for line in (
+        "(Reporting by Tomas Lind; Editing by Clare Dunn)",
+        "Picture by Gemma Low",
+        "Interview by Lucy Farr",
+        "Credit: Jon Tarr/Getty Images",
+        "By Selma Quist",
+    ):
+        assert is_credit(line), line
+    assert not is_credit("By 2030 the town will need 400 more homes.")
