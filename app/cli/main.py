@@ -274,6 +274,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
                 "score": round(s.score, 4),
                 "checkworthy": s.checkworthy,
                 "claimant": s.claimant,
+                "claimant_role": s.claimant_role,
                 "kinds": [k.value for k in s.kinds],
                 "role": s.role.value,
             }
