@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import sqlite3
 import sys
 import time
@@ -172,8 +173,12 @@ class Bm25Baseline:
 # --- the product's matcher ----------------------------------------------------------------
 
 
-def feature_rows(library: LibraryStore, query: Query) -> tuple[list[str], list[list[float]]]:
+def feature_rows(
+    library: LibraryStore, query: Query, dates: bool = True
+) -> tuple[list[str], list[list[float]]]:
     statement = rank.Statement.prepare(query.text, query.when, query.speaker)
+    if not dates:  # as in the window for an article whose date is unknown
+        statement = dataclasses.replace(statement, when=None)
     found = rank.candidates([library], statement)
     top = max((c.text_score for c in found), default=0.0)
     return (
@@ -196,7 +201,8 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    prepared: dict[tuple[str, str], tuple[list[Query], list[list[str]], list]] = {}
+    # (task, split) -> queries, BM25 rankings, candidate rows with dates, rows without
+    prepared: dict[tuple[str, str], tuple[list[Query], list[list[str]], list, list]] = {}
     for task, folder in TASKS.items():
         items = read_library(args.data / folder / "vclaims.csv")
         library = LibraryStore.in_memory(folder)
@@ -206,7 +212,8 @@ def main() -> int:
             queries = read_queries(args.data / folder / f"{split}.csv", task)
             bm25 = [baseline.rank(q.text) for q in queries]
             rows = [feature_rows(library, q) for q in queries]
-            prepared[task, split] = (queries, bm25, rows)
+            undated = [feature_rows(library, q, dates=False) for q in queries]
+            prepared[task, split] = (queries, bm25, rows, undated)
         library.close()
     print(f"(features of every query computed in {time.perf_counter() - started:.1f} s)")
 
@@ -215,52 +222,66 @@ def main() -> int:
         weights, intercept = fit(prepared)
         print(
             "fitted weights:",
-            {k: round(v, 3) for k, v in weights.items()},
+            {k: round(v, 2) for k, v in weights.items()},
             "intercept:",
-            round(intercept, 3),
+            round(intercept, 2),
         )
         systems["fitted now"] = lambda row: rank.fuse(row, weights, intercept)
 
-    print(f"\n{'task':<4} {'split':<6} {'system':<11} {'MAP@5':>7} {'MRR':>7} {'R@10':>7}")
-    for (task, split), (queries, bm25, rows) in prepared.items():
+    print(f"\n{'task':<4} {'split':<6} {'system':<18} {'MAP@5':>7} {'MRR':>7} {'R@10':>7}")
+    for (task, split), (queries, bm25, rows, undated) in prepared.items():
         base = measures(bm25, queries)
-        print(f"{task:<4} {split:<6} {'BM25':<11} {base[0]:7.4f} {base[1]:7.4f} {base[2]:7.4f}")
+        print(f"{task:<4} {split:<6} {'BM25':<18} {base[0]:7.4f} {base[1]:7.4f} {base[2]:7.4f}")
         for name, score in systems.items():
-            ours = measures([ranking(ids, feats, score) for ids, feats in rows], queries)
-            print(
-                f"{task:<4} {split:<6} {name:<11} {ours[0]:7.4f} {ours[1]:7.4f} {ours[2]:7.4f}"
-                f"   MAP@5 {ours[0] - base[0]:+.4f} vs BM25"
-            )
+            for variant, data in (("", rows), (", no dates", undated)):
+                ours = measures([ranking(ids, feats, score) for ids, feats in data], queries)
+                print(
+                    f"{task:<4} {split:<6} {name + variant:<18} {ours[0]:7.4f} {ours[1]:7.4f} "
+                    f"{ours[2]:7.4f}   MAP@5 {ours[0] - base[0]:+.4f} vs BM25"
+                )
     calibration(prepared)
     return 0
 
 
 def calibration(prepared: dict) -> None:
     """How often the best match is right, by the label the window would give it."""
-    print(f"\n{'task':<4} {'split':<6} {'label of the best match':<24} {'queries':>8} {'right':>7}")
-    for (task, split), (queries, _bm25, rows) in prepared.items():
-        buckets: dict[str, list[int]] = {}
-        for query, (ids, feats) in zip(queries, rows, strict=True):
-            if not ids:
-                continue
-            scored = max(zip(ids, feats, strict=True), key=lambda p: rank.fuse(p[1]))
-            label = rank.Match(None, rank.fuse(scored[1])).label or "(none)"  # type: ignore[arg-type]
-            buckets.setdefault(label, []).append(int(scored[0] in query.gold))
-        for label, hits in sorted(buckets.items()):
-            print(f"{task:<4} {split:<6} {label:<24} {len(hits):>8} {sum(hits) / len(hits):7.1%}")
+    print(f"\n{'task':<4} {'split':<6} {'label of the best match':<34} {'queries':>8} {'right':>7}")
+    for (task, split), (queries, _bm25, rows, undated) in prepared.items():
+        for variant, data in (("", rows), (", no dates", undated)):
+            buckets: dict[str, list[int]] = {}
+            for query, (ids, feats) in zip(queries, data, strict=True):
+                if not ids:
+                    continue
+                best = max(zip(ids, feats, strict=True), key=lambda p: rank.fuse(p[1]))
+                score = rank.fuse(best[1])
+                label = (
+                    rank.LIKELY_LABEL
+                    if score >= rank.LIKELY
+                    else rank.RELATED_LABEL
+                    if score >= rank.RELATED
+                    else "(no label)"
+                )
+                buckets.setdefault(label + variant, []).append(int(best[0] in query.gold))
+            for label, hits in sorted(buckets.items()):
+                print(
+                    f"{task:<4} {split:<6} {label:<34} {len(hits):>8} {sum(hits) / len(hits):7.1%}"
+                )
 
 
 def fit(prepared: dict) -> tuple[dict[str, float], float]:
+    """Logistic regression on the train candidates, each query seen with and without its
+    date, so that an unknown date is neutral in the shipped weights."""
     from sklearn.linear_model import LogisticRegression
 
     x, y = [], []
-    for (_task, split), (queries, _bm25, rows) in prepared.items():
+    for (_task, split), (queries, _bm25, rows, undated) in prepared.items():
         if split != "train":
             continue
-        for query, (ids, feats) in zip(queries, rows, strict=True):
-            for item_id, row in zip(ids, feats, strict=True):
-                x.append(row)
-                y.append(int(item_id in query.gold))
+        for data in (rows, undated):
+            for query, (ids, feats) in zip(queries, data, strict=True):
+                for item_id, row in zip(ids, feats, strict=True):
+                    x.append(row)
+                    y.append(int(item_id in query.gold))
     model = LogisticRegression(C=1.0, max_iter=2000)
     model.fit(x, y)
     weights = dict(zip(rank.FEATURES, (float(w) for w in model.coef_[0]), strict=True))

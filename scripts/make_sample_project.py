@@ -23,18 +23,31 @@ SAMPLE_ARTICLE = "northbridge-water.txt"
 
 # (a phrase of the claim, verdict, explanation, evidence URL, evidence title, stance)
 VERDICTS = [
-    ("42,000", "Mostly true",
-     "The utility's notice covered **41,600 households** in the Eastgate zone; the "
-     "figure is rounded up.", "https://example.org/northbridge/boil-water-notice",
-     "Boil-water notice, Eastgate supply zone", "supports"),
-    ("$12.4 million", "True",
-     "The 2021 capital plan lists the Eastgate repairs at $12.4 million.",
-     "https://example.org/northbridge/capital-plan-2021", "Capital plan 2021, table 7",
-     "supports"),
-    ("twice as many", "Half true",
-     "Twice as many complaints as in 2024, but 2024 itself was an unusually quiet year.",
-     "https://example.org/northbridge/complaints-register", "Water complaints register",
-     "context"),
+    (
+        "42,000",
+        "Mostly true",
+        "The utility's notice covered **41,600 households** in the Eastgate zone; the "
+        "figure is rounded up.",
+        "https://example.org/northbridge/boil-water-notice",
+        "Boil-water notice, Eastgate supply zone",
+        "supports",
+    ),
+    (
+        "$12.4 million",
+        "True",
+        "The 2021 capital plan lists the Eastgate repairs at $12.4 million.",
+        "https://example.org/northbridge/capital-plan-2021",
+        "Capital plan 2021, table 7",
+        "supports",
+    ),
+    (
+        "twice as many",
+        "Half true",
+        "Twice as many complaints as in 2024, but 2024 itself was an unusually quiet year.",
+        "https://example.org/northbridge/complaints-register",
+        "Water complaints register",
+        "context",
+    ),
 ]
 
 
@@ -42,9 +55,12 @@ def build(target: Path) -> None:
     service = ProjectService.create_file(target, name="Northbridge water", author="Sample Reviewer")
     try:
         result = import_article_file(
-            service, resource_path("samples", SAMPLE_ARTICLE),
-            metadata=ArticleMetadata(outlet="Northbridge Courier",
-                                     url="https://example.org/courier/northbridge-water"))
+            service,
+            resource_path("samples", SAMPLE_ARTICLE),
+            metadata=ArticleMetadata(
+                outlet="Northbridge Courier", url="https://example.org/courier/northbridge-water"
+            ),
+        )
         claims = service.claims()
         for phrase, verdict, explanation, url, title, stance in VERDICTS:
             claim = next((c for c in claims if phrase in c.quote), None)
@@ -52,8 +68,9 @@ def build(target: Path) -> None:
                 continue
             service.set_rating(claim.id, verdict)
             service.update_claim(claim.id, explanation=explanation, status=ClaimStatus.DONE)
-            service.add_evidence(claim.id, url=url, title=title, publisher="City of Northbridge",
-                                 stance=stance)
+            service.add_evidence(
+                claim.id, url=url, title=title, publisher="City of Northbridge", stance=stance
+            )
         print(f"{target}: {result.article.title!r}, {len(claims)} claims")
     finally:
         service.close()

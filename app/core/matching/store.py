@@ -194,7 +194,11 @@ class LibraryStore:
                 break
             try:
                 self.add_entries(
-                    read_collection(path), report, progress=progress, cancelled=cancelled
+                    read_collection(path),
+                    report,
+                    progress=progress,
+                    cancelled=cancelled,
+                    source=path.name,
                 )
             except ValidationError as exc:
                 report.skipped.append(SkippedItem(path.name, "whole file", exc.message))
@@ -286,24 +290,18 @@ class LibraryStore:
         r = self.review.c
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(self.review)).scalar_one()
-            publishers = dict(
-                conn.execute(
-                    select(func.coalesce(r.publisher, "(unknown)"), func.count()).group_by(
-                        func.coalesce(r.publisher, "(unknown)")
-                    )
-                )
-                .tuples()
-                .all()
-            )
-            origins = dict(
-                conn.execute(
-                    select(func.coalesce(r.origin, "(unknown)"), func.count()).group_by(
-                        func.coalesce(r.origin, "(unknown)")
-                    )
-                )
-                .tuples()
-                .all()
-            )
+            publishers = {
+                name or "(unknown)": n
+                for name, n in conn.execute(
+                    select(r.publisher, func.count()).group_by(r.publisher)
+                ).tuples()
+            }
+            origins = {
+                name or "(unknown)": n
+                for name, n in conn.execute(
+                    select(r.origin, func.count()).group_by(r.origin)
+                ).tuples()
+            }
             iso = r.date.like("____-__-__")
             oldest, newest = conn.execute(
                 select(func.min(r.date), func.max(r.date)).where(iso)
