@@ -60,7 +60,12 @@ ITEM_FIELDS = (
     "url",
     "origin",
 )
-_SAFE_TERM = re.compile(r"[^0-9a-z]+")
+_SAFE_TERM = re.compile(r"[\W_]+")
+# FTS5 scores every document that holds any query word (about 1 µs each): the rarest words
+# are kept until the documents holding them reach this many, the common ones left out
+# (they weigh little in BM25 and the re-ranking still sees every word).
+POSTINGS_BUDGET = 20_000
+MIN_TERMS = 3
 
 Progress = Callable[[int, int], None]  # (items done, items in this file or 0 if unknown)
 Cancelled = Callable[[], bool]
@@ -124,7 +129,15 @@ class LibraryStore:
                     text(
                         "CREATE VIRTUAL TABLE IF NOT EXISTS library_review_fts USING fts5("
                         "claim, title, subtitle, content='library_review', content_rowid='n', "
-                        "tokenize='porter unicode61 remove_diacritics 2')"
+                        "tokenize='unicode61 remove_diacritics 2')"
+                    )
+                )
+                # Document frequencies of the index's terms, to leave out of a query the
+                # words so common that scoring every document holding them is slow.
+                conn.execute(
+                    text(
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS library_review_vocab "
+                        "USING fts5vocab(library_review_fts, 'row')"
                     )
                 )
 
@@ -320,7 +333,7 @@ class LibraryStore:
             return []
         with self.engine.connect() as conn:
             if self.kind == "sqlite":
-                query = " OR ".join(f'"{t}"' for t in safe)
+                query = " OR ".join(f'"{t}"' for t in self._affordable(conn, safe))
                 found = conn.execute(
                     text(
                         "SELECT rowid, -bm25(library_review_fts, 1.0, 0.8, 0.4) AS s "
@@ -348,6 +361,27 @@ class LibraryStore:
             )
         by_n = {int(row["n"]): row for row in rows}
         return [Candidate(_item(by_n[n]), scores[n]) for n in scores if n in by_n]
+
+    def _affordable(self, conn: Any, terms: list[str]) -> list[str]:
+        """The rarest of ``terms`` within :data:`POSTINGS_BUDGET` (words not in the index
+        cost nothing and are kept)."""
+        params = {f"t{i}": t for i, t in enumerate(terms)}
+        placeholders = ", ".join(f":{name}" for name in params)
+        frequency = {
+            term: int(doc)
+            for term, doc in conn.execute(
+                text(f"SELECT term, doc FROM library_review_vocab WHERE term IN ({placeholders})"),
+                params,
+            )
+        }
+        kept: list[str] = []
+        postings = 0
+        for term in sorted(terms, key=lambda t: frequency.get(t, 0)):
+            postings += frequency.get(term, 0)
+            if postings > POSTINGS_BUDGET and len(kept) >= MIN_TERMS:
+                break
+            kept.append(term)
+        return kept
 
     def items(self, ids: Sequence[str]) -> list[ReviewItem]:
         with self.engine.connect() as conn:
