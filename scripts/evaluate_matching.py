@@ -179,11 +179,11 @@ def feature_rows(
     statement = rank.Statement.prepare(query.text, query.when, query.speaker)
     if not dates:  # as in the window for an article whose date is unknown
         statement = dataclasses.replace(statement, when=None)
-    found = rank.candidates([library], statement)
+    ((weighted, found),) = rank.candidates([library], statement)
     top = max((c.text_score for c in found), default=0.0)
     return (
         [c.item.public_id() for c in found],
-        [rank.features(statement, c, i, top) for i, c in enumerate(found)],
+        [rank.features(weighted, c, i, top) for i, c in enumerate(found)],
     )
 
 
@@ -219,14 +219,15 @@ def main() -> int:
 
     systems: dict[str, Callable[[list[float]], float]] = {"Factdesk": rank.fuse}
     if args.fit:
-        weights, intercept = fit(prepared)
-        print(
-            "fitted weights:",
-            {k: round(v, 2) for k, v in weights.items()},
-            "intercept:",
-            round(intercept, 2),
-        )
-        systems["fitted now"] = lambda row: rank.fuse(row, weights, intercept)
+        for name, drop in (("fitted now", ()), ("fitted, no rank", ("text_score", "text_rank"))):
+            weights, intercept = fit(prepared, drop)
+            print(
+                f"{name} weights:",
+                {k: round(v, 2) for k, v in weights.items()},
+                "intercept:",
+                round(intercept, 2),
+            )
+            systems[name] = lambda row, w=weights, b=intercept: rank.fuse(row, w, b)
 
     print(f"\n{'task':<4} {'split':<6} {'system':<18} {'MAP@5':>7} {'MRR':>7} {'R@10':>7}")
     for (task, split), (queries, bm25, rows, undated) in prepared.items():
@@ -268,7 +269,7 @@ def calibration(prepared: dict) -> None:
                 )
 
 
-def fit(prepared: dict) -> tuple[dict[str, float], float]:
+def fit(prepared: dict, drop: Sequence[str] = ()) -> tuple[dict[str, float], float]:
     """Logistic regression on the train candidates, each query seen with and without its
     date, so that an unknown date is neutral in the shipped weights."""
     from sklearn.linear_model import LogisticRegression
@@ -280,7 +281,9 @@ def fit(prepared: dict) -> tuple[dict[str, float], float]:
         for data in (rows, undated):
             for query, (ids, feats) in zip(queries, data, strict=True):
                 for item_id, row in zip(ids, feats, strict=True):
-                    x.append(row)
+                    x.append(
+                        [0.0 if n in drop else v for n, v in zip(rank.FEATURES, row, strict=True)]
+                    )
                     y.append(int(item_id in query.gold))
     model = LogisticRegression(C=1.0, max_iter=2000)
     model.fit(x, y)

@@ -57,6 +57,15 @@ class ProjectMatcher:
             previous.close()
         self._matcher = Matcher([self.library, own])
         self._dates = {a.id: a.published for a in self.service.articles()}
+        # Rated claims of one article, so a claim is never matched with its neighbours
+        # (the same article's other statements are not earlier checks of it).
+        self._by_article: dict[str, set[str]] = {}
+        for _, entry in project_items(self.service, "open project"):
+            if isinstance(entry, ReviewItem) and entry.id:
+                self._by_article.setdefault(self._article_of(entry.id), set()).add(entry.id)
+
+    def _article_of(self, claim_id: str) -> str:
+        return str(self.service.claim(claim_id).article_id)
 
     def close(self) -> None:
         if self._own is not None:
@@ -77,7 +86,11 @@ class ProjectMatcher:
             if check is not None:
                 check()
             # A claim never matches itself (its own verdict is in the project's library).
-            exclude = dismissed.get(claim.id, set()) | {claim.id}
+            exclude = (
+                dismissed.get(claim.id, set())
+                | {claim.id}
+                | self._by_article.get(claim.article_id, set())
+            )
             results = self._matcher.match(
                 claim.wording or claim.quote,
                 top=top,

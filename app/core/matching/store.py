@@ -325,15 +325,43 @@ class LibraryStore:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(self.review)).scalar_one())
 
-    def search(self, terms: Sequence[str], limit: int) -> list[Candidate]:
+    def frequencies(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many items the library holds, and in how many of them each term occurs.
+
+        (0, {}) on PostgreSQL, where counting would cost more than the search itself.
+        """
+        safe = _safe_terms(terms)
+        if self.kind != "sqlite" or not safe:
+            return 0, {}
+        params = {f"t{i}": t for i, t in enumerate(safe)}
+        placeholders = ", ".join(f":{name}" for name in params)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(self.review)).scalar_one()
+            found = {
+                term: int(doc)
+                for term, doc in conn.execute(
+                    text(
+                        f"SELECT term, doc FROM library_review_vocab WHERE term IN ({placeholders})"
+                    ),
+                    params,
+                )
+            }
+        return int(total), found
+
+    def search(
+        self, terms: Sequence[str], limit: int, frequencies: dict[str, int] | None = None
+    ) -> list[Candidate]:
         """The ``limit`` items that best match any of ``terms`` (BM25 in SQLite's FTS5,
-        ``ts_rank`` in PostgreSQL), best first."""
-        safe = list(dict.fromkeys(t for t in (_SAFE_TERM.sub("", x.lower()) for x in terms) if t))
+        ``ts_rank`` in PostgreSQL), best first. ``frequencies``: from :meth:`frequencies`
+        when the caller has them already."""
+        safe = _safe_terms(terms)
         if not safe or limit <= 0:
             return []
         with self.engine.connect() as conn:
             if self.kind == "sqlite":
-                query = " OR ".join(f'"{t}"' for t in self._affordable(conn, safe))
+                if frequencies is None:
+                    frequencies = self.frequencies(safe)[1]
+                query = " OR ".join(f'"{t}"' for t in _affordable(safe, frequencies))
                 found = conn.execute(
                     text(
                         "SELECT rowid, -bm25(library_review_fts, 1.0, 0.8, 0.4) AS s "
@@ -361,27 +389,6 @@ class LibraryStore:
             )
         by_n = {int(row["n"]): row for row in rows}
         return [Candidate(_item(by_n[n]), scores[n]) for n in scores if n in by_n]
-
-    def _affordable(self, conn: Any, terms: list[str]) -> list[str]:
-        """The rarest of ``terms`` within :data:`POSTINGS_BUDGET` (words not in the index
-        cost nothing and are kept)."""
-        params = {f"t{i}": t for i, t in enumerate(terms)}
-        placeholders = ", ".join(f":{name}" for name in params)
-        frequency = {
-            term: int(doc)
-            for term, doc in conn.execute(
-                text(f"SELECT term, doc FROM library_review_vocab WHERE term IN ({placeholders})"),
-                params,
-            )
-        }
-        kept: list[str] = []
-        postings = 0
-        for term in sorted(terms, key=lambda t: frequency.get(t, 0)):
-            postings += frequency.get(term, 0)
-            if postings > POSTINGS_BUDGET and len(kept) >= MIN_TERMS:
-                break
-            kept.append(term)
-        return kept
 
     def items(self, ids: Sequence[str]) -> list[ReviewItem]:
         with self.engine.connect() as conn:
@@ -424,6 +431,23 @@ class LibraryStore:
             ):
                 found.setdefault(claim_id, set()).add(item_id)
         return found
+
+
+def _safe_terms(terms: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in (_SAFE_TERM.sub("", x.lower()) for x in terms) if t))
+
+
+def _affordable(terms: list[str], frequency: dict[str, int]) -> list[str]:
+    """The rarest of ``terms`` within :data:`POSTINGS_BUDGET` (words not in the index cost
+    nothing and are kept)."""
+    kept: list[str] = []
+    postings = 0
+    for term in sorted(terms, key=lambda t: frequency.get(t, 0)):
+        postings += frequency.get(term, 0)
+        if postings > POSTINGS_BUDGET and len(kept) >= MIN_TERMS:
+            break
+        kept.append(term)
+    return kept
 
 
 def _item(row: Any) -> ReviewItem:
