@@ -24,66 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.core.matching import LibraryStore, Matcher
 from app.core.matching.rank import Statement, search_terms
 
-SYLLABLES = [
-    "ba",
-    "be",
-    "bi",
-    "bo",
-    "bu",
-    "da",
-    "de",
-    "di",
-    "do",
-    "ka",
-    "ke",
-    "ki",
-    "ko",
-    "la",
-    "le",
-    "li",
-    "lo",
-    "ma",
-    "me",
-    "mi",
-    "mo",
-    "na",
-    "ne",
-    "ni",
-    "no",
-    "ra",
-    "re",
-    "ri",
-    "ro",
-    "sa",
-    "se",
-    "si",
-    "so",
-    "ta",
-    "te",
-    "ti",
-    "to",
-    "va",
-    "ve",
-    "vi",
-]
-COMMON = [
-    "the",
-    "a",
-    "of",
-    "in",
-    "to",
-    "and",
-    "said",
-    "that",
-    "was",
-    "for",
-    "is",
-    "on",
-    "has",
-    "by",
-    "with",
-    "from",
-]
+_SYLLABLE_TEXT = "ba be bi bo bu da de di do ka ke ki ko la le li lo ma me mi mo na ne ni no ra re"
+SYLLABLES = (_SYLLABLE_TEXT + " ri ro sa se si so ta te ti to va ve vi").split()
+_COMMON_TEXT = "the a of in to and said that was for is on has by with from"
+COMMON = _COMMON_TEXT.split()
 PUBLISHERS = ["Harbour Checks", "Desk Verify", "Lakeside Facts", "Northern Truth", "Open Check"]
 RATINGS = ["False", "Mostly false", "Half true", "Mostly true", "True"]
 
