@@ -206,7 +206,7 @@ def matches_json(found: Any) -> dict[str, Any]:
 
 def cmd_match(args: argparse.Namespace) -> int:
     from app.cli.support import CliError, emit, open_service
-    from app.core.matching.service import ProjectMatcher, match_lines
+    from app.core.matching.service import ProjectMatcher, match_lines, project_claims
 
     if args.top < 1:
         raise CliError("--top must be at least 1")
@@ -230,9 +230,13 @@ def cmd_match(args: argparse.Namespace) -> int:
                 service.article(args.article)  # an unknown id is a one-line error
             library = open_library(args)
             try:
-                matcher = ProjectMatcher(service, library)
-                found = matcher.match_project(args.article, top=args.top)
-                matcher.close()
+                matcher = ProjectMatcher.for_service(service, library)
+                try:
+                    found = matcher.match_claims(
+                        project_claims(service, args.article), top=args.top
+                    )
+                finally:
+                    matcher.close()
             finally:
                 library.close()
         finally:

@@ -36,40 +36,49 @@ class ClaimMatches:
         return any(m.score >= LIKELY for m in self.results)
 
 
-class ProjectMatcher:
-    """Matches the claims of one open project against a library.
+def project_verdicts(service: Any) -> tuple[list[ReviewItem], dict[str, str]]:
+    """The open project's rated claims as library items, and each one's article id.
 
-    The project's own rated claims are indexed once, in memory, when this is made; call
-    :meth:`refresh_project` after verdicts change to search the new ones too.
+    Read on the caller's thread, so that matching in a worker needs no project access.
+    """
+    items = [e for _, e in project_items(service, "open project") if isinstance(e, ReviewItem)]
+    articles = {c.id: c.article_id for c in service.claims() if c.rating_label}
+    return items, articles
+
+
+class ProjectMatcher:
+    """Matches the claims of one project against a library.
+
+    The project's own rated claims (``own``, with ``own_articles``: claim id -> article
+    id) are searched too, from a small in-memory library built here; a claim is never
+    matched with itself or with the other claims of its own article. ``dates``: each
+    article's publication date, the date of its claims.
     """
 
-    def __init__(self, service: Any, library: LibraryStore) -> None:
-        self.service = service
+    def __init__(
+        self,
+        library: LibraryStore,
+        own: Sequence[ReviewItem] = (),
+        own_articles: dict[str, str] | None = None,
+        dates: dict[str, date | None] | None = None,
+    ) -> None:
         self.library = library
-        self._own: LibraryStore | None = None
-        self.refresh_project()
-
-    def refresh_project(self) -> None:
-        own = LibraryStore.in_memory("open project")
-        own.add_entries(project_items(self.service, "open project"))
-        previous, self._own = self._own, own
-        if previous is not None:
-            previous.close()
-        self._matcher = Matcher([self.library, own])
-        self._dates = {a.id: a.published for a in self.service.articles()}
-        # Rated claims of one article, so a claim is never matched with its neighbours
-        # (the same article's other statements are not earlier checks of it).
+        self._own = LibraryStore.in_memory("open project")
+        self._own.add_items(own)
+        self._matcher = Matcher([library, self._own])
+        self._dates = dict(dates or {})
         self._by_article: dict[str, set[str]] = {}
-        for _, entry in project_items(self.service, "open project"):
-            if isinstance(entry, ReviewItem) and entry.id:
-                self._by_article.setdefault(self._article_of(entry.id), set()).add(entry.id)
+        for claim_id, article_id in (own_articles or {}).items():
+            self._by_article.setdefault(article_id, set()).add(claim_id)
 
-    def _article_of(self, claim_id: str) -> str:
-        return str(self.service.claim(claim_id).article_id)
+    @classmethod
+    def for_service(cls, service: Any, library: LibraryStore) -> ProjectMatcher:
+        own, own_articles = project_verdicts(service)
+        dates = {a.id: a.published for a in service.articles()}
+        return cls(library, own, own_articles, dates)
 
     def close(self) -> None:
-        if self._own is not None:
-            self._own.close()
+        self._own.close()
 
     def match_claims(
         self,
@@ -85,7 +94,6 @@ class ProjectMatcher:
         for done, claim in enumerate(claims):
             if check is not None:
                 check()
-            # A claim never matches itself (its own verdict is in the project's library).
             exclude = (
                 dismissed.get(claim.id, set())
                 | {claim.id}
@@ -103,13 +111,14 @@ class ProjectMatcher:
                 progress(done + 1, len(claims))
         return found
 
-    def match_project(self, article_id: str | None = None, *, top: int = 5) -> list[ClaimMatches]:
-        claims = [
-            c
-            for c in self.service.claims(ClaimFilter(article_id=article_id))
-            if c.status != ClaimStatus.DISMISSED
-        ]
-        return self.match_claims(claims, top=top)
+
+def project_claims(service: Any, article_id: str | None = None) -> list[ClaimInfo]:
+    """The claims of a project (or one article) worth matching: not dismissed."""
+    return [
+        c
+        for c in service.claims(ClaimFilter(article_id=article_id))
+        if c.status != ClaimStatus.DISMISSED
+    ]
 
 
 def match_lines(library: LibraryStore, lines: Sequence[str], *, top: int = 5) -> list[ClaimMatches]:
