@@ -1,10 +1,13 @@
 """Build the sample project that `make run` opens: the sample article, half-way checked.
 
-Usage: python scripts/make_sample_project.py OUT.factdesk
+Usage: python scripts/make_sample_project.py OUT.factdesk [--library PATH]
 
 The article is imported through the same pipeline as `factdesk import` (importer, claim
 detection), then a few claims get verdicts, explanations and evidence, as a fact-checker
-would leave them mid-afternoon.
+would leave them mid-afternoon. The sample ClaimReview collection (fictional earlier
+checks, some of reworded claims of the article) is imported into the library of known
+verdicts, as `factdesk library import` does (default: the library in the platform's data
+folder; importing again adds nothing), so the "Checked before" panel has matches to show.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from app.core.project import ProjectService
 from app.core.records import ArticleMetadata, ClaimStatus
 
 SAMPLE_ARTICLE = "northbridge-water.txt"
+SAMPLE_REVIEWS = "northbridge-claimreviews.json"
 
 # (a phrase of the claim, verdict, explanation, evidence URL, evidence title, stance)
 VERDICTS = [
@@ -76,7 +80,27 @@ def build(target: Path) -> None:
         service.close()
 
 
+def load_sample_reviews(library_path: Path | None = None) -> None:
+    from app.core.matching import LibraryStore
+
+    library = LibraryStore.open_file(library_path)
+    try:
+        report = library.import_files([resource_path("samples", SAMPLE_REVIEWS)])
+        print(
+            f"{library.location}: {report.added} sample reviews added "
+            f"({report.already_present} already there)"
+        )
+    finally:
+        library.close()
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: make_sample_project.py OUT.factdesk")
-    build(Path(sys.argv[1]))
+    args = sys.argv[1:]
+    library_path = None
+    if len(args) == 3 and args[1] == "--library":
+        library_path = Path(args[2])
+        args = args[:1]
+    if len(args) != 1:
+        sys.exit("usage: make_sample_project.py OUT.factdesk [--library PATH]")
+    build(Path(args[0]))
+    load_sample_reviews(library_path)

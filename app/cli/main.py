@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
-from app.cli import reports, server, sharing
+from app.cli import library, reports, server, sharing
 from app.cli.support import CliError, plural, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
 from app.cli.support import author as _author
@@ -388,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_self_test)
 
-    for feature in (reports, sharing, server):
+    for feature in (reports, sharing, server, library):
         feature.register(sub)
     return parser
 

@@ -33,7 +33,7 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
-from app.ui import commands, dialogs, report_dialog, theme
+from app.ui import checked_before, commands, dialogs, report_dialog, theme
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
 from app.ui.start_page import StartPage
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.start_page = StartPage()
         self.workspace = Workspace()
         self.workspace.load_claim = self._load_claim  # type: ignore[method-assign]
+        self.checked_before = checked_before.install(self)  # issue 19: earlier verdicts
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.workspace)
@@ -536,6 +537,7 @@ class MainWindow(QMainWindow):
         self.workspace.article_title.setVisible(bool(meta))
         self.workspace.claims_model.set_claims(claims)
         self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
+        self.checked_before.article_shown(claims)  # matched in the background
         self.workspace.select_article_row(article_id)
         self.workspace.editor.set_claim(None)
         # Keyboard first: start on the first claim with the list focused, so J/K and the
