@@ -33,6 +33,10 @@ class ActionId(StrEnum):
     FIND = "find"
     NEXT_CLAIM = "next_claim"
     PREVIOUS_CLAIM = "previous_claim"
+    NEXT_UNRATED = "next_unrated"
+    BACK_TO_LIST = "back_to_list"
+    ACCEPT = "accept"
+    DONE_AND_NEXT = "done_and_next"
     MARK_CLAIM = "mark_claim"
     DISMISS = "dismiss"
     RESTORE = "restore"
@@ -104,6 +108,18 @@ def _specs() -> dict[ActionId, ActionSpec]:
         ActionId.PREVIOUS_CLAIM: ActionSpec(
             "&Previous Claim", "Go to the previous claim", ("Ctrl+Up", "K")
         ),
+        ActionId.NEXT_UNRATED: ActionSpec(
+            "Next &Unrated Claim", "Go to the next claim with no verdict yet", ("N",)
+        ),
+        ActionId.BACK_TO_LIST: ActionSpec(
+            "Back to the Claims &List", "Leave the field you are typing in", ("Esc",)
+        ),
+        ActionId.ACCEPT: ActionSpec(
+            "&Accept Claim", "Keep a detected claim for review (status: in review)", ("A",)
+        ),
+        ActionId.DONE_AND_NEXT: ActionSpec(
+            "Mark Done and &Next", "Mark the claim done and go to the next one", ("Ctrl+Return",)
+        ),
         ActionId.MARK_CLAIM: ActionSpec(
             "&Mark Selection as Claim", "Make the selected article text a claim", ("Ctrl+M",)
         ),
@@ -157,7 +173,9 @@ def default_shortcuts(aid: ActionId) -> list[QKeySequence]:
         if isinstance(key, str):
             out.append(QKeySequence(key))
         else:
-            out.extend(QKeySequence.keyBindings(key))
+            # The platform's primary binding only: the others are keys few keyboards
+            # have (F14 for Undo on X11) and make the shortcut list unreadable.
+            out.extend(QKeySequence.keyBindings(key)[:1])
     # Drop duplicates (StandardKey.Quit is already Ctrl+Q on some platforms).
     seen: set[str] = set()
     return [

@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -53,6 +53,7 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self._paragraphs: list[Paragraph] = []
         self._para_starts: list[int] = []
         self.selected_id: str | None = None
+        self.flash_id: str | None = None  # briefly emphasised after an undo or redo
         self.base = QColor("#ffffff")
         self.neutral = QColor(colours.NEUTRAL_LIGHT)
         self.muted = QColor("#777777")
@@ -114,6 +115,11 @@ class ClaimHighlighter(QSyntaxHighlighter):
 
     def _format(self, span: Span) -> QTextCharFormat:
         selected = span.claim_id == self.selected_id
+        if span.claim_id == self.flash_id:
+            fmt = QTextCharFormat()
+            fmt.setBackground(colours.blend(span.colour or self.neutral, self.base, 0.85))
+            fmt.setFontWeight(QFont.Weight.DemiBold)
+            return fmt
         key = (span.colour, selected, span.dismissed)
         fmt = self._formats.get(key)
         if fmt is None:
@@ -208,6 +214,10 @@ class ArticleView(QPlainTextEdit):
         self.highlighter = ClaimHighlighter(self.document())
         self._claims: dict[str, ClaimInfo] = {}
         self._press: QPoint | None = None
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setObjectName("flash_timer")
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
 
     # --- content -----------------------------------------------------------------
 
@@ -267,6 +277,22 @@ class ArticleView(QPlainTextEdit):
             cursor.setPosition(new.start)
             self.setTextCursor(cursor)
             self.centerCursor()
+
+    FLASH_MS = 900
+
+    def flash_claim(self, claim_id: str) -> None:
+        """Make one claim stand out for a moment: where an undo or redo just acted."""
+        self.highlighter.flash_id = claim_id
+        span = self.highlighter.span_for(claim_id)
+        if span is not None:
+            self._rehighlight_range(span.start, span.end)
+        self._flash_timer.start(self.FLASH_MS)
+
+    def _on_flash_timer_timeout(self) -> None:
+        span = self.highlighter.span_for(self.highlighter.flash_id)
+        self.highlighter.flash_id = None
+        if span is not None:
+            self._rehighlight_range(span.start, span.end)
 
     def claim_at(self, pos: QPoint) -> ClaimInfo | None:
         position = self.cursorForPosition(pos).position()

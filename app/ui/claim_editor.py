@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFocusEvent, QIcon, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +45,7 @@ from app.core.records import (
 from app.ui.dialogs import show_error
 from app.ui.markdown import render_markdown
 from app.ui.models import STATUS_TEXT, EvidenceTableModel
+from app.ui.text_fields import PanelLineEdit, PanelTextEdit
 
 COMMIT_DELAY_MS = 700
 
@@ -53,16 +54,6 @@ def colour_icon(colour: str | QColor, size: int = 14) -> QIcon:
     pix = QPixmap(size, size)
     pix.fill(QColor(colour))
     return QIcon(pix)
-
-
-class _CommittingText(QPlainTextEdit):
-    """A plain text edit that reports focus loss (to commit the text at once)."""
-
-    focus_lost = Signal()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.focus_lost.emit()
 
 
 class ClaimEditor(QWidget):
@@ -86,14 +77,14 @@ class ClaimEditor(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setAccessibleName("Selected claim")
 
-        self.wording = _CommittingText()
+        self.wording = PanelTextEdit()
         self.wording.setObjectName("wording_edit")
         self.wording.setAccessibleName("Claim wording")
         self.wording.setPlaceholderText("The claim, worded as it will be checked")
         self.wording.setTabChangesFocus(True)
         self.wording.setFixedHeight(64)
 
-        self.claimant = QLineEdit()
+        self.claimant = PanelLineEdit()
         self.claimant.setObjectName("claimant_edit")
         self.claimant.setAccessibleName("Claimant")
         self.claimant.setPlaceholderText("Who made the claim")
@@ -101,7 +92,7 @@ class ClaimEditor(QWidget):
         self.rating = QComboBox()
         self.rating.setObjectName("rating_combo")
         self.rating.setAccessibleName("Rating")
-        self.conclusion = QLineEdit()  # for conclusion-only scales
+        self.conclusion = PanelLineEdit()  # for conclusion-only scales
         self.conclusion.setObjectName("conclusion_edit")
         self.conclusion.setAccessibleName("Conclusion")
         self.conclusion.setPlaceholderText("Short written conclusion")
@@ -113,7 +104,7 @@ class ClaimEditor(QWidget):
         for status in ClaimStatus:
             self.status.addItem(STATUS_TEXT[status], status.value)
 
-        self.explanation = _CommittingText()
+        self.explanation = PanelTextEdit()
         self.explanation.setObjectName("explanation_edit")
         self.explanation.setAccessibleName("Explanation (Markdown)")
         self.explanation.setPlaceholderText("Explanation in Markdown: what the evidence shows")
@@ -134,6 +125,7 @@ class ClaimEditor(QWidget):
         self.evidence.verticalHeader().hide()
         self.evidence.verticalHeader().setDefaultSectionSize(24)
         self.evidence.setWordWrap(False)
+        self.evidence.setTabKeyNavigation(False)  # Tab leaves the table (keyboard model)
         self.evidence.setAlternatingRowColors(True)
         self.evidence.horizontalHeader().setStretchLastSection(True)
         self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

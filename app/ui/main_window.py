@@ -33,7 +33,7 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
-from app.ui import commands, dialogs, report_dialog, theme
+from app.ui import commands, dialogs, report_dialog, theme, undo_feedback
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
 from app.ui.start_page import StartPage
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QUndoStack
 
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(self._on_undo_stack_indexChanged)
         self.actions_ = ActionRegistry(self, settings)
         self.actions_.adopt(ActionId.UNDO, self.undo_stack.createUndoAction(self, "&Undo"))
         self.actions_.adopt(ActionId.REDO, self.undo_stack.createRedoAction(self, "&Redo"))
@@ -155,10 +156,17 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(a[ActionId.FIND])
         claim = bar.addMenu("&Claim")
-        for aid in (ActionId.NEXT_CLAIM, ActionId.PREVIOUS_CLAIM):
+        for aid in (
+            ActionId.NEXT_CLAIM,
+            ActionId.PREVIOUS_CLAIM,
+            ActionId.NEXT_UNRATED,
+            ActionId.BACK_TO_LIST,
+        ):
             claim.addAction(a[aid])
         claim.addSeparator()
         for aid in (
+            ActionId.ACCEPT,
+            ActionId.DONE_AND_NEXT,
             ActionId.MARK_CLAIM,
             ActionId.DISMISS,
             ActionId.RESTORE,
@@ -223,8 +231,12 @@ class MainWindow(QMainWindow):
             ActionId.CLOSE_PROJECT: self.close_project,
             ActionId.QUIT: self.close,
             ActionId.FIND: self._on_find,
-            ActionId.NEXT_CLAIM: lambda: self.workspace.step_claim(1),
-            ActionId.PREVIOUS_CLAIM: lambda: self.workspace.step_claim(-1),
+            ActionId.NEXT_CLAIM: lambda: self.go_to_claim(1),
+            ActionId.PREVIOUS_CLAIM: lambda: self.go_to_claim(-1),
+            ActionId.NEXT_UNRATED: self.go_to_next_unrated,
+            ActionId.BACK_TO_LIST: self.back_to_list,
+            ActionId.ACCEPT: lambda: self.set_status(ClaimStatus.IN_REVIEW),
+            ActionId.DONE_AND_NEXT: self.done_and_next,
             ActionId.MARK_CLAIM: self.mark_selection,
             ActionId.DISMISS: lambda: self.set_status(ClaimStatus.DISMISSED),
             ActionId.RESTORE: lambda: self.set_status(ClaimStatus.NEW),
@@ -518,12 +530,17 @@ class MainWindow(QMainWindow):
         self._show_articles(service.articles())
         self.sharing.project_opened()  # verifies the signature off the GUI thread
 
+    def _use_scale(self, scale: Any) -> None:
+        """The project's rating scale: filters, panel and (in _update_actions) its keys."""
+        self.scale = scale
+        self.workspace.set_scale(scale)
+        self.workspace.editor.set_scale(scale)
+        self._update_actions()
+
     def _show_project(self, info: Any, *, read_only_reason: str | None, editable: bool) -> None:
         """Title, scale and read-only state for a project being shown."""
         self.project_id = info.id
-        self.scale = info.scale
-        self.workspace.set_scale(self.scale)
-        self.workspace.editor.set_scale(self.scale)
+        self._use_scale(info.scale)
         self.read_only = read_only_reason is not None
         self.workspace.editor.read_only = not editable
         banner = self.workspace.read_only_banner
@@ -606,7 +623,7 @@ class MainWindow(QMainWindow):
         self.workspace.editor.set_claim(None)
         # Keyboard first: start on the first claim with the list focused, so J/K and the
         # rating keys work at once.
-        self.workspace.step_claim(1)
+        self.workspace.select_row(0)
         self.workspace.claims.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_counts()
         self._update_actions()
@@ -617,7 +634,7 @@ class MainWindow(QMainWindow):
             return
         keep = self.workspace.current_claim_id()
         self.undo_stack.clear()  # its captured values may no longer hold
-        self.scale = self.service.scale()
+        self._use_scale(self.service.scale())
         self.workspace.articles_model.set_articles(self.service.articles())
         if self.article_id:
             self.show_article(self.article_id)
@@ -644,8 +661,12 @@ class MainWindow(QMainWindow):
             else:
                 ws.claims_model.upsert(claim)
             ws.view.update_claim(claim, claim_id, self.scale)
-            if claim is not None and claim_id == current:
-                ws.editor.set_claim(claim)
+        # Rows moved or left the list: stay on the claim that was current while it is
+        # still listed, then make the article and the panel show the list's claim.
+        ws.keep_current(current)
+        shown = ws.editor.claim
+        if shown is not None and shown.id in changes.claims and shown.id == ws.current_claim_id():
+            ws.editor.set_claim(ws.load_claim(shown.id))
         if changes.articles or changes.claims:
             ws.articles_model.set_articles(self.service.articles())
         self._update_counts()
@@ -677,12 +698,45 @@ class MainWindow(QMainWindow):
     def run_command(self, command: commands.ServiceCommand) -> bool:
         command.notify = self.apply_changes
         command.on_error = self._on_command_error
+        self._pushing = True
         try:
             commands.push(self.undo_stack, command)
         except FactdeskError as exc:
             self.handle_error(exc)
             return False
+        finally:
+            self._pushing = False
+            self._undo_index = self.undo_stack.index()
         return True
+
+    _pushing = False
+    _undo_index = 0
+
+    def _on_undo_stack_indexChanged(self, index: int) -> None:
+        """Undo and redo happen in sight: go to the claim they changed and say what they did."""
+        previous, self._undo_index = self._undo_index, index
+        if self._pushing or index == previous or self.service is None:
+            return
+        undone = index < previous
+        command = self.undo_stack.command(index if undone else index - 1)
+        claim_id = undo_feedback.claim_of(command)
+        claim = None
+        if claim_id is not None:
+            try:
+                claim = self.service.claim(claim_id)
+            except NotFoundError:
+                claim = None
+        number = None
+        if claim is not None:
+            if claim.article_id != self.article_id:
+                self.show_article(claim.article_id)
+            self.workspace.select_claim(claim.id)
+            self.workspace.view.flash_claim(claim.id)
+            number = self.workspace.claims_model.row_of(claim.id) + 1
+        self.statusBar().showMessage(
+            undo_feedback.describe(command, undone=undone, number=number, scale=self.scale),
+            8000,
+        )
 
     def _update_counts(self) -> None:
         if self.service is None or self.article_id is None:
@@ -729,11 +783,17 @@ class MainWindow(QMainWindow):
             *RATE_IDS,
         ):
             a[aid].setEnabled(editable)
+        # One rating key per level of the scale: a hidden action's key does nothing, and
+        # the shortcut list leaves it out.
         levels = len(self.scale.levels) if self.scale is not None and has_project else 0
         for n, aid in enumerate(RATE_IDS, start=1):
             a[aid].setVisible(n <= levels)
             if n <= levels:
-                a[aid].setText(f"{self.scale.levels[n - 1].label}")
+                a[aid].setText(f"Rate “{self.scale.levels[n - 1].label}”")
+        for aid in (ActionId.NEXT_UNRATED, ActionId.BACK_TO_LIST):
+            a[aid].setEnabled(self.article_id is not None)
+        for aid in (ActionId.ACCEPT, ActionId.DONE_AND_NEXT):
+            a[aid].setEnabled(editable)
         from app.ui.reports_hook import export_available
 
         available, why = export_available()
@@ -812,7 +872,35 @@ class MainWindow(QMainWindow):
         self.run_command(commands.SplitClaimCommand(self.service, current, at))
 
     def _on_jump_explanation(self) -> None:
-        self.workspace.editor.explanation.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.workspace.editor.explanation.append_here()
+
+    # --- keyboard model: every move ends on the claims list, where single keys act ------
+
+    def back_to_list(self) -> None:
+        """Esc: leave whatever field has focus (committing its text) for the claims list."""
+        self.workspace.editor.commit_text()
+        self.workspace.claims.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def go_to_claim(self, delta: int) -> None:
+        # From a text field too: focus returns to the list, so that a rating key pressed
+        # next rates the claim instead of being typed into its explanation.
+        self.back_to_list()
+        self.workspace.step_claim(delta)
+
+    def go_to_next_unrated(self) -> None:
+        self.back_to_list()
+        if not self.workspace.step_to_unrated():
+            self.statusBar().showMessage("Every listed claim after this one has a verdict.", 5000)
+
+    def done_and_next(self) -> None:
+        claim = self.workspace.current_claim()
+        if claim is None:
+            return
+        self.back_to_list()
+        if claim.status != ClaimStatus.DONE:
+            self.set_status(ClaimStatus.DONE)
+        self.workspace.keep_current(claim.id)
+        self.workspace.step_claim(1)
 
     def _on_find(self) -> None:
         self.workspace.filter_text.setFocus(Qt.FocusReason.ShortcutFocusReason)
