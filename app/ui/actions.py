@@ -173,9 +173,14 @@ def default_shortcuts(aid: ActionId) -> list[QKeySequence]:
         if isinstance(key, str):
             out.append(QKeySequence(key))
         else:
-            # The platform's primary binding only: the others are keys few keyboards
-            # have (F14 for Undo on X11) and make the shortcut list unreadable.
-            out.extend(QKeySequence.keyBindings(key)[:1])
+            # Only the Ctrl (Cmd on macOS) bindings: the others are dedicated keys few
+            # keyboards have ("Undo" is F14 on X11) or legacy ones (Alt+Backspace), and
+            # made the shortcut list read "Ctrl+Z; Alt+Backspace; F14".
+            out.extend(
+                k
+                for k in QKeySequence.keyBindings(key)
+                if "Ctrl+" in k.toString(QKeySequence.SequenceFormat.PortableText)
+            )
     # Drop duplicates (StandardKey.Quit is already Ctrl+Q on some platforms).
     seen: set[str] = set()
     return [
