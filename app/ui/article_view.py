@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from app.core.records import ClaimInfo, ClaimStatus, Paragraph, ParagraphRole, RatingScaleInfo
 from app.ui import colours
+from app.ui.text_offsets import TextOffsets
 
 
 @dataclass(slots=True)
@@ -159,14 +160,16 @@ class ClaimHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         block = self.currentBlock()
         begin = block.position()
-        end = begin + len(text)
+        # In Qt's units (UTF-16), like every position here: len(text) counts code points.
+        length = block.length() - 1
+        end = begin + length
         # Role of the paragraph that contains this block's start.
         if self._paragraphs:
             i = bisect.bisect_right(self._para_starts, begin) - 1
             if i >= 0 and self._paragraphs[i].end > begin:
                 fmt = self._role_format(self._paragraphs[i].role)
                 if fmt is not None:
-                    self.setFormat(0, len(text), fmt)
+                    self.setFormat(0, length, fmt)
         if not self._spans:
             return
         lo = bisect.bisect_left(self._starts, begin - self._longest)
@@ -182,11 +185,12 @@ class ClaimHighlighter(QSyntaxHighlighter):
                 self.setFormat(a, b - a, fmt)
 
 
-def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None) -> Span:
+def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None, offsets: TextOffsets) -> Span:
+    """The highlighter's span of a claim, in Qt's positions (UTF-16 units)."""
     level = scale.level_by_id(claim.rating_id) if scale else None
     return Span(
-        start=claim.start,
-        end=claim.end,
+        start=offsets.to_qt(claim.start),
+        end=offsets.to_qt(claim.end),
         claim_id=claim.id,
         colour=level.colour if level else None,
         dismissed=claim.status == ClaimStatus.DISMISSED,
@@ -213,6 +217,7 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(24)
         self.highlighter = ClaimHighlighter(self.document())
         self._claims: dict[str, ClaimInfo] = {}
+        self.offsets = TextOffsets("")
         self._press: QPoint | None = None
         self._flash_timer = QTimer(self)
         self._flash_timer.setObjectName("flash_timer")
@@ -229,13 +234,19 @@ class ArticleView(QPlainTextEdit):
         scale: RatingScaleInfo | None,
     ) -> None:
         self._claims = {c.id: c for c in claims}
+        self.offsets = TextOffsets(text)
         self.highlighter.selected_id = None
-        self.highlighter.set_content([span_of(c, scale) for c in claims], paragraphs)
+        to_qt = self.offsets.to_qt
+        self.highlighter.set_content(
+            [span_of(c, scale, self.offsets) for c in claims],
+            [Paragraph(to_qt(p.start), to_qt(p.end), p.role) for p in paragraphs],
+        )
         # setPlainText re-highlights every block once; nothing more is needed.
         self.setPlainText(text)
 
     def clear_article(self) -> None:
         self._claims = {}
+        self.offsets = TextOffsets("")
         self.highlighter.set_content([], [])
         self.setPlainText("")
 
@@ -246,7 +257,7 @@ class ArticleView(QPlainTextEdit):
         else:
             self._claims[claim.id] = claim
         dirty = self.highlighter.replace_span(
-            claim_id, span_of(claim, scale) if claim is not None else None
+            claim_id, span_of(claim, scale, self.offsets) if claim is not None else None
         )
         for start, end in dirty:
             self._rehighlight_range(start, end)
@@ -308,10 +319,16 @@ class ArticleView(QPlainTextEdit):
         return self._claims.get(best.claim_id)
 
     def selected_range(self) -> tuple[int, int] | None:
+        """The selected text as article offsets (Python's, as claims store them)."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        return cursor.selectionStart(), cursor.selectionEnd()
+        to_python = self.offsets.to_python
+        return to_python(cursor.selectionStart()), to_python(cursor.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        """Where the text cursor is, as an article offset."""
+        return self.offsets.to_python(self.textCursor().position())
 
     # --- events --------------------------------------------------------------------
 

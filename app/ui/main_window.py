@@ -282,6 +282,10 @@ class MainWindow(QMainWindow):
             theme.apply_theme(app, choice) if isinstance(app, QApplication) else theme.LIGHT
         )
         self._apply_view_theme()
+        # A new style sheet re-polishes every widget, which resets a font set with
+        # setFont: the article's text size is applied again.
+        if hasattr(self, "text_size"):
+            self.set_text_size(self.text_size)
         if store:
             self.settings.setValue("view/theme", choice)
 
@@ -863,7 +867,7 @@ class MainWindow(QMainWindow):
         current = self.workspace.current_claim()
         if current is None:
             return
-        at = self.workspace.view.textCursor().position()
+        at = self.workspace.view.cursor_offset()
         if not current.start < at < current.end:
             dialogs.show_error(
                 self, "Put the text cursor inside the selected claim, where it should be split."
