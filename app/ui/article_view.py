@@ -34,13 +34,18 @@ from app.ui.text_offsets import TextOffsets
 
 @dataclass(slots=True)
 class Span:
-    """What the highlighter needs of a claim."""
+    """What the highlighter needs of a claim (positions in Qt's UTF-16 units)."""
 
     start: int
     end: int
     claim_id: str
     colour: str | None  # the rating level's colour, None when unrated
-    dismissed: bool
+    status: ClaimStatus
+    weak: bool = False  # a detection in the detector's weak band: shown more quietly
+
+    @property
+    def dismissed(self) -> bool:
+        return self.status == ClaimStatus.DISMISSED
 
 
 class ClaimHighlighter(QSyntaxHighlighter):
@@ -56,14 +61,16 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self.selected_id: str | None = None
         self.flash_id: str | None = None  # briefly emphasised after an undo or redo
         self.base = QColor("#ffffff")
+        self.text = QColor("#1f2328")
         self.neutral = QColor(colours.NEUTRAL_LIGHT)
         self.muted = QColor("#777777")
-        self._formats: dict[tuple[str | None, bool, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[object, ...], QTextCharFormat] = {}
 
     # --- feeding -----------------------------------------------------------------
 
-    def set_palette(self, base: QColor, dark: bool) -> None:
+    def set_palette(self, base: QColor, dark: bool, text: QColor | None = None) -> None:
         self.base = QColor(base)
+        self.text = QColor(text) if text is not None else QColor("#e6e6e3" if dark else "#1f2328")
         self.neutral = QColor(colours.NEUTRAL_DARK if dark else colours.NEUTRAL_LIGHT)
         self.muted = QColor("#9a9a9a" if dark else "#6b6b6b")
         self._formats.clear()
@@ -102,6 +109,13 @@ class ClaimHighlighter(QSyntaxHighlighter):
                 return span
         return None
 
+    def touching_starts(self, first: int, last: int) -> list[int]:
+        """Starts of claims in [first, last] that begin exactly where another ends."""
+        ends = {s.end for s in self._spans if not s.dismissed}
+        lo = bisect.bisect_left(self._starts, first)
+        hi = bisect.bisect_right(self._starts, last)
+        return [s.start for s in self._spans[lo:hi] if s.start in ends and not s.dismissed]
+
     def spans_at(self, position: int) -> list[Span]:
         lo = bisect.bisect_left(self._starts, position - self._longest)
         hi = bisect.bisect_right(self._starts, position)
@@ -109,33 +123,50 @@ class ClaimHighlighter(QSyntaxHighlighter):
 
     # --- formats -----------------------------------------------------------------
 
-    def background_for(self, span: Span, selected: bool) -> QColor:
-        colour = QColor(span.colour) if span.colour else self.neutral
+    def background_for(self, span: Span, selected: bool) -> QColor | None:
+        """The tint behind a claim: its verdict's colour; none while it is unrated."""
         share = colours.TINT_SELECTED if selected else colours.TINT
-        return colours.blend(colour, self.base, share)
+        if span.colour:
+            return colours.readable_tint(span.colour, self.base, self.text, share)
+        if selected:  # an unrated claim being worked on still shows where it is
+            return colours.readable_tint(self.neutral, self.base, self.text, 0.25)
+        return None
 
-    def _format(self, span: Span) -> QTextCharFormat:
+    def format_for(self, span: Span) -> QTextCharFormat:
+        """The claim's look. Colour says the verdict; the underline says how far work is:
+
+        new (strong detection) solid, new (weak detection) dotted, in review wavy, done
+        none; dismissed claims are greyed. Only rated claims are tinted, so the tint
+        means something on an article where most sentences are detected.
+        """
         selected = span.claim_id == self.selected_id
         if span.claim_id == self.flash_id:
             fmt = QTextCharFormat()
-            fmt.setBackground(colours.blend(span.colour or self.neutral, self.base, 0.85))
+            fmt.setBackground(
+                colours.readable_tint(span.colour or self.neutral, self.base, self.text, 0.85)
+            )
             fmt.setFontWeight(QFont.Weight.DemiBold)
             return fmt
-        key = (span.colour, selected, span.dismissed)
+        key = (span.colour, span.status, span.weak, selected)
         fmt = self._formats.get(key)
-        if fmt is None:
-            fmt = QTextCharFormat()
-            if span.dismissed:
-                fmt.setForeground(self.muted)
-                fmt.setFontStrikeOut(False)
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                fmt.setUnderlineColor(self.muted)
-            else:
-                fmt.setBackground(self.background_for(span, selected))
-                if selected:
-                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                    fmt.setUnderlineColor(QColor(span.colour) if span.colour else self.neutral)
-            self._formats[key] = fmt
+        if fmt is not None:
+            return fmt
+        fmt = QTextCharFormat()
+        if span.dismissed:
+            fmt.setForeground(self.muted)
+        else:
+            background = self.background_for(span, selected)
+            if background is not None:
+                fmt.setBackground(background)
+            line = QColor(span.colour) if span.colour else self.neutral
+            style = QTextCharFormat.UnderlineStyle
+            if span.status == ClaimStatus.IN_REVIEW:
+                fmt.setUnderlineStyle(style.WaveUnderline)
+                fmt.setUnderlineColor(line)
+            elif span.status == ClaimStatus.NEW:
+                fmt.setUnderlineStyle(style.DotLine if span.weak else style.SingleUnderline)
+                fmt.setUnderlineColor(self.muted if span.weak else line)
+        self._formats[key] = fmt
         return fmt
 
     def _role_format(self, role: ParagraphRole) -> QTextCharFormat | None:
@@ -181,7 +212,7 @@ class ClaimHighlighter(QSyntaxHighlighter):
             b = min(span.end, end) - begin
             if b > a:
                 fmt = QTextCharFormat(self.format(a))
-                fmt.merge(self._format(span))
+                fmt.merge(self.format_for(span))
                 self.setFormat(a, b - a, fmt)
 
 
@@ -193,8 +224,17 @@ def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None, offsets: TextOffset
         end=offsets.to_qt(claim.end),
         claim_id=claim.id,
         colour=level.colour if level else None,
-        dismissed=claim.status == ClaimStatus.DISMISSED,
+        status=claim.status,
+        weak=is_weak_detection(claim),
     )
+
+
+def is_weak_detection(claim: ClaimInfo) -> bool:
+    """A detected claim in the detector's weak band (shown with a quieter underline)."""
+    from app.core.analysis import DEFAULT_THRESHOLD
+
+    # TODO(merge): take the band from the detector once it exposes its two bands.
+    return claim.origin.value == "detected" and (claim.score or 0.0) < 2 * DEFAULT_THRESHOLD
 
 
 class ArticleView(QPlainTextEdit):
@@ -350,6 +390,7 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        self._paint_boundaries()
         # A bar in the left margin beside the selected claim: easy to find when scrolling,
         # and it needs no change to the text formats.
         span = self.highlighter.span_for(self.highlighter.selected_id)
@@ -369,6 +410,27 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         colour = QColor(span.colour) if span.colour else self.highlighter.neutral.darker(130)
         painter.fillRect(QRect(8, top, 5, bottom - top + 1), colour)
+        painter.end()
+
+    def _paint_boundaries(self) -> None:
+        """A thin gap in the page colour where one claim ends and the next begins at once,
+        so that two touching claims never read as one band."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        first = block.position()
+        last = self.cursorForPosition(self.viewport().rect().bottomRight()).position()
+        touching = self.highlighter.touching_starts(first, last)
+        if not touching:
+            return
+        painter = QPainter(self.viewport())
+        for position in touching:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(position)
+            rect = self.cursorRect(cursor)
+            painter.fillRect(
+                QRect(rect.x() - 1, rect.top(), 2, rect.height()), self.highlighter.base
+            )
         painter.end()
 
     def viewportEvent(self, event: QEvent) -> bool:

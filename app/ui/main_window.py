@@ -292,8 +292,13 @@ class MainWindow(QMainWindow):
     def _apply_view_theme(self) -> None:
         """The article view's highlight colours for the theme in use."""
         view = self.workspace.view
-        view.highlighter.set_palette(view.palette().base().color(), self._theme_used == theme.DARK)
+        view.highlighter.set_palette(
+            view.palette().base().color(),
+            self._theme_used == theme.DARK,
+            view.palette().text().color(),
+        )
         view.highlighter.rehighlight()
+        self.workspace.show_legend(self.scale)
 
     def set_text_size(self, points: float) -> None:
         self.text_size = max(7.0, min(32.0, points))

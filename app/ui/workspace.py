@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.records import ClaimInfo, ClaimKind, ClaimStatus, RatingScaleInfo
 from app.ui.article_view import ArticleView
 from app.ui.claim_editor import ClaimEditor, colour_icon
+from app.ui.legend import HighlightLegend
 from app.ui.models import (
     ID_ROLE,
     RECORD_ROLE,
@@ -79,6 +80,7 @@ class Workspace(QWidget):
         self.article_title.setWordWrap(True)
         self.article_title.setAccessibleName("Article details")
         self.view = ArticleView()
+        self.legend = HighlightLegend()
         self.view.claim_clicked.connect(self._on_view_claim_clicked)
 
         self.claims_model = ClaimTableModel(self)
@@ -165,6 +167,7 @@ class Workspace(QWidget):
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.article_title)
+        centre_layout.addWidget(self.legend)
         centre_layout.addWidget(self.view, 1)
         self.article_title.setContentsMargins(24, 10, 24, 4)
 
@@ -208,6 +211,11 @@ class Workspace(QWidget):
                 self.filter_rating.addItem(colour_icon(level.colour), level.label, level.id)
         self.filter_rating.blockSignals(False)
         self.claims_model.set_scale(scale)
+        self.show_legend(scale)
+
+    def show_legend(self, scale: RatingScaleInfo | None) -> None:
+        highlighter = self.view.highlighter
+        self.legend.show_scale(scale, highlighter.base, highlighter.text)
 
     def _on_filters_changed(self, *_args: object) -> None:
         status = self.filter_status.currentData()
