@@ -409,12 +409,14 @@ class EvidenceDialog(QDialog):
         submit: Any,
         attach: Any,
         evidence: EvidenceInfo | None = None,
+        read_attachment: Any = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("evidence_dialog")
         self.setWindowTitle("Edit Evidence" if evidence else "Add Evidence")
         self._submit = submit
         self._attach = attach
+        self._read_attachment = read_attachment  # attachment id -> (info, bytes)
         self.attachment: AttachmentInfo | None = evidence.attachment if evidence else None
         self.url = QLineEdit(evidence.url or "" if evidence else "")
         self.url.setPlaceholderText("https://…")
@@ -430,8 +432,9 @@ class EvidenceDialog(QDialog):
         self.stance = QComboBox()
         for stance in Stance:
             self.stance.addItem(stance.value.capitalize(), stance.value)
-        if evidence:
-            self.stance.setCurrentIndex(self.stance.findData(evidence.stance.value))
+        # New evidence starts as context: saying it supports or refutes is a decision.
+        shown_stance = evidence.stance if evidence else Stance.CONTEXT
+        self.stance.setCurrentIndex(self.stance.findData(shown_stance.value))
         self.note = QPlainTextEdit(evidence.note if evidence else "")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
@@ -440,6 +443,21 @@ class EvidenceDialog(QDialog):
         self.attachment_label.setWordWrap(True)
         self.attach_button = QPushButton("Attach File…")
         self.attach_button.clicked.connect(self._on_attach_clicked)
+        self.open_file_button = QPushButton("Open")
+        self.save_file_button = QPushButton("Save As…")
+        self.remove_file_button = QPushButton("Remove File")
+        for button, name in (
+            (self.open_file_button, "Open the attached file"),
+            (self.save_file_button, "Save the attached file as"),
+            (self.remove_file_button, "Remove the attached file from this evidence"),
+        ):
+            button.setAccessibleName(name)
+        self.open_file_button.setObjectName("open_attachment_button")
+        self.save_file_button.setObjectName("save_attachment_button")
+        self.remove_file_button.setObjectName("remove_attachment_button")
+        self.open_file_button.clicked.connect(self._on_open_file_clicked)
+        self.save_file_button.clicked.connect(self._on_save_file_clicked)
+        self.remove_file_button.clicked.connect(self._on_remove_file_clicked)
         names = {
             self.url: "Link",
             self.title_edit: "Title",
@@ -457,7 +475,16 @@ class EvidenceDialog(QDialog):
             widget.setObjectName(name.lower().replace(" ", "_"))
             if widget is not self.attach_button:
                 form.addRow(name, widget)
-        form.addRow("", self.attach_button)
+        file_buttons = QHBoxLayout()
+        for button in (
+            self.attach_button,
+            self.open_file_button,
+            self.save_file_button,
+            self.remove_file_button,
+        ):
+            file_buttons.addWidget(button)
+        file_buttons.addStretch(1)
+        form.addRow("", file_buttons)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -472,6 +499,40 @@ class EvidenceDialog(QDialog):
         self.attachment_label.setText(
             f"{a.filename} ({a.size:,} bytes)\nSHA-256 {a.sha256}" if a else "No file attached"
         )
+        stored = a is not None and self._read_attachment is not None
+        self.open_file_button.setEnabled(stored)
+        self.save_file_button.setEnabled(stored)
+        self.remove_file_button.setEnabled(a is not None)
+
+    def _attachment_bytes(self) -> tuple[AttachmentInfo, bytes] | None:
+        if self.attachment is None or self._read_attachment is None:
+            return None
+        try:
+            info, data = self._read_attachment(self.attachment.id)
+        except FactdeskError as exc:
+            show_error(self, exc.message)
+            return None
+        return info, data
+
+    def _on_open_file_clicked(self) -> None:
+        from app.ui.attachments import open_attachment
+
+        found = self._attachment_bytes()
+        if found is not None:
+            open_attachment(self, *found)
+
+    def _on_save_file_clicked(self) -> None:
+        from app.ui.attachments import save_attachment_as
+
+        found = self._attachment_bytes()
+        if found is not None:
+            save_attachment_as(self, *found)
+
+    def _on_remove_file_clicked(self) -> None:
+        # Takes effect (undoably) when the dialog is accepted; the file stays in the
+        # project for the undo and for any other evidence citing it.
+        self.attachment = None
+        self._show_attachment()
 
     def _on_attach_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach a File")

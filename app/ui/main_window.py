@@ -941,7 +941,9 @@ class MainWindow(QMainWindow):
             command.on_error = self._on_command_error
             commands.push(self.undo_stack, command)  # errors reach the dialog, which stays
 
-        return EvidenceDialog(self, submit, self.service.attach_file, before)
+        return EvidenceDialog(
+            self, submit, self.service.attach_file, before, self.service.attachment_data
+        )
 
     def add_evidence_dialog(self, claim_id: str) -> None:
         self.evidence_dialog(claim_id).exec()
