@@ -63,6 +63,7 @@ class ActionId(StrEnum):
     TEXT_SMALLER = "text_smaller"
     TEXT_RESET = "text_reset"
     SHORTCUTS = "shortcuts"
+    SETTINGS = "settings"
     ABOUT = "about"
 
 
@@ -158,6 +159,9 @@ def _specs() -> dict[ActionId, ActionSpec]:
             "&Keyboard Shortcuts…", "List and change the keyboard shortcuts", ("Ctrl+/",)
         ),
         ActionId.ABOUT: ActionSpec("&About Factdesk", "Version and credits"),
+        ActionId.SETTINGS: ActionSpec(
+            "&Settings…", "Your name, organisation, theme and text size", (Std.Preferences,)
+        ),
     }
     for n, aid in enumerate(RATE_IDS, start=1):
         s[aid] = ActionSpec(f"Rating {n}", f"Give the claim the scale's level {n}", (str(n),))

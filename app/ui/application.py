@@ -96,13 +96,27 @@ def quit_on_interrupt(window: Any) -> None:
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
 
     def on_signal() -> None:
+        from PySide6.QtWidgets import QApplication
+
         with contextlib.suppress(OSError):
             reader.recv(64)
+        # An open dialog runs its own event loop: close it first, as Esc would.
+        while (modal := QApplication.activeModalWidget()) is not None:
+            modal.close()
         window.close()
 
     notifier.activated.connect(on_signal)
     # Keep the sockets alive as long as the window.
     window.interrupt_sockets = (reader, writer)
+
+
+def needs_reviewer_name() -> bool:
+    """Nobody has said who they are yet (neither in settings nor $FACTDESK_REVIEWER)."""
+    from app.core.settings import load_settings
+
+    return not os.environ.get("FACTDESK_REVIEWER", "").strip() and not (
+        load_settings().reviewer_name.strip()
+    )
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -143,6 +157,9 @@ def run_gui(argv: Sequence[str]) -> int:
         return screenshot(window, shot, paths[0] if paths else None)
     window.show()  # type: ignore[attr-defined]
     quit_on_interrupt(window)
+    if needs_reviewer_name():
+        # First run: ask who is working before anything is recorded under a login name.
+        QTimer.singleShot(0, lambda: window.settings_dialog(first_run=True))  # type: ignore[attr-defined]
 
     def load() -> None:
         open_paths(window, paths)

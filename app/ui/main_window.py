@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
             edit.addAction(a[aid])
         edit.addSeparator()
         edit.addAction(a[ActionId.FIND])
+        edit.addSeparator()
+        edit.addAction(a[ActionId.SETTINGS])
         claim = bar.addMenu("&Claim")
         for aid in (
             ActionId.NEXT_CLAIM,
@@ -250,6 +252,7 @@ class MainWindow(QMainWindow):
             ActionId.TEXT_RESET: lambda: self.set_text_size(DEFAULT_TEXT_PT),
             ActionId.SHORTCUTS: lambda: dialogs.ShortcutsDialog(self, self.actions_).exec(),
             ActionId.ABOUT: lambda: dialogs.show_about(self),
+            ActionId.SETTINGS: self.settings_dialog,
         }
         for aid, handler in handlers.items():
             a[aid].triggered.connect(lambda _checked=False, h=handler: h())
@@ -299,6 +302,30 @@ class MainWindow(QMainWindow):
         )
         view.highlighter.rehighlight()
         self.workspace.show_legend(self.scale)
+
+    def settings_dialog(self, *, first_run: bool = False) -> bool:
+        """Edit the settings; True when the person saved them."""
+        from app.core.settings import load_settings, save_settings
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self, load_settings(), self._theme_choice, self.text_size, first_run=first_run
+        )
+        if not dialog.exec():
+            return False
+        chosen, theme_choice, text_size = dialog.values()
+        save_settings(chosen)
+        self.set_author(chosen.reviewer_name)
+        self.apply_theme(theme_choice, store=True)
+        self.actions_[ActionId(f"theme_{theme_choice}")].setChecked(True)
+        self.set_text_size(text_size)
+        return True
+
+    def set_author(self, name: str) -> None:
+        """Who the edits from now on are recorded as (also in the open project)."""
+        self.author = name
+        if self.service is not None:
+            self.service.author = name
 
     def set_text_size(self, points: float) -> None:
         self.text_size = max(7.0, min(32.0, points))
