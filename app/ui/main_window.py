@@ -36,6 +36,7 @@ from app.core.records import Changes, ClaimStatus
 from app.ui import commands, dialogs, report_dialog, theme, undo_feedback
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
+from app.ui.path_labels import distinct_labels, window_title
 from app.ui.start_page import StartPage
 from app.ui.workers import Task, import_job, start
 from app.ui.workspace import Workspace
@@ -354,8 +355,10 @@ class MainWindow(QMainWindow):
 
     def _on_recent_menu_aboutToShow(self) -> None:
         self.recent_menu.clear()
-        for path in self.recent_projects():
-            action = self.recent_menu.addAction(Path(path).name)
+        recent = self.recent_projects()
+        labels = distinct_labels(recent)
+        for path in recent:
+            action = self.recent_menu.addAction(labels[path])
             action.setToolTip(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_project(p))
         if self.recent_menu.isEmpty():
@@ -583,7 +586,8 @@ class MainWindow(QMainWindow):
         banner.setText(f"Read only: {read_only_reason}. Changes cannot be saved to this project.")
         banner.setVisible(self.read_only)
         self.setWindowTitle(
-            f"{info.name} — {APP_NAME}" + (" [read only]" if self.read_only else "")
+            window_title(info.name, self.project_path, APP_NAME)
+            + (" [read only]" if self.read_only else "")
         )
         self.stack.setCurrentWidget(self.workspace)
 
