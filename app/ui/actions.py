@@ -55,6 +55,7 @@ class ActionId(StrEnum):
     RATE_8 = "rate_8"
     RATE_9 = "rate_9"
     SHOW_DISMISSED = "show_dismissed"
+    EDIT_ARTICLE = "edit_article"
     REPORT_PREVIEW = "report_preview"
     THEME_SYSTEM = "theme_system"
     THEME_LIGHT = "theme_light"
@@ -143,6 +144,9 @@ def _specs() -> dict[ActionId, ActionSpec]:
             "Add &Evidence…", "Add a source to the claim", ("Ctrl+Shift+E",)
         ),
         ActionId.CLEAR_RATING: ActionSpec("Clear Rating", "Remove the claim's rating", ("0",)),
+        ActionId.EDIT_ARTICLE: ActionSpec(
+            "Article &Details…", "Edit the article's title, outlet, author, address and date"
+        ),
         ActionId.SHOW_DISMISSED: ActionSpec(
             "Show &Dismissed Claims", "List dismissed claims too", ("Ctrl+Shift+H",), True
         ),

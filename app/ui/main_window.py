@@ -33,7 +33,7 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
-from app.ui import commands, dialogs, report_dialog, theme, undo_feedback
+from app.ui import commands, context_menus, dialogs, report_dialog, theme, undo_feedback
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
 from app.ui.path_labels import distinct_labels, window_title
@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect()
+        context_menus.install(self)
         report_dialog.install_preview(self, self.actions_[ActionId.REPORT_PREVIEW])
         from app.ui.sharing_dialogs import SharingController
 
@@ -143,7 +144,12 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("menu_recent")
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for aid in (ActionId.IMPORT_ARTICLE, ActionId.PASTE_ARTICLE, ActionId.EXPORT_REPORT):
+        for aid in (
+            ActionId.IMPORT_ARTICLE,
+            ActionId.PASTE_ARTICLE,
+            ActionId.EDIT_ARTICLE,
+            ActionId.EXPORT_REPORT,
+        ):
             file_menu.addAction(a[aid])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.SIGN_PROJECT])
@@ -254,6 +260,7 @@ class MainWindow(QMainWindow):
             ActionId.SHORTCUTS: lambda: dialogs.ShortcutsDialog(self, self.actions_).exec(),
             ActionId.ABOUT: lambda: dialogs.show_about(self),
             ActionId.SETTINGS: self.settings_dialog,
+            ActionId.EDIT_ARTICLE: self.article_dialog,
         }
         for aid, handler in handlers.items():
             a[aid].triggered.connect(lambda _checked=False, h=handler: h())
@@ -321,6 +328,24 @@ class MainWindow(QMainWindow):
         self.actions_[ActionId(f"theme_{theme_choice}")].setChecked(True)
         self.set_text_size(text_size)
         return True
+
+    def article_dialog(self) -> Any:
+        """Edit the shown article's details; saved as one undoable edit."""
+        from app.ui.article_dialog import ArticleDialog
+
+        if self.service is None or self.article_id is None:
+            return None
+        before = self.service.article(self.article_id)
+
+        def submit(fields: dict[str, Any]) -> None:
+            command = commands.EditArticleCommand(self.service, before, fields)
+            command.notify = self.apply_changes
+            command.on_error = self._on_command_error
+            commands.push(self.undo_stack, command)  # errors reach the dialog, which stays
+
+        dialog = ArticleDialog(self, before, submit)
+        dialog.open()
+        return dialog
 
     def set_author(self, name: str) -> None:
         """Who the edits from now on are recorded as (also in the open project)."""
@@ -646,6 +671,19 @@ class MainWindow(QMainWindow):
         info = known.get(article_id) or service.article(article_id)
         self.article_id = article_id
         self.settings.setValue(f"project/{self.project_id}/article", article_id)
+        self._show_article_details(info)
+        self.workspace.claims_model.set_claims(claims)
+        self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
+        self.workspace.select_article_row(article_id)
+        self.workspace.editor.set_claim(None)
+        # Keyboard first: start on the first claim with the list focused, so J/K and the
+        # rating keys work at once.
+        self.workspace.select_row(0)
+        self.workspace.claims.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_counts()
+        self._update_actions()
+
+    def _show_article_details(self, info: Any) -> None:
         meta = " · ".join(
             x
             for x in (
@@ -657,16 +695,6 @@ class MainWindow(QMainWindow):
         )
         self.workspace.article_title.setText(meta)
         self.workspace.article_title.setVisible(bool(meta))
-        self.workspace.claims_model.set_claims(claims)
-        self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
-        self.workspace.select_article_row(article_id)
-        self.workspace.editor.set_claim(None)
-        # Keyboard first: start on the first claim with the list focused, so J/K and the
-        # rating keys work at once.
-        self.workspace.select_row(0)
-        self.workspace.claims.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._update_counts()
-        self._update_actions()
 
     def reload(self) -> None:
         """Re-read everything shown (after someone else changed the project)."""
@@ -709,6 +737,8 @@ class MainWindow(QMainWindow):
             ws.editor.set_claim(ws.load_claim(shown.id))
         if changes.articles or changes.claims:
             ws.articles_model.set_articles(self.service.articles())
+            if self.article_id in changes.articles:
+                self._show_article_details(self.service.article(self.article_id))
         self._update_counts()
         self._update_actions()
 
@@ -767,6 +797,9 @@ class MainWindow(QMainWindow):
             except NotFoundError:
                 claim = None
         number = None
+        article_id = undo_feedback.article_of(command)
+        if claim is None and article_id is not None and article_id != self.article_id:
+            self.show_article(article_id)
         if claim is not None:
             if claim.article_id != self.article_id:
                 self.show_article(claim.article_id)
@@ -806,6 +839,7 @@ class MainWindow(QMainWindow):
             a[aid].setEnabled(writable)
         a[ActionId.CLOSE_PROJECT].setEnabled(has_project)
         a[ActionId.FIND].setEnabled(has_project)
+        a[ActionId.EDIT_ARTICLE].setEnabled(writable and self.article_id is not None)
         for aid in (ActionId.NEXT_CLAIM, ActionId.PREVIOUS_CLAIM):
             a[aid].setEnabled(self.article_id is not None)
         a[ActionId.MARK_CLAIM].setEnabled(

@@ -34,6 +34,12 @@ def claim_of(command: QUndoCommand | None) -> str | None:
     return None
 
 
+def article_of(command: QUndoCommand | None) -> str | None:
+    """The article an undo command changes, when it changes an article itself."""
+    value = getattr(command, "article_id", None)
+    return value if isinstance(value, str) else None
+
+
 def _value_text(field: str, value: Any, scale: RatingScaleInfo | None) -> str:
     if field == "rating_id":
         level = scale.level_by_id(value) if scale is not None and value else None
