@@ -22,8 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path_factory: pytest.TempPathFactory,
-                      monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     config = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("FACTDESK_CONFIG_DIR", str(config))
     monkeypatch.setenv("FACTDESK_REVIEWER", "Test Reviewer")
@@ -59,13 +60,15 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., obj
 
     def make(scale: str = "five-level", author: str = "Test Reviewer") -> ProjectService:
         if request.param == "sqlite":
-            service = ProjectService.create_file(tmp_path / f"p{len(made)}.factdesk",
-                                                 scale=scale, author=author)
+            service = ProjectService.create_file(
+                tmp_path / f"p{len(made)}.factdesk", scale=scale, author=author
+            )
         else:
             server: PostgresServer = request.getfixturevalue("postgres")
             db = open_server(server.new_database(), create=True)
-            service = ProjectService.create_in_database(db, name="Test project",
-                                                        scale=scale, author=author)
+            service = ProjectService.create_in_database(
+                db, name="Test project", scale=scale, author=author
+            )
         made.append(service)
         return service
 

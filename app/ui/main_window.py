@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QStackedWidget,
     QWidget,
 )
@@ -36,9 +35,10 @@ from app.core.records import Changes, ClaimStatus
 from app.ui import commands, context_menus, dialogs, report_dialog, theme, undo_feedback
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
+from app.ui.operations import OperationRunner
 from app.ui.path_labels import distinct_labels, window_title
 from app.ui.start_page import StartPage
-from app.ui.workers import Task, import_job, start
+from app.ui.workers import Task, import_job
 from app.ui.workspace import Workspace
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -68,7 +68,9 @@ class MainWindow(QMainWindow):
         self.project_path: str | None = None
         self.article_id: str | None = None
         self.scale: Any = None
-        self.tasks: list[Task] = []
+        # Slow work runs through one runner; self.tasks is its list of running jobs.
+        self.operations = OperationRunner(self)
+        self.tasks: list[Task] = self.operations.tasks
         from PySide6.QtGui import QUndoStack
 
         self.undo_stack = QUndoStack(self)
@@ -511,18 +513,40 @@ class MainWindow(QMainWindow):
 
     def open_server_project(
         self, url: str, password: str | None = None, project_id: str | None = None
+    ) -> Task:
+        """Open a project on a server (creating the schema and a first project if none).
+
+        Connecting can take seconds (or time out): it runs on a worker, and the window
+        shows the project when the server has answered.
+        """
+        from app.core.server import open_server_database, server_projects
+
+        def connect(check: Any, report: Any) -> Any:
+            report("Connecting to the server…")
+            db = open_server_database(url, password)
+            try:
+                check()
+                return db, server_projects(db)
+            except BaseException:
+                db.close()
+                raise
+
+        return self.operations.run(
+            "Connecting to the server…",
+            connect,
+            lambda result: self._show_server_project(*result, project_id=project_id),
+            on_failed=lambda message: dialogs.show_error(self, message),
+        )
+
+    def _show_server_project(
+        self, db: Any, projects: list[tuple[str, str]], *, project_id: str | None
     ) -> bool:
-        """Open a project on a server (creating the schema and a first project if none)."""
         from PySide6.QtWidgets import QInputDialog
 
         from app.core.project import ProjectService
-        from app.core.server import open_server_database, server_projects
         from app.core.server_sync import ChangeWatcher
 
-        db = None
         try:
-            db = open_server_database(url, password)
-            projects = server_projects(db)
             if project_id is None and len(projects) > 1:
                 names = [f"{name} ({pid[:8]})" for pid, name in projects]
                 chosen, ok = QInputDialog.getItem(
@@ -551,17 +575,41 @@ class MainWindow(QMainWindow):
         self.server_timer.start()
         return True
 
-    def _on_server_timer_timeout(self) -> None:
-        """Show others' edits and the server's state every few seconds."""
+    def _on_server_timer_timeout(self) -> Task | None:
+        """Show others' edits and the server's state every few seconds (polled on a worker)."""
         watcher = self.server_watcher
         if watcher is None or self.service is not watcher.service:
             self.server_timer.stop()
             self.server_watcher = None
             self.server_status.setVisible(False)
-            return
-        try:
-            changes = watcher.poll()
-        except DatabaseUnavailableError:
+            return None
+        if self._poll_task is not None:
+            return None  # the last poll has not answered yet
+
+        def poll(_check: Any, _report: Any) -> Any:
+            try:
+                return watcher.poll()
+            except DatabaseUnavailableError:
+                return None  # said in the status bar; the next poll tries again
+
+        def polled(changes: Any) -> None:
+            self._poll_task = None
+            if self.server_watcher is not watcher:
+                return  # the project was closed or changed meanwhile
+            self._show_poll(changes)
+
+        def failed(_message: str) -> None:
+            self._poll_task = None  # the next poll says what is wrong
+
+        self._poll_task = self.operations.run(
+            "Checking the server", poll, polled, on_failed=failed, quiet=True
+        )
+        return self._poll_task
+
+    _poll_task: Task | None = None
+
+    def _show_poll(self, changes: Any) -> None:
+        if changes is None:
             self.server_status.setText("Server: not answering — edits are refused")
             self.statusBar().showMessage(
                 "The server is not answering: changes cannot be saved until it is back. "
@@ -1049,49 +1097,29 @@ class MainWindow(QMainWindow):
         return self.run_import(import_job(self.service, path), Path(path).name)
 
     def run_import(self, job: Any, name: str) -> Task:
-        """Import on a worker thread with a cancellable progress dialog."""
-        task = Task(job)
-        progress = QProgressDialog(f"Importing {name}…", "Cancel", 0, 0, self)
-        progress.setObjectName("import_progress")
-        progress.setWindowTitle(APP_NAME)
-        progress.setMinimumDuration(400)  # quick imports never flash a dialog
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.canceled.connect(task.cancel)
-        task.signals.progress.connect(progress.setLabelText)
+        """Import on a worker, with a cancellable progress dialog if it takes a while."""
         service = self.service
 
-        def finish() -> None:
-            progress.reset()
-            progress.deleteLater()
-            if task in self.tasks:
-                self.tasks.remove(task)
-
         def done(result: Any) -> None:
-            finish()
             if self.service is not service:
                 return  # the project was closed meanwhile
             self.workspace.articles_model.set_articles(service.articles())
-            self.show_article(result.article.id)
+            self.show_article(result.article.id)  # on its first claim
             note = "" if result.created else " (it was already in the project)"
             self.statusBar().showMessage(
                 f"Imported {result.article.title}: {result.detected} claims found{note}", 8000
             )
-            self.workspace.step_claim(1)
-
-        def failed(message: str) -> None:
-            finish()
-            dialogs.show_error(self, message)
 
         def cancelled() -> None:
-            finish()
             self.statusBar().showMessage("Import cancelled; the project was not changed.", 5000)
 
-        task.signals.done.connect(done)
-        task.signals.failed.connect(failed)
-        task.signals.cancelled.connect(cancelled)
-        self.tasks.append(task)
-        start(task)
-        return task
+        return self.operations.run(
+            f"Importing {name}…",
+            job,
+            done,
+            on_failed=lambda message: dialogs.show_error(self, message),
+            on_cancelled=cancelled,
+        )
 
     def export_report(self) -> None:
         from app.ui.report_dialog import open_export_dialog

@@ -26,7 +26,12 @@ def test_new_project_has_the_five_level_scale(backend: MakeService) -> None:
     service = backend()
     scale = service.info().scale
     assert [lv.label for lv in scale.levels] == [
-        "True", "Mostly true", "Half true", "Mostly false", "False"]
+        "True",
+        "Mostly true",
+        "Half true",
+        "Mostly false",
+        "False",
+    ]
     assert scale.best_value == 5 and scale.worst_value == 1
     assert all(lv.colour.startswith("#") for lv in scale.levels)
 
@@ -34,7 +39,8 @@ def test_new_project_has_the_five_level_scale(backend: MakeService) -> None:
 def test_presets_meta_style_and_conclusion_only(backend: MakeService) -> None:
     meta = backend(scale="meta-style").scale()
     assert {"False", "Altered", "Partly false", "Missing context", "Satire", "True"} == {
-        lv.label for lv in meta.levels}
+        lv.label for lv in meta.levels
+    }
     conclusion = backend(scale="conclusion-only")
     assert conclusion.scale().conclusion_only
     add_sample_article(conclusion)
@@ -50,7 +56,7 @@ def test_article_and_detected_claims_are_stored_in_article_order(backend: MakeSe
     claims = service.claims()
     assert [c.start for c in claims] == sorted(c.start for c in claims)
     first = claims[0]
-    assert ARTICLE[first.start:first.end] == first.quote
+    assert ARTICLE[first.start : first.end] == first.quote
     assert first.claimant == "Ana Ruiz"
     assert first.kinds == (ClaimKind.STATISTIC, ClaimKind.ATTRIBUTION)
     assert first.origin == ClaimOrigin.DETECTED and first.status == ClaimStatus.NEW
@@ -68,8 +74,7 @@ def test_the_same_text_twice_is_refused_with_the_existing_article(backend: MakeS
     assert len(service.articles()) == 1 and len(service.claims()) == 2
 
 
-def test_rating_by_label_is_case_insensitive_and_records_the_reviewer(
-        backend: MakeService) -> None:
+def test_rating_by_label_is_case_insensitive_and_records_the_reviewer(backend: MakeService) -> None:
     service = backend(author="Ana Ruiz")
     add_sample_article(service)
     claim = service.claims()[0]
@@ -89,9 +94,13 @@ def test_editing_fields_and_the_change_log(backend: MakeService) -> None:
     service = backend(author="Bo")
     add_sample_article(service)
     claim = service.claims()[0]
-    service.update_claim(claim.id, wording="The council approved $12m.",
-                         claimant="Mayor Ana Ruiz", explanation="See *minutes*.",
-                         status=ClaimStatus.IN_REVIEW)
+    service.update_claim(
+        claim.id,
+        wording="The council approved $12m.",
+        claimant="Mayor Ana Ruiz",
+        explanation="See *minutes*.",
+        status=ClaimStatus.IN_REVIEW,
+    )
     again = service.claim(claim.id)
     assert again.wording == "The council approved $12m."
     assert again.status == ClaimStatus.IN_REVIEW and again.updated_by == "Bo"
@@ -123,8 +132,7 @@ def test_filters_by_status_rating_kind_and_text(backend: MakeService) -> None:
     service.dismiss_claim(second.id)
     false_id = service.scale().level_by_label("False").id  # type: ignore[union-attr]
     assert [c.id for c in service.claims(ClaimFilter(rating_id=false_id))] == [first.id]
-    assert [c.id for c in service.claims(ClaimFilter(status=ClaimStatus.DISMISSED))] == [
-        second.id]
+    assert [c.id for c in service.claims(ClaimFilter(status=ClaimStatus.DISMISSED))] == [second.id]
     assert [c.id for c in service.claims(ClaimFilter(include_dismissed=False))] == [first.id]
     assert [c.id for c in service.claims(ClaimFilter(kind=ClaimKind.ATTRIBUTION))] == [first.id]
     assert [c.id for c in service.claims(ClaimFilter(text="UNEMPLOYMENT"))] == [second.id]
@@ -142,12 +150,24 @@ def test_evidence_accepts_only_web_links(backend: MakeService) -> None:
     add_sample_article(service)
     claim = service.claims()[0]
     evidence, _ = service.add_evidence(
-        claim.id, url="https://stats.example.org/table", title="Table 4",
-        publisher="Statistics office", archive_url="http://archive.example.net/x",
-        stance=Stance.REFUTES, note="Shows 4.5%", accessed="2026-11-24")
+        claim.id,
+        url="https://stats.example.org/table",
+        title="Table 4",
+        publisher="Statistics office",
+        archive_url="http://archive.example.net/x",
+        stance=Stance.REFUTES,
+        note="Shows 4.5%",
+        accessed="2026-11-24",
+    )
     assert evidence.accessed.isoformat() == "2026-11-24"
-    for bad in ("javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a", "stats.org",
-                "https://exa mple.org", "data:text/html,hi"):
+    for bad in (
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://x.org/a",
+        "stats.org",
+        "https://exa mple.org",
+        "data:text/html,hi",
+    ):
         with pytest.raises(ValidationError):
             service.add_evidence(claim.id, url=bad)
         with pytest.raises(ValidationError):
@@ -203,9 +223,14 @@ def test_user_defined_levels_keep_ratings_by_label(backend: MakeService) -> None
     add_sample_article(service)
     claim = service.claims()[0]
     service.set_rating(claim.id, "False")
-    service.set_scale_levels([
-        LevelSpec("Correct", "#2e8540", 3), LevelSpec("Misleading", "#f9a825", 2),
-        LevelSpec("False", "#c62828", 1)], name="Desk scale")
+    service.set_scale_levels(
+        [
+            LevelSpec("Correct", "#2e8540", 3),
+            LevelSpec("Misleading", "#f9a825", 2),
+            LevelSpec("False", "#c62828", 1),
+        ],
+        name="Desk scale",
+    )
     scale = service.scale()
     assert [lv.label for lv in scale.levels] == ["Correct", "Misleading", "False"]
     assert scale.best_value == 3 and scale.worst_value == 1

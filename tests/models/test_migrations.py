@@ -51,8 +51,9 @@ def _older_copy(tmp_path: Path) -> Path:
     return path
 
 
-def test_upgrade_backs_up_first_and_runs_each_step(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upgrade_backs_up_first_and_runs_each_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _older_copy(tmp_path)
     original = path.read_bytes()
     ran: list[int] = []
@@ -83,8 +84,9 @@ def test_upgrade_backs_up_first_and_runs_each_step(tmp_path: Path,
     assert original != path.read_bytes()
 
 
-def test_failed_upgrade_leaves_the_file_as_it_was(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_upgrade_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _older_copy(tmp_path)
     original = path.read_bytes()
 

@@ -58,16 +58,38 @@ class PostgresServer:
         if self.as_root:
             shutil.chown(self.base, "postgres", "postgres")
             os.chmod(self.base, 0o700)
-        self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", self.user,
-                  "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "--auth=trust",
+            "-U",
+            self.user,
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         self.pg_ctl("start")
 
     def pg_ctl(self, action: str) -> None:
-        options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=100")
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c max_connections=100"
+        )
         if action in ("start", "restart"):
-            self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
-                      "-l", str(self.base / "server.log"), action)
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.base / "server.log"),
+                action,
+            )
         else:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", action, check=False)
 
@@ -89,8 +111,9 @@ class PostgresServer:
 
         self._databases += 1
         name = f"factdesk_test_{os.getpid()}_{self._databases}"
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
-                             dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=self.user, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

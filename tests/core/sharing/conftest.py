@@ -24,8 +24,6 @@ ARTICLE = (
 )
 
 
-
-
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
