@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.core.records import ClaimStatus
+from app.ui.actions import ActionId
 
 
 def shown(window) -> tuple[str | None, str | None, str | None]:
@@ -80,3 +81,49 @@ def test_filtering_out_the_current_claim_moves_all_three(window, qtbot):
     )
     listed, emphasised, panel = shown(window)
     assert listed == emphasised == panel
+
+
+def test_restore_and_merge_with_next_keep_all_three_together(window, qtbot):
+    ws = window.workspace
+    window.actions_[ActionId.SHOW_DISMISSED].setChecked(True)
+    claims = ws.claims_model.claims()
+    ws.select_claim(claims[1].id)
+    press(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    ws.select_claim(claims[1].id)
+    press(
+        qtbot,
+        window,
+        Qt.Key.Key_D,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert assert_in_sync(window) == claims[1].id
+    assert window.service.claim(claims[1].id).status == ClaimStatus.NEW
+    press(
+        qtbot,
+        window,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    merged = assert_in_sync(window)
+    assert merged == claims[1].id
+    assert window.service.claim(merged).end == claims[2].end
+
+
+def test_reopening_the_project_shows_one_claim_everywhere(window, qtbot, project):
+    window.close_project()
+    assert window.open_project(str(project))
+    assert_in_sync(window)
+
+
+def test_import_opens_the_new_article_on_its_first_claim(window, qtbot, tmp_path):
+    article = tmp_path / "port.txt"
+    article.write_text(
+        "Port traffic\n\nThe port handled 12 million tonnes in 2024, the authority said. "
+        "Traffic rose 8% on the year before.\n",
+        encoding="utf-8",
+    )
+    before = window.article_id
+    window.import_article(str(article))
+    qtbot.waitUntil(lambda: window.article_id not in (None, before), timeout=20_000)
+    first = window.workspace.claims_model.claims()[0]
+    assert assert_in_sync(window) == first.id
