@@ -73,12 +73,13 @@ def test_rating_change_recolours_exactly_that_claim(window):
     ws.select_claim(target.id)
     window.rate_by_number(5)  # "False" on the five-level scale
     level = window.scale.levels[4]
-    want = colours.blend(level.colour, ws.view.highlighter.base, colours.TINT_SELECTED).name()
+    hl = ws.view.highlighter
+    want = colours.readable_tint(level.colour, hl.base, hl.text, colours.TINT_SELECTED).name()
     assert bg_at(ws.view, target.start) == want
     assert bg_at(ws.view, target.end - 1) == want
     assert bg_at(ws.view, target.end) != want  # the range ends where the claim ends
     ws.select_claim(claims[0].id)
-    unselected = colours.blend(level.colour, ws.view.highlighter.base, colours.TINT).name()
+    unselected = colours.readable_tint(level.colour, hl.base, hl.text, colours.TINT).name()
     assert bg_at(ws.view, target.start) == unselected
     # The next claim kept its formats exactly.
     if ws.view.document().findBlock(neighbour.start) != ws.view.document().findBlock(target.start):
