@@ -353,8 +353,11 @@ class MainWindow(QMainWindow):
     def set_author(self, name: str) -> None:
         """Who the edits from now on are recorded as (also in the open project)."""
         self.author = name
-        if self.service is not None:
-            self.service.author = name
+        if self.service is not None and self.service.author != name:
+            try:
+                self.service.rename_author(name)
+            except FactdeskError as exc:
+                self.handle_error(exc)
 
     def set_text_size(self, points: float) -> None:
         self.text_size = max(7.0, min(32.0, points))
