@@ -393,9 +393,7 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
 # Modules whose job is turning stored rows into records: a ValueError or TypeError raised
 # while one of them is the innermost Factdesk code running means a stored value could not
 # be decoded (``ClaimStatus("hacked")``, a date "yesterday").
-_DECODERS = frozenset(
-    {"app.core.project.from_rows", "app.models.rawread", "app.core.reports.read"}
-)
+_DECODERS = frozenset({"app.core.project.from_rows", "app.models.rawread", "app.core.reports.read"})
 # SQLAlchemy modules that build result rows (running each column type's result
 # processor): an error raised beneath them is a value that could not be decoded.
 _ROW_BUILDERS = ("sqlalchemy.engine.result", "sqlalchemy.engine.row", "sqlalchemy.engine._row",
