@@ -15,6 +15,18 @@ the Python exception it is (the command line reports it as an unexpected error).
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``, ``\\u202e``).
+
+    Messages carry file names and stored values from anywhere; written raw, an escape
+    sequence in a file name would drive the user's terminal and a right-to-left override
+    would disguise the name.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 class FactdeskError(Exception):
     """Base of every error Factdesk reports to a person."""
 
@@ -22,7 +34,7 @@ class FactdeskError(Exception):
 
     def __init__(self, message: str) -> None:
         # One line only: the CLI contract is "a one-line error on stderr".
-        super().__init__(" ".join(message.split()))
+        super().__init__(printable(" ".join(message.split())))
 
     @property
     def message(self) -> str:
@@ -145,6 +157,36 @@ class SecretStoreError(FactdeskError):
     """The operating system's keyring is missing or refused the request."""
 
 
+# --- Installation -------------------------------------------------------------------
+
+
+class MissingComponentError(FactdeskError):
+    """A library Factdesk needs is not installed: the installation, not the file, is at fault."""
+
+    exit_status = 1
+
+    def __init__(self, component: str) -> None:
+        super().__init__(f"Factdesk is missing a component: {component}; reinstall Factdesk.")
+        self.component = component
+
+
+def missing_component(exc: BaseException) -> str | None:
+    """The module whose absence caused ``exc`` (an ImportError or one it led to), if any.
+
+    Libraries often re-raise a missing optional module as a plain ImportError with advice
+    (lxml does for lxml_html_clean); the module's name is on the original error.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    found: str | None = None
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ImportError) and current.name:
+            found = current.name.split(".")[0]
+        current = current.__cause__ or current.__context__
+    return found
+
+
 __all__ = [
     "AnalysisError",
     "ArticleImportError",
@@ -156,6 +198,7 @@ __all__ = [
     "EmptyArticleError",
     "FactdeskError",
     "MigrationError",
+    "MissingComponentError",
     "NewerProjectError",
     "NotAProjectError",
     "NotFoundError",
@@ -169,4 +212,6 @@ __all__ = [
     "UnsafeProjectError",
     "UnsupportedFormatError",
     "ValidationError",
+    "missing_component",
+    "printable",
 ]

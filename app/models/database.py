@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import SQLITE_APPLICATION_ID
@@ -38,9 +38,9 @@ from app.errors import (
     ProjectFileError,
     ProjectReadOnlyError,
     ServerRefusedError,
-    UnsafeProjectError,
 )
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
+from app.models.file_validation import check_content, check_schema
 from app.models.fileformat import SCHEMA_VERSION, has_wal, read_header, writable_reason
 from app.models.migrations import migrate_sqlite_file
 
@@ -164,75 +164,18 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
     return engine
 
 
-def expected_sqlite_schema() -> dict[str, tuple[str, frozenset[str]]]:
-    """{object name: (type, column names)} of a brand-new project file of this build."""
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-    try:
-        SQLModel.metadata.create_all(engine)
-        raw = engine.raw_connection()
-        try:
-            return _read_sqlite_schema(raw.driver_connection)  # type: ignore[arg-type]
-        finally:
-            raw.close()
-    finally:
-        engine.dispose()
-
-
-def _read_sqlite_schema(conn: sqlite3.Connection) -> dict[str, tuple[str, frozenset[str]]]:
-    schema: dict[str, tuple[str, frozenset[str]]] = {}
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    for obj_type, name, _sql in rows:
-        columns: frozenset[str] = frozenset()
-        if obj_type == "table":
-            columns = frozenset(
-                row[1] for row in conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
-            )
-        schema[name] = (obj_type, columns)
-    return schema
-
-
 def check_sqlite_schema(conn: sqlite3.Connection, file_name: str, *, exact: bool) -> None:
-    """Refuse schema objects Factdesk never makes (triggers, views, virtual tables).
-
-    With ``exact`` the tables, their columns and the indexes must be exactly those of
-    this build (used once the file is at the current version).
-    """
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    for obj_type, name, sql in rows:
-        if obj_type in ("trigger", "view"):
-            raise UnsafeProjectError(
-                f"{file_name}: refused, the file contains a {obj_type} ({name!r}) that "
-                "Factdesk never creates; it may have been crafted to run code."
-            )
-        if obj_type == "table" and (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
-            raise UnsafeProjectError(
-                f"{file_name}: refused, the file contains a virtual table ({name!r}) that "
-                "Factdesk never creates."
-            )
-    if not exact:
-        return
-    found = _read_sqlite_schema(conn)
-    expected = expected_sqlite_schema()
-    if found != expected:
-        extra = sorted(set(found) - set(expected))
-        missing = sorted(set(expected) - set(found))
-        changed = sorted(n for n in set(found) & set(expected) if found[n] != expected[n])
-        detail = "; ".join(
-            part
-            for part in (
-                f"unexpected {', '.join(extra)}" if extra else "",
-                f"missing {', '.join(missing)}" if missing else "",
-                f"altered {', '.join(changed)}" if changed else "",
-            )
-            if part
-        )
-        raise UnsafeProjectError(
-            f"{file_name}: refused, its tables are not those of a Factdesk project ({detail})."
-        )
+    """Refuse a schema that is not exactly this build's (see :mod:`app.models.file_validation`)."""
+    check_schema(conn, file_name, exact=exact)
 
 
 def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
-    """Open ``path`` without writing to it and check it is a sound project; return its version."""
+    """Open ``path`` without writing to it and check it is a sound project; return its version.
+
+    The schema is checked first, always, from ``sqlite_master`` alone. ``quick_check``
+    (a file this machine did not close cleanly, or one received from someone) adds the
+    full check of every value (:func:`app.models.file_validation.check_content`).
+    """
     header = read_header(path)
     name = path.name
     if header.user_version > SCHEMA_VERSION:
@@ -242,21 +185,28 @@ def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
         )
     if header.user_version < 1:
         raise CorruptProjectError(f"{name}: the project file is incomplete (no schema version).")
+    _check_file(path, exact=header.user_version == SCHEMA_VERSION, full=quick_check)
+    return header.user_version
+
+
+def _check_file(path: Path, *, exact: bool, full: bool) -> None:
+    name = path.name
     try:
         with contextlib.closing(
             sqlite3.connect(_sqlite_uri(path, read_only=True), uri=True, timeout=1.0)
         ) as conn:
             conn.execute("PRAGMA trusted_schema=OFF")
-            if quick_check:
+            check_schema(conn, name, exact=exact)
+            if full and exact:
+                check_content(conn, name)
+            elif full:  # an older file: its values are checked once it is migrated
                 result = conn.execute("PRAGMA quick_check(1)").fetchone()
                 if not result or result[0] != "ok":
                     raise CorruptProjectError(f"{name}: the project file is damaged ({result[0]}).")
-            check_sqlite_schema(conn, name, exact=header.user_version == SCHEMA_VERSION)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # A damaged file can make SQLite return text that is not UTF-8 (in check results
         # or schema names), which Python's driver fails to decode.
         raise CorruptProjectError(f"{name}: the project file is damaged ({exc}).") from exc
-    return header.user_version
 
 
 def open_project_file(
@@ -288,8 +238,11 @@ def open_project_file(
     backup = None
     if version < SCHEMA_VERSION:
         backup = migrate_sqlite_file(path, version)
-        with contextlib.closing(sqlite3.connect(str(path))) as conn:
-            check_sqlite_schema(conn, path.name, exact=True)
+        try:
+            _check_file(path, exact=True, full=True)
+        except ProjectFileError:
+            os.replace(backup, path)  # refused whole: the file goes back as it was
+            raise
     engine = _sqlite_engine(path, read_only=False)
     try:
         with engine.connect() as conn:
@@ -393,7 +346,7 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
 # Modules whose job is turning stored rows into records: a ValueError or TypeError raised
 # while one of them is the innermost Factdesk code running means a stored value could not
 # be decoded (``ClaimStatus("hacked")``, a date "yesterday").
-_DECODERS = frozenset({"app.core.project.from_rows", "app.models.rawread", "app.core.reports.read"})
+_DECODERS = frozenset({"app.core.project.from_rows"})
 # SQLAlchemy modules that build result rows (running each column type's result
 # processor): an error raised beneath them is a value that could not be decoded.
 _ROW_BUILDERS = ("sqlalchemy.engine.result", "sqlalchemy.engine.row", "sqlalchemy.engine._row",

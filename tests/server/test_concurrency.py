@@ -60,8 +60,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from app.core.errors import StaleEditError
-    from app.core.project.store import apply
-from app.core.project import ProjectService
+    from app.core.project import ProjectService
     from app.models.database import open_server
 
     url, project_id, claim_id, revision, author = sys.argv[1:6]

@@ -168,11 +168,14 @@ class EvidenceOps:
 
     def evidence(self, evidence_id: str) -> EvidenceInfo:
         with self.store.read() as s:
-            row = self.store.get(s, Evidence, evidence_id, "evidence")
-            for item in self.for_claims(s, [row.claim_id]).get(str(row.claim_id), []):
-                if item.id == str(row.id):
-                    return item
-        raise NotFoundError(f"no evidence with id {evidence_id}.")
+            return self._info(s, self.store.get(s, Evidence, evidence_id, "evidence"))
+
+    def _info(self, s: Session, row: Evidence) -> EvidenceInfo:
+        """``row`` as a record, read in ``s`` (an edit returns exactly what it wrote)."""
+        for item in self.for_claims(s, [row.claim_id]).get(str(row.claim_id), []):
+            if item.id == str(row.id):
+                return item
+        raise NotFoundError(f"no evidence with id {row.id}.")
 
     def update_evidence(
         self, /, evidence_id: str, *, expected_revision: int | None = None, **fields: Any
@@ -181,16 +184,17 @@ class EvidenceOps:
         with self.store.write() as s:
             row = self.store.get(s, Evidence, evidence_id, "evidence", expected_revision)
             apply(row, clean)
-            claim_id = str(row.claim_id)
-        return self.evidence(evidence_id), Changes(
-            evidence=frozenset({evidence_id}), claims=frozenset({claim_id})
-        )
+            s.flush()
+            info = self._info(s, row)
+        return info, Changes(evidence=frozenset({evidence_id}), claims=frozenset({info.claim_id}))
 
-    def remove_evidence(self, evidence_id: str) -> tuple[EvidenceInfo, Changes]:
+    def remove_evidence(
+        self, evidence_id: str, *, expected_revision: int | None = None
+    ) -> tuple[EvidenceInfo, Changes]:
         """Remove an evidence item; returns it so an undo can put it back."""
-        before = self.evidence(evidence_id)
         with self.store.write() as s:
-            row = self.store.get(s, Evidence, evidence_id, "evidence")
+            row = self.store.get(s, Evidence, evidence_id, "evidence", expected_revision)
+            before = self._info(s, row)
             s.delete(row)
         return before, Changes(
             evidence=frozenset({evidence_id}), claims=frozenset({before.claim_id})

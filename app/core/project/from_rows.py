@@ -27,14 +27,17 @@ if TYPE_CHECKING:  # rows are read by attribute; the window's first look has no 
     from app.models.tables import RatingLevel, RatingScale
 
 
-def kinds_to_text(kinds: tuple[ClaimKind, ...] | list[ClaimKind] | list[str]) -> str:
-    ordered = [k.value for k in ClaimKind if k.value in {str(x) for x in kinds}]
-    return ",".join(ordered)
+def kinds_to_list(kinds: tuple[ClaimKind, ...] | list[ClaimKind] | list[str]) -> list[str]:
+    """Kinds as stored: their values, in ClaimKind's order, each once."""
+    wanted = {str(getattr(k, "value", k)) for k in kinds}
+    return [k.value for k in ClaimKind if k.value in wanted]
 
 
-def kinds_from_text(text: str) -> tuple[ClaimKind, ...]:
+def kinds_from_stored(value: list[str] | str | None) -> tuple[ClaimKind, ...]:
+    """The kinds of a stored claim: a JSON list (or its text, from a driver row)."""
+    stored = json.loads(value) if isinstance(value, str) else (value or [])
     known = {k.value for k in ClaimKind}
-    return tuple(ClaimKind(k) for k in text.split(",") if k in known)
+    return tuple(ClaimKind(k) for k in stored if k in known)
 
 
 def structure_to_text(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str:
@@ -155,7 +158,7 @@ def claim_info(
         context_after=row["context_after"],
         wording=row["wording"],
         claimant=row["claimant"],
-        kinds=kinds_from_text(row["kinds"]),
+        kinds=kinds_from_stored(row["kinds"]),
         score=row["score"],
         origin=ClaimOrigin(row["origin"]),
         status=ClaimStatus(row["status"]),
@@ -170,4 +173,5 @@ def claim_info(
         updated_by=row["updated_by"],
         revision=row["revision"],
         evidence=evidence,
+        claimant_role=row.get("claimant_role"),
     )
