@@ -327,10 +327,13 @@ def _current(s: Session, kind: str, rid: uuid.UUID, revision: int) -> Record:
     """The row as it is now, refused as stale unless still at ``revision``."""
     row = s.get(_MODELS[kind], rid)
     if row is None or row.revision != revision:
+        who = f"{row.updated_by or 'someone'} changed a {kind} at " if row is not None else ""
+        when = f"{row.updated_at:%Y-%m-%d %H:%M} UTC; " if row is not None else ""
         raise StaleEditError(
-            "the project changed after the merge was prepared (or merged); nothing was "
-            "written. Try again.",
+            f"{who}{when}the project changed after the merge was prepared (or made); "
+            "nothing was written. Try again.",
             changed_by=row.updated_by if row is not None else None,
+            changed_at=row.updated_at.isoformat() if row is not None else None,
         )
     return row
 
