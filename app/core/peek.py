@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
-from app.core.project import from_rows as convert
+from app.core import records_from_rows as convert
 from app.core.records import (
     ArticleInfo,
     ArticleText,

@@ -14,7 +14,8 @@ import, a merge) passes the same code:
   change-log entries: ``insert``, ``update`` (one per field, old and new value),
   ``delete`` (old values).
 * ``do_orm_execute`` handles bulk inserts, ``session.execute(insert(Claim), [dict, ...])``:
-  the rows are completed (id, stamps, revision 1), checked, written with one Core
+  the rows are completed (id, stamps, revision 1, or the next after an id's history),
+  checked, written with one Core
   ``insert()`` and logged with one more (one ``insert`` entry per row; the row itself
   holds its values at revision 1). Bulk ``update()``/``delete()`` of editable tables is
   refused (it would skip the log: load the rows and change them), and so is any UPDATE

@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.core import records_from_rows as convert
 from app.core.errors import NotFoundError
-from app.core.project import from_rows as convert
 from app.core.records import AttachmentInfo, ClaimStatus, RatingScaleInfo, Stance
 from app.core.reports.model import ReportClaim, ReportEvidence
 from app.models.database import Database, translate_storage_errors, translate_value_errors
