@@ -1,11 +1,15 @@
 # Factdesk developer commands. `make run` and `make test` do all the set-up they need on
 # a fresh Debian machine (as root they also install the system packages) and are safe to
-# repeat: the virtual environment is reused until pyproject.toml changes.
+# repeat: the virtual environment is reused until pyproject.toml or setup.py changes.
+# Each target installs only what it uses: `make run` the app alone; the test, lint,
+# packaging and training tools come with the targets that use them (pyproject extras).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | sha256sum | cut -c1-16)
+# pytest-xdist workers: one per core (each starts its own test PostgreSQL server).
+TEST_WORKERS ?= auto
 SAMPLE := var/sample.factdesk
 export QT_QPA_PLATFORM ?= offscreen
 
@@ -16,9 +20,13 @@ APT_PACKAGES := libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 l
 	libxcb-render-util0 libxcb-xkb1 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
 	postgresql imagemagick binutils
 
-.PHONY: setup system-packages run test lint typecheck bench dist stress fuzz sample clean
+.PHONY: setup setup-dev setup-build setup-train system-packages run test lint typecheck \
+	bench dist train stress fuzz sample wheel-check clean
 
-setup: system-packages $(STAMP)
+setup: system-packages $(STAMP)-app
+setup-dev: system-packages $(STAMP)-dev
+setup-build: system-packages $(STAMP)-build
+setup-train: system-packages $(STAMP)-train
 
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -33,12 +41,14 @@ system-packages:
 		fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# One stamp per set of extras ("app" is the app alone); a changed pyproject.toml or
+# setup.py gives new stamp names, so every set is installed again when next needed.
+$(STAMP)-%: pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,build,train]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	$(PY) -m pip install -q -e '.$(if $(filter app,$*),,[$*])'
+	find $(VENV) -maxdepth 1 -name '.installed-*' ! -name '$(notdir $(STAMP))-*' -delete
+	touch $@
 
 $(SAMPLE): | setup
 	mkdir -p var
@@ -49,27 +59,37 @@ sample: $(SAMPLE)
 run: setup $(SAMPLE)
 	QT_QPA_PLATFORM= $(PY) -m app $(SAMPLE)
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check app tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup lint
-	$(PY) -m pytest -p no:cacheprovider
+# The whole suite, spread over the cores by pytest-xdist.
+test: setup-dev lint
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
 
 bench: setup
 	$(PY) bench/run_all.py
 
+# Retrain the claim detector (reads ../shared/data/checkworthiness).
+train: setup-train
+	$(PY) scripts/train_checkworthiness.py
+
+# The wheel as a user gets it: built, installed without extras into a fresh virtual
+# environment, then its self-test and an import of every format (needs PyPI).
+wheel-check:
+	packaging/check_wheel.sh
+
 # The onedir bundle, its self-test, and its size against the 130 MB budget (issue 9).
-dist: setup
+dist: setup-build
 	$(VENV)/bin/pyinstaller --noconfirm --clean packaging/factdesk.spec
 	dist/factdesk/factdesk self-test
 	$(PY) bench/packaging.py --size
 
-stress: setup
+stress: setup-dev
 	FACTDESK_STRESS_KILLS=200 $(PY) -m pytest -p no:cacheprovider tests/reliability -k crash
 
-fuzz: setup
-	FACTDESK_FUZZ_FULL=1 $(PY) -m pytest -p no:cacheprovider tests -k fuzz
+fuzz: setup-dev
+	FACTDESK_FUZZ_FULL=1 $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests -k fuzz
 
 clean:
 	rm -rf build dist var .pytest_cache .mypy_cache .ruff_cache

@@ -1,24 +1,70 @@
 """Fixtures for the whole suite: isolated settings, an in-memory keyring, storage back ends.
 
-Every test runs with its own configuration folder and reviewer name, so nothing from the
-developer's machine leaks in and nothing is written there. Storage tests that take the
-``backend`` fixture run twice: on a real SQLite file and on a real PostgreSQL server that
-the session starts itself.
+The whole session, subprocesses included, runs with its own home, XDG folders, runtime
+folder and temporary folder under one scratch folder (:func:`pytest_configure`), so
+nothing from the developer's machine leaks in and nothing is written there; the folder
+is removed at the end, after a check that no test left files behind in it (a leftover
+crash folder, screenshot folder or lock file fails the run). Every test also gets its
+own configuration folder and reviewer name. Storage tests that take the ``backend``
+fixture run twice: on a real SQLite file and on a real PostgreSQL server that the
+session (each pytest-xdist worker) starts itself.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 
+from tests.support.isolation import SessionFolders, leftovers
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.pgserver import PostgresServer
 
 REPO = Path(__file__).resolve().parent.parent
+
+_session: SessionFolders | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point HOME, the XDG folders and TMPDIR at a scratch folder for this process.
+
+    Set in ``os.environ`` so that subprocesses (the command line, crash drivers) inherit
+    it; pytest-xdist workers inherit the controller's and make their own inside it.
+    """
+    global _session
+    _session = SessionFolders.create()
+    _session.apply(os.environ)
+    tempfile.tempdir = None  # recomputed from the new TMPDIR
+    try:
+        from hypothesis import settings as hypothesis_settings
+    except ImportError:  # the dev extra is not installed: no property tests to configure
+        return
+    # No example database in the working tree (.hypothesis/): tests leave nothing.
+    hypothesis_settings.register_profile("factdesk", database=None)
+    hypothesis_settings.load_profile("factdesk")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a test left files behind; then remove the scratch folder."""
+    if _session is None or os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker's folder lies inside the controller's, which checks it
+    left = leftovers(_session)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"\nTests left {len(left)} file(s) or folder(s) behind:"]
+        lines += [f"  {p}" for p in left[:20]]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if not os.environ.get("FACTDESK_KEEP_TEST_TMP"):
+        shutil.rmtree(_session.root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +76,8 @@ def isolated_settings(
     monkeypatch.setenv("FACTDESK_REVIEWER", "Test Reviewer")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(config / "xdg-data"))
+    # Lock files of processes a test kills on purpose stay in the test's own folder.
+    monkeypatch.setenv("FACTDESK_RUNTIME_DIR", str(config / "run"))
     return config
 
 

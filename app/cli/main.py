@@ -9,39 +9,41 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
-from app.cli import reports, server, sharing
-from app.cli.support import CliError
+from app.cli import library, reports, server, sharing
+from app.cli.support import CliError, plural, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
 from app.cli.support import author as _author
 from app.cli.support import emit as _emit
 from app.cli.support import open_service as _open_service
-from app.core.errors import FactdeskError, ValidationError
+from app.core.errors import FactdeskError, ProjectExistsError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
 
 log = logging.getLogger("factdesk.cli")
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-SUBCOMMANDS = (
-    "new",
-    "import",
-    "articles",
-    "claims",
-    "rate",
-    "detect",
-    "export",
-    "merge",
-    "sign",
-    "verify",
-    "self-test",
-    "upload",
-    "download",
-)
+
+
+WINDOW_HELP = """\
+the window:
+  factdesk                          open the window (start page, recent projects)
+  factdesk PROJECT                  open the window on a project file
+  factdesk PROJECT ARTICLE ...      open it and import the articles into it
+  factdesk ARTICLE ...              ask which project to import into (refused without
+                                    a display: use 'factdesk import ARTICLE --project P')
+  factdesk --screenshot OUT.png [PROJECT]
+                                    render the window at 1280x800 to a PNG and exit
+                                    (no display needed, never waits for a person)
+
+Every COMMAND runs without a window; 'factdesk COMMAND --help' describes it. On bad
+input a command prints one line on stderr and exits with status 2.
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,6 +124,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         if not args.project:
             raise CliError("name the project file to create (or give --db URL)")
         path = Path(args.project)
+        if path.is_dir():
+            # Never a project beside it under a made-up name (DIR.factdesk).
+            raise ProjectExistsError(
+                f"{path.name}: is an existing folder; name the project file to create, "
+                f"e.g. {path / ('desk' + PROJECT_SUFFIX)}"
+            )
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX) if not path.suffix else path
         service = ProjectService.create_file(
@@ -162,7 +170,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     article = result.article
     if not result.created:
         sys.stderr.write(
-            f"{APP_NAME}: this article is already in the project; nothing was imported.\n"
+            "factdesk: this article is already in the project; nothing was imported.\n"
         )
     _emit(
         args,
@@ -180,13 +188,15 @@ def cmd_articles(args: argparse.Namespace) -> int:
         texts = {a.id: service.article_text(a.id).text for a in articles} if args.json else {}
     finally:
         service.close()
-    lines = [f"{len(articles)} article(s)"]
+    lines = [plural(len(articles), "article")]
     for a in articles:
         meta = " · ".join(
             x for x in (a.outlet, a.author, a.published.isoformat() if a.published else None) if x
         )
         lines.append(
-            f"{a.id}  {a.title}" + (f"  ({meta})" if meta else "") + f"  [{a.claims} claims]"
+            f"{a.id}  {a.title}"
+            + (f"  ({meta})" if meta else "")
+            + f"  [{plural(a.claims, 'claim')}]"
         )
     _emit(
         args,
@@ -204,7 +214,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
         claims = service.claims(ClaimFilter(article_id=args.article), with_evidence=True)
     finally:
         service.close()
-    lines = [f"{len(claims)} claim(s)"]
+    lines = [plural(len(claims), "claim")]
     for c in claims:
         verdict = c.rating_label or "unrated"
         who = f" — {c.claimant}" if c.claimant else ""
@@ -251,10 +261,10 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
 def cmd_detect(args: argparse.Namespace) -> int:
     from app.core.analysis import analyse
-    from app.core.textfile import read_text_file
+    from app.core.textfile import read_article_for_detection
 
-    text = read_text_file(Path(args.article))
-    sentences = analyse(text, lines=args.lines)
+    text, paragraphs = read_article_for_detection(Path(args.article))
+    sentences = analyse(text, None if args.lines else paragraphs, lines=args.lines)
     data = {
         "sentences": [
             {
@@ -264,6 +274,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
                 "score": round(s.score, 4),
                 "checkworthy": s.checkworthy,
                 "claimant": s.claimant,
+                "claimant_role": s.claimant_role,
                 "kinds": [k.value for k in s.kinds],
                 "role": s.role.value,
             }
@@ -305,11 +316,17 @@ def _excerpt(text: str, limit: int) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="factdesk",
+        usage="factdesk [PROJECT] [ARTICLE ...] | --screenshot OUT.png [PROJECT] | COMMAND ...",
         description=f"{APP_NAME} {__version__}: "
         "find, check and report the statements in news articles.",
+        epilog=WINDOW_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    # The live name -> parser mapping: commands registered below (by any feature module)
+    # are what main() dispatches on; every other word goes to the window's checks.
+    parser.commands = sub.choices  # type: ignore[attr-defined]
 
     p = sub.add_parser("new", help="create a project")
     p.add_argument("project", nargs="?", metavar="PROJECT")
@@ -371,13 +388,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_self_test)
 
-    for feature in (reports, sharing, server):
+    for feature in (reports, sharing, server, library):
         feature.register(sub)
     return parser
 
 
-def run(argv: Sequence[str]) -> int:
-    parser = build_parser()
+def registered_commands(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The subcommands ``parser`` knows, whichever module registered them."""
+    commands: dict[str, Any] = getattr(parser, "commands", {})
+    return commands
+
+
+def run(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> int:
+    parser = parser or build_parser()
     args = parser.parse_args(list(argv))
     if not getattr(args, "func", None):
         parser.print_help()
@@ -396,10 +419,18 @@ def _launch_window(argv: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
-        return _launch_window(argv)
+    quiet_platform_warnings()
     try:
-        return run(argv)
+        parser = build_parser()
+        commands = registered_commands(parser)
+        if argv and (argv[0] in commands or argv[0] in ("-h", "--help", "--version")):
+            return run(argv, parser)
+        from app.cli.window import has_display, parse_window_arguments
+
+        request = parse_window_arguments(argv, commands)
+        if request.screenshot is not None and not has_display():
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # unattended: no screen needed
+        return _launch_window(argv)
     except FactdeskError as exc:
         sys.stderr.write(f"factdesk: {exc}\n")
         return exc.exit_status

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.cli.support import author as _author
 from app.cli.support import emit as _emit
+from app.cli.support import plural
 from app.core.errors import ProjectReadOnlyError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -86,7 +87,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 },
                 "\n".join(
                     [
-                        f"{len(plan.conflicts)} conflicting change(s); nothing was merged. "
+                        f"{plural(len(plan.conflicts), 'conflicting change')}; nothing was merged. "
                         "Run again with --prefer mine or --prefer theirs:",
                         *("  " + line for line in conflicts_text(plan.conflicts)),
                     ]
@@ -100,10 +101,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     deleted = ", ".join(f"{n} {k}" for k, n in sorted(result.deleted.items())) or "nothing"
     lines = [
         f"Merged {result.source_name} into {Path(args.project).name}: "
-        f"{result.updated_fields} field(s) updated; added {inserted}; removed {deleted}.",
+        f"{plural(result.updated_fields, 'field')} updated; added {inserted}; removed {deleted}.",
     ]
     if result.conflicts:
-        lines.append(f"{len(result.conflicts)} conflict(s) decided as {args.prefer}:")
+        lines.append(f"{plural(len(result.conflicts), 'conflict')} decided as {args.prefer}:")
         lines.extend("  " + line for line in conflicts_text(result.conflicts))
     lines.extend(f"Note: {w}" for w in result.warnings)
     _emit(args, {"merged": True, **result.to_json()}, "\n".join(lines))

@@ -17,7 +17,23 @@ from app.core.errors import FactdeskError
 
 
 class CliError(FactdeskError):
-    """Bad command-line usage."""
+    """Bad command-line usage. Written like every other error: a sentence, capitalised."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(sentence(message))
+
+
+def sentence(message: str) -> str:
+    """``message`` with a capital first letter, unless it starts with a file name or option."""
+    first = message.split(" ", 1)[0]
+    if first[:1].islower() and not any(c in first for c in "./-_'"):
+        return message[0].upper() + message[1:]
+    return message
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 claim``, ``2 claims``: messages never say ``claim(s)``."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def author() -> str:
@@ -58,3 +74,40 @@ def add_db(parser: argparse.ArgumentParser) -> None:
         "instead of a project file",
     )
     parser.add_argument("--project-id", help=argparse.SUPPRESS)
+
+
+def quiet_platform_warnings() -> None:
+    """Keep stderr for the one-line messages the command line promises.
+
+    platformdirs warns when ``$XDG_RUNTIME_DIR`` is unset (root shells, containers, ssh)
+    and then uses its documented fallback, which is fine for Factdesk's lock files.
+    Log records (importers log a failed parse with its traceback for bug reports) go to
+    ``factdesk.log`` in the user's log folder instead of stderr.
+    """
+    import logging
+    import warnings
+
+    import platformdirs
+
+    category = getattr(platformdirs, "RuntimeDirWarning", None)
+    if category is not None:  # platformdirs 4.14+; older versions do not warn
+        warnings.filterwarnings("ignore", category=category)
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler: logging.Handler
+    try:
+        from logging.handlers import RotatingFileHandler
+
+        from app.core.paths import user_log_dir
+
+        folder = user_log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            folder / "factdesk.log", maxBytes=1_000_000, backupCount=2, delay=True
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setLevel(logging.WARNING)
+    root.addHandler(handler)

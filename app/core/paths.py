@@ -1,14 +1,16 @@
 """Where Factdesk finds its own resources and keeps the user's data.
 
 The only place that knows about PyInstaller's ``sys._MEIPASS``: a frozen build unpacks
-``resources/`` beside the executable's internals, a source checkout has it at the top of
-the repository. User data goes to the platform's locations (platformdirs), never next to
-the executable.
+``resources/`` beside the executable's internals, an installed wheel carries it as the
+package data ``app/resources`` (see ``setup.py``), a source checkout has it at the top
+of the repository. User data goes to the platform's locations (platformdirs), never next
+to the executable.
 """
 
 from __future__ import annotations
 
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
@@ -21,6 +23,9 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root is not None:
         return Path(frozen_root) / "resources"
+    installed = files("app") / "resources"  # a wheel's package data
+    if installed.is_dir():
+        return Path(str(installed))
     return Path(__file__).resolve().parent.parent.parent / "resources"
 
 

@@ -27,11 +27,36 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 from app import APP_NAME, __version__
+from app.core.sample_files import (
+    MARKDOWN_ARTICLE,
+    SAVED_PAGE,
+    WORD_AND_PDF_TEXT,
+    minimal_pdf,
+)
 
 if TYPE_CHECKING:
     from app.core.sharing.signing import VerifyResult
 
 SAMPLE_ARTICLE = "northbridge-water.txt"
+# Every library an import path or a command needs (a module each): one left out of an
+# installation or a build is named here instead of failing a user's import.
+COMPONENTS = (
+    "sqlmodel",
+    "sqlalchemy",
+    "keyring",
+    "platformdirs",
+    "cryptography",
+    "markdown_it",
+    "syntok",
+    "charset_normalizer",
+    "trafilatura",
+    "justext",
+    "lxml.html.clean",
+    "docx",
+    "pypdf",
+    "psycopg",
+    "rapidfuzz",
+)
 REVIEWER = "Self-test Reviewer"
 COLLEAGUE = "Self-test Colleague"
 
@@ -126,6 +151,19 @@ def isolated(folder: Path) -> Iterator[None]:
 # --- the steps ----------------------------------------------------------------------------
 
 
+def _components(t: SelfTest) -> str:
+    import importlib
+
+    from app.core.errors import MissingComponentError, missing_component
+
+    for module in COMPONENTS:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise StepFailed(str(MissingComponentError(missing_component(exc) or module))) from exc
+    return f"{len(COMPONENTS)} libraries"
+
+
 def _resources(t: SelfTest) -> str:
     from app.core.paths import resource_path
 
@@ -188,29 +226,6 @@ def _detected(t: SelfTest) -> str:
     return f"{len(claims)} claims, credits unmarked, claimants include {shown}"
 
 
-SAVED_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Harbour ferry fares to rise by a third | Northbridge Courier</title>
-<meta property="og:site_name" content="Northbridge Courier">
-<meta name="author" content="Tom Baines">
-<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2026-03-02"}
-</script></head>
-<body><nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></nav>
-<article><h1>Harbour ferry fares to rise by a third</h1>
-<p>Single tickets on the Northbridge harbour ferry will rise from $3.00 to $4.00 in April,
-the city's transport board said on Monday, the first increase since 2019.</p>
-<figure><figcaption>The ferry leaving Pier 4 on Monday morning.
-Photo: Lena Ortiz / Northbridge Courier</figcaption></figure>
-<p>"Fuel now costs us 48 percent more than it did two years ago," said Marco Reyes, the
-board's finance director. He said the service lost $1.7 million last year.</p>
-<p>Passenger groups said the rise would hit shift workers hardest, and claimed that
-ridership had already fallen by 12 percent since the timetable was cut in 2024.</p>
-</article>
-<footer>Copyright Northbridge Courier. Subscribe to our newsletter.</footer>
-</body></html>
-"""
-
-
 def _import_page(t: SelfTest) -> str:
     from app.core.ingest import import_article_file
 
@@ -232,34 +247,16 @@ def _import_page(t: SelfTest) -> str:
     return f"{article.title!r} from {article.outlet}, {len(quotes)} claims"
 
 
-WORD_AND_PDF_TEXT = (
-    "Bus fares in Northbridge rose by 15 percent in January, the transport board said.",
-    "Ridership fell to 2.1 million journeys last year, according to the annual report.",
-)
+def _import_markdown(t: SelfTest) -> str:
+    from app.core.ingest import import_article_file
 
-
-def _minimal_pdf(lines: tuple[str, ...]) -> bytes:
-    """A one-page PDF with ``lines`` of text in a standard font (no library needed)."""
-    ops = "BT /F1 11 Tf 14 TL 56 760 Td " + " ".join(f"({line}) '" for line in lines) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Length {len(ops)} >>\nstream\n{ops}\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R >>"
-    out += f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    path = t.folder / "water-meters.md"
+    path.write_text(MARKDOWN_ARTICLE, encoding="utf-8")
+    result = import_article_file(t.state["service"], path)
+    check(result.created, "the Markdown article was not stored")
+    text = t.state["service"].article_text(result.article.id).text
+    check("**" not in text and "#" not in text, "Markdown markup kept in the text")
+    return f"{result.article.title!r}, {result.detected} claims"
 
 
 def _import_word_and_pdf(t: SelfTest) -> str:
@@ -274,7 +271,7 @@ def _import_word_and_pdf(t: SelfTest) -> str:
     word = t.folder / "fares.docx"
     document.save(str(word))
     pdf = t.folder / "fares.pdf"
-    pdf.write_bytes(_minimal_pdf(WORD_AND_PDF_TEXT))
+    pdf.write_bytes(minimal_pdf(WORD_AND_PDF_TEXT))
     for path in (word, pdf):
         text = " ".join(read_article(path).text.split())
         for line in WORD_AND_PDF_TEXT:
@@ -491,11 +488,13 @@ def _merge(t: SelfTest) -> str:
 
 STEPS: list[tuple[str, Callable[[SelfTest], str], tuple[str, ...]]] = [
     # (name, action, names of the steps it needs)
+    ("libraries installed", _components, ()),
     ("resources found", _resources, ()),
     ("create project", _create, ()),
     ("import sample article", _import, ("create project",)),
     ("detected claims", _detected, ("import sample article",)),
     ("import a saved web page", _import_page, ("create project",)),
+    ("import a Markdown article", _import_markdown, ("create project",)),
     ("read Word and PDF files", _import_word_and_pdf, ()),
     ("database driver and keyring backends", _drivers, ()),
     ("rate claims", _rate, ("detected claims",)),

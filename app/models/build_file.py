@@ -38,7 +38,6 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from app import SQLITE_APPLICATION_ID
-from app.collector import cycle_collection_paused
 from app.errors import CorruptProjectError, ProjectExistsError, ProjectFileError
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.models.database import (
@@ -183,8 +182,7 @@ def build_project_file(path: Path | str, *, replace: bool = False) -> Iterator[D
         with _storage_errors(path.name):
             conn = _connect(tmp)
             db = _create_schema(conn, tmp)
-        with cycle_collection_paused():
-            yield db
+        yield db
         with _storage_errors(path.name):
             conn.commit()
             # The rows are on their way to disk while the indexes are made and checked:

@@ -6,6 +6,8 @@ article is opened, after the window is on screen (architecture.md: start-up).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,9 +58,65 @@ def screenshot(window: object, out: str, project: str | None) -> int:
         QApplication.processEvents()
     image = window.grab()
     if not image.save(out, "PNG"):
-        print(f"{APP_NAME}: cannot write {out}", file=sys.stderr)
+        print(f"factdesk: {Path(out).name}: cannot be written", file=sys.stderr)
         return 2
     return 0
+
+
+def no_display_reason() -> str | None:
+    """Why no window can be shown here, or None. Qt itself would abort the process with a
+    message about a missing xcb plugin, which sends people hunting for libraries."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "the subcommands work without one (factdesk --help)"
+    )
+
+
+def quit_on_interrupt(window: Any) -> None:
+    """Ctrl-C in the terminal closes the window the normal way (the project is closed
+    cleanly), instead of being held until the next Python call, or never.
+
+    Qt's event loop runs in C++, where Python cannot run its signal handler; the wake-up
+    file descriptor makes the signal an event the loop sees.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGINT, lambda *_args: None)  # handled below, in the loop
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def on_signal() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        # An open dialog runs its own event loop: close it first, as Esc would.
+        while (modal := QApplication.activeModalWidget()) is not None:
+            modal.close()
+        window.close()
+
+    notifier.activated.connect(on_signal)
+    # Keep the sockets alive as long as the window.
+    window.interrupt_sockets = (reader, writer)
+
+
+def needs_reviewer_name() -> bool:
+    """Nobody has said who they are yet (neither in settings nor $FACTDESK_REVIEWER)."""
+    from app.core.settings import load_settings
+
+    return not os.environ.get("FACTDESK_REVIEWER", "").strip() and not (
+        load_settings().reviewer_name.strip()
+    )
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -68,30 +126,43 @@ def run_gui(argv: Sequence[str]) -> int:
     if "--screenshot" in args:
         i = args.index("--screenshot")
         if i + 1 >= len(args):
-            print(f"{APP_NAME}: --screenshot needs an output file", file=sys.stderr)
+            print("factdesk: --screenshot needs an output file", file=sys.stderr)
             return 2
         shot = args[i + 1]
         del args[i : i + 2]
+    reason = no_display_reason()
+    if reason is not None:
+        if shot is None:
+            print(f"{APP_NAME}: {reason}.", file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     paths = [a for a in args if not a.startswith("-")]
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
-    settings: QSettings | None = None
     if shot is not None:
         # A screenshot must not depend on (or change) the user's window layout. Never
         # point QSettings at os.devnull: it saves by renaming a temporary file over its
         # path, which replaces /dev/null with a regular file.
         import tempfile
 
-        scratch = Path(tempfile.mkdtemp(prefix="factdesk-shot-")) / "layout.ini"
-        settings = QSettings(str(scratch), QSettings.Format.IniFormat)
-    window = make_window(settings)
-    if shot is not None:
-        window.settings.clear()  # type: ignore[attr-defined]
-        return screenshot(window, shot, paths[0] if paths else None)
+        _never_wait_for_a_person()
+        with tempfile.TemporaryDirectory(prefix="factdesk-shot-") as scratch:
+            settings = QSettings(str(Path(scratch) / "layout.ini"), QSettings.Format.IniFormat)
+            window = make_window(settings)
+            window.settings.clear()  # type: ignore[attr-defined]
+            status = screenshot(window, shot, paths[0] if paths else None)
+            window.close_project()  # type: ignore[attr-defined]
+            del window, settings
+            return status
+    window = make_window()
     window.show()  # type: ignore[attr-defined]
+    quit_on_interrupt(window)
+    if needs_reviewer_name():
+        # First run: ask who is working before anything is recorded under a login name.
+        QTimer.singleShot(0, lambda: window.settings_dialog(first_run=True))  # type: ignore[attr-defined]
 
     def load() -> None:
         open_paths(window, paths)
@@ -101,16 +172,60 @@ def run_gui(argv: Sequence[str]) -> int:
     return int(app.exec())
 
 
+def _never_wait_for_a_person() -> None:
+    """A screenshot runs unattended: messages go to stderr instead of modal boxes.
+
+    Qt's own diagnostics (the offscreen platform's "does not support
+    propagateSizeHints()") go to the log, not stderr, which holds only Factdesk's lines.
+    """
+    import logging
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    from app.ui import dialogs
+
+    qt_log = logging.getLogger("factdesk.qt")
+
+    def to_log(kind: QtMsgType, _context: object, message: str) -> None:
+        level = logging.DEBUG if kind == QtMsgType.QtDebugMsg else logging.WARNING
+        qt_log.log(level, "%s", message)
+
+    qInstallMessageHandler(to_log)
+
+    def to_stderr(_parent: object, text: str, *_args: object, **_kwargs: object) -> bool:
+        print(f"factdesk: {' '.join(text.split())}", file=sys.stderr)
+        return False
+
+    dialogs.show_error = to_stderr  # type: ignore[assignment]
+    dialogs.show_info = to_stderr  # type: ignore[assignment]
+    dialogs.ask = to_stderr  # type: ignore[assignment]
+
+
 def open_paths(window: Any, paths: Sequence[str]) -> None:
-    """Open the projects and import the articles named on the command line."""
+    """Open the projects and import the articles named on the command line.
+
+    Articles with no project named are never imported silently into the last project:
+    the person is asked first (and without a last project, told to open one).
+    """
+    from app.ui import dialogs
+
     articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
     for path in paths:
         if path.endswith(PROJECT_SUFFIX):
-            # Shown at once from a first look unless articles wait to be imported into it.
-            window.open_project(path, first_look=not articles)
+            window.open_project(path)
     if articles and window.service is None:
         recent = window.recent_projects()
-        if recent:
+        names = ", ".join(Path(a).name for a in articles)
+        if recent and dialogs.ask(
+            window,
+            f"Import {names} into {Path(recent[0]).name}, the project you opened last?",
+            yes="Import",
+        ):
             window.open_project(recent[0])
+        if window.service is None:
+            dialogs.show_info(
+                window, f"Open or create a project, then import {names} into it (File menu)."
+            )
+            return
     for path in articles:
         window.import_article(path)

@@ -208,6 +208,7 @@ def test_detect_json_covers_every_sentence_with_exact_offsets() -> None:
             "score",
             "checkworthy",
             "claimant",
+            "claimant_role",
             "kinds",
             "role",
         }

@@ -4,6 +4,10 @@
 free loopback port. PostgreSQL refuses to run as root, so when the tests run as root
 (CI) the cluster belongs to the ``postgres`` system user and commands run through
 ``runuser``. Nothing is skipped: without the server binaries the fixture fails loudly.
+
+Under pytest-xdist each worker process starts its own cluster (the fixture is
+session-scoped per process): each has its own folder, port and database names, so
+workers never share state.
 """
 
 from __future__ import annotations
@@ -69,7 +73,16 @@ class PostgresServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
-        self.pg_ctl("start")
+        for attempt in range(3):
+            try:
+                self.pg_ctl("start")
+                return
+            except subprocess.CalledProcessError:
+                # Another worker may have taken the free port between free_port() and
+                # the server binding it: try another one.
+                if attempt == 2:
+                    raise
+                self.port = free_port()
 
     def pg_ctl(self, action: str) -> None:
         options = (

@@ -43,6 +43,8 @@ from app.core.errors import (
     ArticleImportError,
     ArticleTooLargeError,
     EmptyArticleError,
+    MissingComponentError,
+    missing_component,
 )
 from app.core.importers import sniff
 from app.core.importers._build import (
@@ -152,6 +154,10 @@ def _guarded(kind: str, work: Callable[[], ImportedArticle]) -> ImportedArticle:
         raise ArticleTooLargeError(
             f"The {_FORMAT_NAMES[kind]} needs more memory than is available."
         ) from exc
+    except ImportError as exc:
+        # A library missing from the installation: the file is not at fault.
+        _log.warning("Importing a %s needs a missing library", kind, exc_info=True)
+        raise MissingComponentError(missing_component(exc) or str(exc.name or exc)) from exc
     except Exception as exc:
         # Parsers of untrusted files can fail in ways their documentation does not list.
         # The person gets one line; the details go to the log for a bug report.

@@ -61,7 +61,10 @@ _MHTML_START = re.compile(rb"^(?:[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n)*?MIME-Vers
 
 _PDF_OBJECT = re.compile(rb"\d+ \d+ obj\b")
 
-BINARY_MESSAGE = "The file is binary data, not text: it is in no format Factdesk can import."
+BINARY_MESSAGE = (
+    "The file holds binary data (NUL bytes or no decodable text), not text: "
+    "it is in no format Factdesk can import."
+)
 
 
 def _suffix(name: str | None) -> str:
@@ -159,11 +162,8 @@ def decode_text(data: bytes) -> str:
                 ) from exc
             break
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-    if text is None:
+        # UTF-16 before UTF-8: ASCII text in UTF-16 without a BOM is also valid UTF-8
+        # (with a NUL between letters), and would then be refused as binary.
         guessed = _looks_utf16(data)
         if guessed is not None:
             try:
@@ -171,13 +171,22 @@ def decode_text(data: bytes) -> str:
             except UnicodeDecodeError:
                 text = None
     if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is not None and "\x00" in text:
+        raise UnsupportedFormatError(BINARY_MESSAGE)  # no text holds a NUL character
+    if text is None:
         if b"\x00" in data:
             raise UnsupportedFormatError(BINARY_MESSAGE)
         best = charset_normalizer.from_bytes(data).best()
         if best is None:
             raise UnsupportedFormatError(BINARY_MESSAGE)
         text = str(best)
-    if is_binary_text(text):
+    if "\x00" in text or is_binary_text(text):
+        # No text is written with NUL characters in it: this is binary data that happens
+        # to decode (NUL is valid UTF-8), however small its share of the file.
         raise UnsupportedFormatError(BINARY_MESSAGE)
     return text
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,8 @@ def main() -> int:
     from app.ui.application import _make_app, make_window
 
     app = _make_app([])
-    layout = Path(tempfile.mkdtemp(prefix="factdesk-crash-")) / "layout.ini"
+    # Beside the project, in the test's own folder: a killed driver leaves nothing elsewhere.
+    layout = Path(args.project).with_name(Path(args.project).name + ".layout.ini")
     window: Any = make_window(QSettings(str(layout), QSettings.Format.IniFormat), "Crash Driver")
     window.show()
     if not window.open_project(args.project):
