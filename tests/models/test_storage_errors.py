@@ -23,7 +23,7 @@ from app.core.errors import (
     FactdeskError,
 )
 from app.core.project import ProjectService
-from app.core.project import from_rows as convert
+from app.core import records_from_rows as convert
 from app.models.database import open_project_file, open_server
 
 TEXT = "The bridge cost twice as much as planned. Crime doubled since 2019."
