@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from app.cli import main as cli_main
+from app.core import records_from_rows as convert
 from app.core.errors import (
     ConstraintConflictError,
     CorruptProjectError,
@@ -23,7 +24,6 @@ from app.core.errors import (
     FactdeskError,
 )
 from app.core.project import ProjectService
-from app.core import records_from_rows as convert
 from app.models.database import open_project_file, open_server
 
 TEXT = "The bridge cost twice as much as planned. Crime doubled since 2019."
