@@ -54,7 +54,13 @@ def store_imported(
     sentences = analyse(imported.text, paragraphs)
     detected = [
         DetectedSentence(
-            start=s.start, end=s.end, score=s.score, claimant=s.claimant, kinds=s.kinds, role=s.role
+            start=s.start,
+            end=s.end,
+            score=s.score,
+            claimant=s.claimant,
+            kinds=s.kinds,
+            role=s.role,
+            claimant_role=s.claimant_role,
         )
         for s in sentences
         if s.checkworthy

@@ -346,7 +346,7 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
 # Modules whose job is turning stored rows into records: a ValueError or TypeError raised
 # while one of them is the innermost Factdesk code running means a stored value could not
 # be decoded (``ClaimStatus("hacked")``, a date "yesterday").
-_DECODERS = frozenset({"app.core.project.from_rows"})
+_DECODERS = frozenset({"app.core.records_from_rows"})
 # SQLAlchemy modules that build result rows (running each column type's result
 # processor): an error raised beneath them is a value that could not be decoded.
 _ROW_BUILDERS = ("sqlalchemy.engine.result", "sqlalchemy.engine.row", "sqlalchemy.engine._row",
@@ -358,7 +358,7 @@ def raised_decoding_a_stored_value(exc: BaseException) -> bool:
 
     Decided by where it was raised, not by its type: a ``ValueError`` from
     ``uuid.UUID`` inside SQLAlchemy's row processing, or from ``ClaimStatus("hacked")``
-    in :mod:`app.core.project.from_rows`, is a damaged value; the same exception raised by any
+    in :mod:`app.core.records_from_rows`, is a damaged value; the same exception raised by any
     other Factdesk code is a bug and must not be blamed on the file.
     """
     frames = [frame for frame, _line in traceback.walk_tb(exc.__traceback__)]

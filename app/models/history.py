@@ -14,7 +14,8 @@ import, a merge) passes the same code:
   change-log entries: ``insert``, ``update`` (one per field, old and new value),
   ``delete`` (old values).
 * ``do_orm_execute`` handles bulk inserts, ``session.execute(insert(Claim), [dict, ...])``:
-  the rows are completed (id, stamps, revision 1), checked, written with one Core
+  the rows are completed (id, stamps, revision 1, or the next after an id's history),
+  checked, written with one Core
   ``insert()`` and logged with one more (one ``insert`` entry per row; the row itself
   holds its values at revision 1). Bulk ``update()``/``delete()`` of editable tables is
   refused (it would skip the log: load the rows and change them), and so is any UPDATE
@@ -310,6 +311,10 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -
 # --- statements: do_orm_execute --------------------------------------------------------------
 
 
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def _bulk_rows(state: ORMExecuteState) -> list[dict[str, Any]]:
     params = state.parameters
     if isinstance(params, Mapping):
@@ -350,10 +355,16 @@ def _on_execute(state: ORMExecuteState) -> Any:
         "updated_by": editor.author_name,
         "revision": 1,
     }
+    # A row put back under an id it had before continues its old count (new ids, made
+    # here, have no history).
+    given = [_uuid(row["id"]) for row in rows if "id" in row]
     rows = [
         {"id": i, **stamp, **row, "revision": 1}
         for i, row in zip(new_ids(len(rows)), rows, strict=True)
     ]
+    earlier = _last_revisions(state.session, given) if given else {}
+    for row in rows:
+        row["revision"] = earlier.get(_uuid(row["id"]), 0) + 1
     result = connection.execute(insert(_table(model)), rows)
     shared = {
         "project_id": editor.project_id,
@@ -365,10 +376,9 @@ def _on_execute(state: ORMExecuteState) -> Any:
         "field": None,
         "old_value": None,
         "new_value": None,
-        "record_revision": 1,
     }
     log = [
-        {"id": log_id, "record_id": row["id"], **shared}
+        {"id": log_id, "record_id": row["id"], "record_revision": row["revision"], **shared}
         for log_id, row in zip(new_ids(len(rows)), rows, strict=True)
     ]
     connection.execute(insert(_table(ChangeLog)), log)  # type: ignore[arg-type]

@@ -59,7 +59,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
         utc = value.astimezone(UTC)
-        return utc.strftime(SQLITE_TIMESTAMP) if dialect.name == "sqlite" else utc
+        if dialect.name == "sqlite":  # "YYYY-MM-DD HH:MM:SS.ffffff+00:00"
+            return utc.isoformat(sep=" ", timespec="microseconds")
+        return utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -67,9 +69,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         found = datetime.fromisoformat(value) if isinstance(value, str) else value
         assert isinstance(found, datetime)
         return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
-
-
-SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f+00:00"
 
 
 def _timestamp() -> Any:

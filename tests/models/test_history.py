@@ -89,6 +89,21 @@ def test_revisions_never_go_back_when_a_deleted_claim_is_put_back(tmp_path: Path
     service.close()
 
 
+def test_a_bulk_insert_under_an_old_id_continues_its_revisions(tmp_path: Path) -> None:
+    service = _service(tmp_path)
+    add_sample_article(service)
+    claim = service.claims()[0]
+    edited, _ = service.update_claim(claim.id, wording="Edited")
+    service.delete_claim(claim.id)
+    row = {"id": uuid.UUID(claim.id), "project_id": service.project_id,
+           "article_id": uuid.UUID(claim.article_id), "start_offset": claim.start,
+           "end_offset": claim.end, "quote": claim.quote}  # fmt: skip
+    with edit_session(service.db.engine, _editor(service)) as s:
+        s.execute(insert(Claim), [row])
+    assert service.claim(claim.id).revision > edited.revision
+    service.close()
+
+
 def test_bulk_update_and_delete_of_editable_rows_are_refused(tmp_path: Path) -> None:
     service = _service(tmp_path)
     add_sample_article(service)

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Uuid, create_engine, literal_column, select, type_coerce
 
 from app.cli import main as cli_main
+from app.core import records_from_rows as convert
 from app.core.errors import (
     ConstraintConflictError,
     CorruptProjectError,
@@ -24,7 +25,6 @@ from app.core.errors import (
     FactdeskError,
 )
 from app.core.project import ProjectService
-from app.core.project import from_rows as convert
 from app.models.database import open_project_file, open_server, raised_decoding_a_stored_value
 
 TEXT = "The bridge cost twice as much as planned. Crime doubled since 2019."

@@ -126,3 +126,27 @@ def test_cli_upload_and_download(postgres: Any, tmp_path: Path) -> None:
     assert refused.returncode != 0
     assert "hunter2" not in refused.stderr
     assert "password" in refused.stderr
+
+
+def test_a_value_too_long_for_the_server_is_named_and_nothing_is_uploaded(
+    postgres: Any, tmp_path: Path
+) -> None:
+    """A file written before limits held on SQLite (or edited behind the app): the upload
+    names the value instead of failing deep in PostgreSQL, and leaves no trace there."""
+    import sqlite3
+
+    from app.core.errors import ValidationError
+    from app.core.server import server_projects
+
+    path = tmp_path / "long.factdesk"
+    _make_file(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE evidence SET publisher = ?", ("x" * 900,))
+    conn.close()
+    server = open_server(postgres.new_database(), create=True)
+    try:
+        with pytest.raises(ValidationError, match="publisher of 900 characters"):
+            upload_project_file(path, server)
+        assert server_projects(server) == []
+    finally:
+        server.close()

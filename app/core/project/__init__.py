@@ -2,7 +2,7 @@
 
 ``store`` (database, project, author, transactions), ``articles``, ``claims``,
 ``evidence`` and ``project_and_scale`` are the parts; ``service`` joins them into
-:class:`ProjectService`; ``from_rows`` turns stored rows into :mod:`app.core.records`.
+:class:`ProjectService`.
 """
 
 from app.core.project.service import ProjectService

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, true
 from sqlmodel import col
 
+from app.core import records_from_rows as from_rows
 from app.core.errors import (
     DuplicateArticleError,
     NotFoundError,
     ValidationError,
 )
-from app.core.project import from_rows
 from app.core.project.store import (
     CONTEXT_CHARS,
     DetectedSentence,

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import String, Text, and_, cast, func, or_, select, type_coerce
 from sqlmodel import Session, col
 
+from app.core import records_from_rows as from_rows
 from app.core.errors import (
     ValidationError,
 )
-from app.core.project import from_rows
 from app.core.project.articles import ArticleOps
 from app.core.project.evidence import EvidenceOps
 from app.core.project.store import CONTEXT_CHARS, ProjectStore, apply, as_uuid

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from app.core import records_from_rows as from_rows
 from app.core.errors import (
     NotFoundError,
     ValidationError,
 )
-from app.core.project import from_rows
 from app.core.project.store import MAX_ATTACHMENT_BYTES, ProjectStore, apply, as_uuid
 from app.core.records import (
     AttachmentInfo,

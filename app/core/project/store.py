@@ -18,13 +18,13 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
+from app.core import records_from_rows as from_rows
 from app.core.errors import (
     NotFoundError,
     ProjectReadOnlyError,
     StaleEditError,
     ValidationError,
 )
-from app.core.project import from_rows
 from app.core.records import ClaimKind, ParagraphRole, RatingScaleInfo
 from app.models.database import Database, translate_storage_errors, translate_value_errors
 from app.models.history import Editor, TextTooLongError, begin_edit

@@ -1,11 +1,9 @@
-"""Conversions between stored rows and the plain records of :mod:`app.core.records`."""
+"""Records made from stored rows: a database row in, an :mod:`app.core.records` record out."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from app.core.records import (
@@ -50,25 +48,6 @@ def structure_from_text(text: str) -> tuple[Paragraph, ...]:
         return tuple(Paragraph(int(s), int(e), ParagraphRole(r)) for s, e, r in rows)
     except (ValueError, TypeError):
         return ()
-
-
-def json_value(value: Any) -> Any:
-    """A value as the change log and signatures store it (JSON-safe, stable)."""
-    import uuid  # here, not at the top: the window's first look never needs it
-
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, bytes):
-        return value.hex()
-    return value
-
-
-def to_json(value: Any) -> str:
-    return json.dumps(json_value(value), ensure_ascii=False, sort_keys=True)
 
 
 def scale_info(scale: RatingScale, levels: list[RatingLevel]) -> RatingScaleInfo:
