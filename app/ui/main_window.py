@@ -600,6 +600,11 @@ class MainWindow(QMainWindow):
         )
         self.workspace.article_title.setText(meta)
         self.workspace.article_title.setVisible(bool(meta))
+        if hasattr(service, "claim_ids"):  # the first look (a peek) has no project order
+            from app.core.claim_refs import claim_numbers, first_number
+
+            first = first_number(claim_numbers(service), claims)
+            self.workspace.claims_model.first_number = first
         self.workspace.claims_model.set_claims(claims)
         self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
         self.workspace.select_article_row(article_id)
