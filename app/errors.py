@@ -4,9 +4,27 @@ Every error that can reach a user derives from :class:`FactdeskError` and carrie
 one-line message written for a person, not a programmer. The command line prints
 ``str(error)`` on stderr and exits with ``error.exit_status``; the window shows the
 same text in a message box. Nothing secret (passwords, keys) may ever go into one.
+
+Each kind of failure has its own type, so a message never blames the wrong thing:
+damaged data is a :class:`CorruptProjectError` (the only one that says "damaged"), a
+write that met another write's unique key a :class:`ConstraintConflictError`, a lost
+server a :class:`DatabaseUnavailableError`. A bug in Factdesk is none of these: it stays
+the Python exception it is (the command line reports it as an unexpected error).
 """
 
 from __future__ import annotations
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``, ``\\u202e``).
+
+    Messages carry file names and stored values from anywhere; written raw, an escape
+    sequence in a file name would drive the user's terminal and a right-to-left override
+    would disguise the name.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 class FactdeskError(Exception):
@@ -16,7 +34,7 @@ class FactdeskError(Exception):
 
     def __init__(self, message: str) -> None:
         # One line only: the CLI contract is "a one-line error on stderr".
-        super().__init__(" ".join(message.split()))
+        super().__init__(printable(" ".join(message.split())))
 
     @property
     def message(self) -> str:
@@ -86,6 +104,13 @@ class StaleEditError(FactdeskError):
         self.changed_at = changed_at
 
 
+class ConstraintConflictError(FactdeskError):
+    """A write met a uniqueness or reference rule another write had just satisfied
+    (two imports of one article at once); nothing was written and the project is sound."""
+
+    exit_status = 1
+
+
 class DuplicateArticleError(FactdeskError):
     """The same article text is already in the project."""
 
@@ -122,6 +147,10 @@ class AnalysisError(FactdeskError):
 
 class DatabaseUnavailableError(FactdeskError):
     """The database server cannot be reached (stopped, restarting, network down)."""
+
+
+class ServerRefusedError(FactdeskError):
+    """The database server answered but refused the request (permissions, limits)."""
 
 
 class SecretStoreError(FactdeskError):
@@ -162,6 +191,7 @@ __all__ = [
     "AnalysisError",
     "ArticleImportError",
     "ArticleTooLargeError",
+    "ConstraintConflictError",
     "CorruptProjectError",
     "DatabaseUnavailableError",
     "DuplicateArticleError",
@@ -177,9 +207,11 @@ __all__ = [
     "ProjectNotFoundError",
     "ProjectReadOnlyError",
     "SecretStoreError",
+    "ServerRefusedError",
     "StaleEditError",
     "UnsafeProjectError",
     "UnsupportedFormatError",
     "ValidationError",
     "missing_component",
+    "printable",
 ]

@@ -75,7 +75,7 @@ def _core_sentence(rng: random.Random, people: list[str]) -> str:
     person = rng.choice(people)
     surname = person.split()[-1]
     n = rng.randint(2, 98)
-    kind = rng.randrange(10)
+    kind = rng.randrange(14)
     if kind == 0:
         year = rng.randint(1970, 2015)
         return f"{rng.choice(SUBJECTS)} rose {n}.{n % 10}% last year, the highest since {year}."
@@ -99,6 +99,23 @@ def _core_sentence(rng: random.Random, people: list[str]) -> str:
         return (
             f"No. {rng.randint(2, 9)} on the list was a surprise to {rng.choice(TITLES)} {surname}."
         )
+    if kind == 10:
+        return (
+            f"Shadow Health Secretary {person} said at the UN General Assembly: "
+            f'"Waiting lists have grown by {n}% since {rng.randint(2000, 2020)}."'
+        )
+    if kind == 11:
+        return (
+            f"The Department for Education (DfE) said {n}% of pupils were absent, "
+            f"and the DfE insisted that {rng.choice(ORGS)} had been told."
+        )
+    if kind == 12:
+        return (
+            f"{rng.choice(TITLES)} {surname}, the {rng.choice(['finance', 'trade'])} minister, "
+            f"told Channel 4 News that she had already said {n} jobs were at risk."
+        )
+    if kind == 13:
+        return f"It was reported that {rng.choice(ORGS)} had found {n} errors, alleging fraud."
     return "It was not clear what would happen next."
 
 

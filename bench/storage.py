@@ -5,8 +5,9 @@ in the same run), time to open the file, to list one article's claims, and to fi
 status and by rating. Floors on the reference machine (issue 2): creation
 <= 3 s, open <= 0.3 s, each filter <= 50 ms. Figures only, no asserts.
 
-Creation goes through the storage layer's bulk-load mode (app.models.bulkload) and bulk
-inserts (app.models.bulk): it is timed from the articles' sentences in memory (made up
+Creation goes through the storage layer's build mode (app.models.build_file) and the one
+write path's bulk inserts (app.models.history, which also writes a change-log entry per
+row): it is timed from the articles' sentences in memory (made up
 beforehand, untimed) to a durable, checked project file at its final path; the ids,
 hashes, spans and rows are made inside the measurement. Each creation is a new file; ``--repeat N``
 reports the best of N (wall clock, with its CPU time), and the load average is printed
@@ -30,31 +31,19 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import insert
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 from app.core.known_files import remember_clean_close
 from app.core.project import ClaimFilter, ProjectService
 from app.core.records import ClaimStatus
-from app.models.bulk import bulk_insert_rows
-from app.models.bulkload import build_project_file
-from app.models.ids import new_hex_ids
+from app.models.build_file import build_project_file
+from app.models.ids import new_ids
 from app.models.tables import Article, Claim, Evidence
 
 SENTENCE = "The council spent {n} million on the harbour in {y}, the mayor said. "
-
-
-CLAIM_COLUMNS = (
-    "id",
-    "article_id",
-    "start_offset",
-    "end_offset",
-    "quote",
-    "wording",
-    "status",
-    "rating_id",
-)
-EVIDENCE_COLUMNS = ("id", "claim_id", "position", "url", "title")
 
 
 def article_texts(n_claims: int, per_article: int) -> list[list[str]]:
@@ -75,10 +64,11 @@ def article_texts(n_claims: int, per_article: int) -> list[list[str]]:
 
 
 def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float]:
-    """Create the project through the storage layer's bulk-load mode and bulk inserts.
+    """Create the project through the build mode and the one write path's bulk inserts.
 
     Timed from the articles' sentences in memory to a durable, checked project file at
-    ``path``: the ids, hashes, spans and rows are made inside the measurement.
+    ``path``: the ids, hashes, spans, rows and their change-log entries are made inside
+    the measurement.
     """
     made = time.perf_counter()
     content = article_texts(n_claims, per_article)
@@ -86,105 +76,44 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
     cpu_started = time.process_time()
     with build_project_file(path) as db:
         service = ProjectService.create_in_database(db, name=path.stem, author="Bench")
-        # Ids in the form the file stores (new_hex_ids): cheaper to make than uuid.UUIDs.
-        levels = [uuid.UUID(lv.id).hex for lv in service.scale().levels]
+        project_id = service.project_id
+        levels = [uuid.UUID(lv.id) for lv in service.scale().levels]
         # Claim n is rated levels[n % 7] when that level exists (as before: 5 levels of 7).
         ratings = [levels[k] if k < len(levels) else None for k in range(7)]
         statuses = [s.value for s in ClaimStatus]
-        now = datetime.now(UTC)
-        stamp = {
-            "project_id": service.project_id,
-            "created_at": now,
-            "updated_at": now,
-            "created_by": "Bench",
-            "updated_by": "Bench",
-            "revision": 1,
-        }
-        articles: list[tuple[object, ...]] = []
-        claims: list[tuple[object, ...]] = []
-        evidence: list[tuple[object, ...]] = []
-        add_claim, add_evidence = claims.append, evidence.append
+        today = datetime.now(UTC).date()
+        articles: list[dict[str, object]] = []
+        claims: list[dict[str, object]] = []
+        evidence: list[dict[str, object]] = []
         n = 0
-        for article_id, sentences in zip(new_hex_ids(len(content)), content, strict=True):
+        for article_id, sentences in zip(new_ids(len(content)), content, strict=True):
             text = "".join(sentences)
             sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            articles.append((article_id, " ".join(text[:300].split())[:200], text, sha256))
-            evidence_ids = new_hex_ids(2 * per_article)
+            articles.append({"id": article_id, "project_id": project_id,
+                             "title": " ".join(text[:300].split())[:200], "text": text,
+                             "sha256": sha256})  # fmt: skip
             pos = 0
-            for j, (claim_id, sentence) in enumerate(
-                zip(new_hex_ids(per_article), sentences, strict=True)
-            ):
+            for claim_id, sentence in zip(new_ids(per_article), sentences, strict=True):
                 quote = sentence.rstrip()
-                add_claim(
-                    (
-                        claim_id,
-                        article_id,
-                        pos,
-                        pos + len(quote),
-                        quote,
-                        quote,
-                        statuses[n % 4],
-                        ratings[n % 7],
-                    )
-                )
+                claims.append({"id": claim_id, "project_id": project_id,
+                               "article_id": article_id, "start_offset": pos,
+                               "end_offset": pos + len(quote), "quote": quote, "wording": quote,
+                               "status": statuses[n % 4], "rating_id": ratings[n % 7],
+                               "claimant": "the mayor", "kinds": ["statistic", "attribution"],
+                               "score": 0.8})  # fmt: skip
                 url = f"https://example.org/source/{n}/"
-                add_evidence((evidence_ids[2 * j], claim_id, 0, url + "0", f"Source {n}.0"))
-                add_evidence((evidence_ids[2 * j + 1], claim_id, 1, url + "1", f"Source {n}.1"))
+                for position in (0, 1):
+                    evidence.append({"project_id": project_id, "claim_id": claim_id,
+                                     "position": position, "url": f"{url}{position}",
+                                     "title": f"Source {n}.{position}", "publisher": "Example",
+                                     "accessed": today})  # fmt: skip
                 pos += len(sentence)
                 n += 1
-        with db.engine.begin() as conn:
-            bulk_insert_rows(
-                conn,
-                Article.__table__,
-                ("id", "title", "text", "sha256"),
-                articles,
-                shared={
-                    **stamp,
-                    "outlet": None,
-                    "author": None,
-                    "url": None,
-                    "published": None,
-                    "language": None,
-                    "source_format": "text",
-                    "source_name": None,
-                    "structure": "[]",
-                },
-            )
-            bulk_insert_rows(
-                conn,
-                Claim.__table__,
-                CLAIM_COLUMNS,
-                claims,
-                shared={
-                    **stamp,
-                    "context_before": "",
-                    "context_after": "",
-                    "claimant": "the mayor",
-                    "kinds": "statistic,attribution",
-                    "score": 0.8,
-                    "origin": "detected",
-                    "role": "body",
-                    "conclusion": None,
-                    "explanation": "",
-                    "reviewer_id": None,
-                    "reviewed_at": None,
-                },
-            )
-            bulk_insert_rows(
-                conn,
-                Evidence.__table__,
-                EVIDENCE_COLUMNS,
-                evidence,
-                shared={
-                    **stamp,
-                    "publisher": "Example",
-                    "accessed": now.date(),
-                    "archive_url": None,
-                    "stance": "context",
-                    "note": "",
-                    "attachment_id": None,
-                },
-            )
+        # Through the one write path: stamped, revision 1, one change-log entry per row.
+        with service.store.write() as s:
+            s.execute(insert(Article), articles)
+            s.execute(insert(Claim), claims)
+            s.execute(insert(Evidence), evidence)
     finished = time.perf_counter()
     cpu = time.process_time() - cpu_started
     # The build ran SQLite's quick_check on the finished file, as a clean close vouches
@@ -194,7 +123,7 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
         "create_total_s": finished - started,
         "content_s": started - made,
         "create_cpu_s": cpu,
-        "rating": str(uuid.UUID(levels[0])),  # type: ignore[dict-item]
+        "rating": str(levels[0]),  # type: ignore[dict-item]
     }
 
 

@@ -1,7 +1,7 @@
-"""Window speed and memory figures (issue 5, point 12). Prints; asserts nothing.
+"""Window speed and memory figures (issues 5 and 15). Prints; asserts nothing.
 
-(a) process start to the window shown with the sample project's content, against a bare
-    PySide6 QMainWindow with a text view, measured in the same run;
+(a) process start to the sample project open for editing in the window, against a bare
+    PySide6 QMainWindow with a text view shown, measured in the same run (budget: 3x);
 (b) a generated 1 MB article with 5,000 claims: open until highlighted, and one rating
     change repainted;
 (c) peak memory of (b).
@@ -34,24 +34,25 @@ print(time.time(), flush=True)
 """
 
 # What run_gui does with a project on the command line: the window first, then the
-# project after the first paint. The first time is taken when the project's content is
-# on screen; the second when the project is also open for editing (storage loaded).
+# project after the first paint. The time is taken when the project is open for editing
+# (its article and claims shown, the service open); the window is then closed as quitting
+# closes it, with the signature check that opening started possibly still running.
 FACTDESK = """
 import sys, time
 from app.ui.application import _make_app, make_window, open_paths
 from PySide6.QtCore import QSettings
-app = _make_app([])
+qapp = _make_app([])
 w = make_window(QSettings(sys.argv[2], QSettings.Format.IniFormat))
-w.resize(1280, 800); w.show(); app.processEvents()
-open_paths(w, [sys.argv[1]]); app.processEvents()
+w.resize(1280, 800); w.show(); qapp.processEvents()
+print(time.time(), flush=True)
+import app.core.project  # the storage stack, imported by the open in any case
+print(time.time(), flush=True)
+open_paths(w, [sys.argv[1]]); qapp.processEvents()
+assert w.service is not None and not w.workspace.editor.read_only
 assert w.workspace.claims_model.rowCount() > 0
 assert w.workspace.view.toPlainText()
 print(time.time(), flush=True)
-while w.service is None:
-    app.processEvents()
-    time.sleep(0.002)
-print(time.time(), flush=True)
-w.close()  # closes the project cleanly, as quitting does
+w.close()
 """
 
 
@@ -95,8 +96,9 @@ def startup(folder: Path, runs: int = 5) -> None:
         check=False,
         capture_output=True,
     )
-    editable_times: list[float] = []
     bare_cpu, fd_cpu = [], []
+    shown_times: list[float] = []
+    import_times: list[float] = []
     for i in range(runs):
         for script, args, out, cpu in (
             (BARE, [str(text_file)], bare_times, bare_cpu),
@@ -113,26 +115,30 @@ def startup(folder: Path, runs: int = 5) -> None:
                 env=env,
             )
             cpu.append(_children_cpu() - used)
-            stamps = [float(x) for x in result.stdout.split()]
-            out.append(stamps[0] - t0)
-            if len(stamps) > 1:
-                editable_times.append(stamps[1] - t0)
+            stamps = [float(x) - t0 for x in result.stdout.split()]
+            out.append(stamps[-1])
+            if len(stamps) == 3:
+                shown_times.append(stamps[0])
+                import_times.append(stamps[1] - stamps[0])
     bare, fd = statistics.median(bare_times), statistics.median(fd_times)
-    editable = statistics.median(editable_times)
+    verdict = "ok" if fd / bare <= 3 else "OVER the 3x budget"
     print(
-        f"(a) start to window shown: bare PySide6 {bare * 1000:.0f} ms, "
-        f"Factdesk with the sample project {fd * 1000:.0f} ms, ratio {fd / bare:.2f}x "
+        f"(a) start to window shown: bare PySide6 {bare * 1000:.0f} ms; start to the sample "
+        f"project open for editing: {fd * 1000:.0f} ms, ratio {fd / bare:.2f}x  {verdict} "
         f"(median of {runs})"
     )
+    shown, imported = statistics.median(shown_times), statistics.median(import_times)
     print(
-        f"    start to the project open for editing: {editable * 1000:.0f} ms, "
-        f"{editable / bare:.2f}x bare"
+        f"    of which: Factdesk's window shown {shown * 1000:.0f} ms ({shown / bare:.2f}x bare),"
+        f" storage stack import {imported * 1000:.0f} ms ({imported / bare:.2f}x bare),"
+        f" the open itself {(fd - shown - imported) * 1000:.0f} ms"
     )
     # CPU time of the whole process (to its exit) is steadier than wall time on a busy
-    # machine; it includes the storage stack's import, so it is not the floor's figure.
+    # machine.
     print(
         f"    CPU time per process: bare {statistics.median(bare_cpu) * 1000:.0f} ms, "
-        f"Factdesk {statistics.median(fd_cpu) * 1000:.0f} ms"
+        f"Factdesk {statistics.median(fd_cpu) * 1000:.0f} ms "
+        f"({statistics.median(fd_cpu) / statistics.median(bare_cpu):.2f}x)"
     )
 
 
@@ -233,10 +239,17 @@ def big_article(folder: Path) -> None:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5, help="start-up runs (median shown)")
+    parser.add_argument("--startup-only", action="store_true")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        startup(folder)
-        big_article(folder)
+        startup(folder, args.runs)
+        if not args.startup_only:
+            big_article(folder)
 
 
 if __name__ == "__main__":

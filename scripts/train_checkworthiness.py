@@ -42,7 +42,8 @@ from app.core.analysis.model import FORMAT, MODEL_FILE, float_array  # noqa: E40
 TRAIN_FILE = "ct24_en_train.csv"
 METADATA_FILE = "checkworthiness.json"
 HYPER = {
-    "C": 2.0,
+    "C": 2.0,  # replaced by the best of C_grid unless --weights-only
+    "C_grid": [1.0, 2.0, 4.0],
     "min_df": 2,
     "word_ngrams": [1, 2],
     "char_wb_ngrams": [CHAR_MIN, CHAR_MAX],
@@ -52,7 +53,9 @@ HYPER = {
     "tol": 1e-4,
     "cv_folds": 5,
     "cv_grouping": "doc_id (debate)",
-    "threshold_rule": "maximise out-of-fold F1 of the positive class",
+    "calibration": "Platt scaling of the out-of-fold logits",
+    "threshold_rule": "weak band: maximise out-of-fold F1 of the positive class; "
+    "strong band: maximise out-of-fold F0.5 (precision-leaning)",
 }
 
 
@@ -163,7 +166,9 @@ def quantise(value: float) -> float:
     return float(f"{float(value):.6g}")
 
 
-def serialise(fitted: dict[str, object], threshold: float) -> bytes:
+def serialise(
+    fitted: dict[str, object], bands: dict[str, float], calibration: list[float]
+) -> bytes:
     groups = []
     for names, idf, coef in fitted["groups"]:  # type: ignore[attr-defined]
         groups.append(
@@ -178,7 +183,8 @@ def serialise(fitted: dict[str, object], threshold: float) -> bytes:
         "groups": groups,
         "cues": {k: quantise(v) for k, v in fitted["cues"].items()},  # type: ignore[attr-defined]
         "bias": quantise(fitted["bias"]),  # type: ignore[arg-type]
-        "threshold": threshold,
+        "bands": bands,
+        "calibration": calibration,
     }
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return gzip.compress(body, compresslevel=9, mtime=0)
@@ -189,6 +195,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def predict(fitted: dict[str, object], feats: Featurised, rows: list[int]) -> np.ndarray:
+    """Uncalibrated logits of the rows (the run-time model's arithmetic)."""
     indexes = [
         {f: j for j, f in enumerate(names)}
         for names, _, _ in fitted["groups"]  # type: ignore[attr-defined]
@@ -215,24 +222,36 @@ def predict(fitted: dict[str, object], feats: Featurised, rows: list[int]) -> np
         for c in feats.cues[i]:
             z += float(fitted["cues"].get(c, 0.0))  # type: ignore[attr-defined]
         out.append(z)
-    return sigmoid(np.array(out))
+    return np.array(out)
 
 
-def best_threshold(labels: np.ndarray, scores: np.ndarray) -> tuple[float, dict[str, float]]:
+def platt(logits: np.ndarray, labels: np.ndarray) -> list[float]:
+    """Platt scaling of out-of-fold logits: score = sigmoid(a * z + b)."""
+    clf = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
+    clf.fit(logits.reshape(-1, 1), labels)
+    return [quantise(clf.coef_[0][0]), quantise(clf.intercept_[0])]
+
+
+def best_threshold(
+    labels: np.ndarray, scores: np.ndarray, beta: float = 1.0
+) -> tuple[float, dict[str, float]]:
+    """The threshold that maximises F-beta of the positive class (beta < 1 favours precision)."""
     best = (0.5, -1.0, 0.0, 0.0)
-    for t in np.arange(0.20, 0.701, 0.01):
+    b2 = beta * beta
+    for t in np.arange(0.05, 0.951, 0.01):
         t = round(float(t), 2)
         pred = scores >= t
         tp = float(np.sum(pred & (labels == 1)))
         p = tp / max(float(np.sum(pred)), 1.0)
         r = tp / max(float(np.sum(labels == 1)), 1.0)
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        f = (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
         if f > best[1] + 1e-12:
             best = (t, f, p, r)
+    p, r = best[2], best[3]
     return best[0], {
-        "f1": round(best[1], 4),
-        "precision": round(best[2], 4),
-        "recall": round(best[3], 4),
+        "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
+        "precision": round(p, 4),
+        "recall": round(r, 4),
     }
 
 
@@ -257,20 +276,39 @@ def main(argv: list[str] | None = None) -> int:
     metadata_path = out / METADATA_FILE
     if args.weights_only:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        threshold = float(metadata["threshold"])
+        bands = metadata["bands"]
+        calibration = metadata["calibration"]
+        HYPER["C"] = metadata["hyperparameters"]["C"]
     else:
-        oof = np.zeros(len(rows))
+        # C is chosen by the same grouped cross-validation (out-of-fold F1), never by dev
         folds = GroupKFold(n_splits=int(HYPER["cv_folds"]))  # type: ignore[call-overload]
-        for k, (tr, te) in enumerate(folds.split(texts, labels, groups)):
-            fitted = fit(feats, labels, [int(i) for i in tr])
-            oof[te] = predict(fitted, feats, [int(i) for i in te])
-            print(f"fold {k + 1}: done", file=sys.stderr)
-        threshold, cv = best_threshold(labels, oof)
-        metadata = {"cv": cv}
-        print(f"threshold {threshold} (cross-validated F1 {cv['f1']})", file=sys.stderr)
+        splits = list(folds.split(texts, labels, groups))
+        best: tuple[float, float, np.ndarray] | None = None
+        grid_figures = {}
+        for c in HYPER["C_grid"]:  # type: ignore[attr-defined]
+            HYPER["C"] = c
+            oof = np.zeros(len(rows))
+            for k, (tr, te) in enumerate(splits):
+                fitted = fit(feats, labels, [int(i) for i in tr])
+                oof[te] = predict(fitted, feats, [int(i) for i in te])
+                print(f"C={c} fold {k + 1}: done", file=sys.stderr)
+            _, figures = best_threshold(labels, sigmoid(oof))
+            grid_figures[str(c)] = figures["f1"]
+            print(f"C={c}: out-of-fold F1 {figures['f1']}", file=sys.stderr)
+            if best is None or figures["f1"] > best[1]:
+                best = (float(c), figures["f1"], oof)
+        assert best is not None
+        HYPER["C"], _, oof = best
+        calibration = platt(oof, labels)
+        calibrated = sigmoid(calibration[0] * oof + calibration[1])
+        weak, cv_weak = best_threshold(labels, calibrated, beta=1.0)
+        strong, cv_strong = best_threshold(labels, calibrated, beta=0.5)
+        bands = {"weak": weak, "strong": max(strong, weak)}
+        metadata = {"cv": {"weak": cv_weak, "strong": cv_strong, "C_grid_f1": grid_figures}}
+        print(f"bands {bands} (cross-validated {metadata['cv']})", file=sys.stderr)
 
     fitted = fit(feats, labels, everything)
-    blob = serialise(fitted, threshold)
+    blob = serialise(fitted, bands, calibration)
     out.mkdir(parents=True, exist_ok=True)
     (out / MODEL_FILE).write_bytes(blob)
     metadata.update(
@@ -281,7 +319,9 @@ def main(argv: list[str] | None = None) -> int:
             "training_data": TRAIN_FILE,
             "training_data_sha256": sha256_file(data_path),
             "training_rows": len(rows),
-            "threshold": threshold,
+            "threshold": bands["weak"],
+            "bands": bands,
+            "calibration": calibration,
             "hyperparameters": HYPER,
             "features": {
                 "word": len(fitted["groups"][0][0]),  # type: ignore[index]

@@ -29,8 +29,14 @@ def test_core_models_and_cli_load_without_pyside6() -> None:
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "print(','.join(loaded))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"Qt was imported: {result.stdout.strip()}"
     assert len(modules) > 10
@@ -57,8 +63,9 @@ def _import_graph() -> dict[str, set[str]]:
                     parts = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*parts, base] if base else parts)
                 # "from app.x import y" imports the submodule app.x.y when there is one.
-                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in names else base
-                           for a in node.names]
+                targets = [
+                    f"{base}.{a.name}" if f"{base}.{a.name}" in names else base for a in node.names
+                ]
             for target in targets:
                 while target and target not in names:
                     target = target.rpartition(".")[0]

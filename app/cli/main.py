@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
-from app.cli import keys, reports, server, sharing
+from app.cli import keys, library, reports, server, sharing
 from app.cli.support import CliError, plural, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
 from app.cli.support import author as _author
@@ -323,6 +323,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
                 "score": round(s.score, 4),
                 "checkworthy": s.checkworthy,
                 "claimant": s.claimant,
+                "claimant_role": s.claimant_role,
                 "kinds": [k.value for k in s.kinds],
                 "role": s.role.value,
             }
@@ -450,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_self_test)
 
-    for feature in (reports, sharing, keys, server):
+    for feature in (reports, sharing, keys, server, library):
         feature.register(sub)
     return parser
 

@@ -30,11 +30,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--article", metavar="ID", help="only this article (default: every article)")
     p.add_argument("--only-done", action="store_true", help="only claims marked done")
     p.add_argument(
-        "--no-unrated",
+        "--include-unrated",
         dest="include_unrated",
-        action="store_false",
-        help="leave out unrated claims",
+        action="store_true",
+        help="also list claims not rated yet (by default the report has the rated ones)",
     )
+    # The old opt-out, now the default; still accepted so scripts keep working.
+    p.add_argument(
+        "--no-unrated", dest="include_unrated", action="store_false", help=argparse.SUPPRESS
+    )
+    p.set_defaults(include_unrated=False)
     p.add_argument("--include-dismissed", action="store_true", help="include dismissed claims")
     p.add_argument("--organisation", metavar="NAME", help="ClaimReview author (default: settings)")
     p.add_argument(

@@ -205,6 +205,7 @@ class ClaimInfo:
     updated_by: str
     revision: int
     evidence: tuple[EvidenceInfo, ...] = ()
+    claimant_role: str | None = None  # e.g. "Brazil's trade minister"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,11 @@ the change log and signatures. Rows keep their ids, revisions and timestamps, so
 project that goes to the server and back is the same project (and its signatures still
 verify). Each copy is one transaction: a failure leaves the destination without a trace
 of the project.
+
+The rows go through the one write path (:mod:`app.models.history`) as a copy: their ids,
+revisions, stamps and change log travel unchanged, and the same length limits are
+checked as for every edit, so a value PostgreSQL would refuse is named before anything
+is written.
 """
 
 from __future__ import annotations
@@ -15,16 +20,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, insert, select
+from sqlmodel import Session
 
-from app.core.errors import NotFoundError, ProjectExistsError
-from app.models.bulk import bulk_insert
+from app.core.errors import NotFoundError, ProjectExistsError, ValidationError
 from app.models.database import (
     Database,
     create_project_file,
     open_project_file,
     translate_storage_errors,
 )
+from app.models.history import Editor, TextTooLongError, begin_edit
 from app.models.tables import (
     Article,
     Attachment,
@@ -76,8 +82,10 @@ def _copy(source: Database, target: Database, project_id: uuid.UUID) -> int:
         translate_storage_errors(source),
         source.engine.connect() as src,
         translate_storage_errors(target),
-        target.engine.begin() as dst,
+        Session(target.engine) as dst,
+        dst.begin(),
     ):
+        begin_edit(dst, Editor(project_id, None, "", copy=True))
         exists = dst.execute(
             select(_table(Project).c.id).where(_table(Project).c.id == project_id)
         ).first()
@@ -87,7 +95,13 @@ def _copy(source: Database, target: Database, project_id: uuid.UUID) -> int:
             )
         for model in order:
             for rows in _rows(src, model, project_id):
-                bulk_insert(dst, _table(model), rows)
+                try:
+                    dst.execute(insert(model), rows)
+                except TextTooLongError as exc:
+                    raise ValidationError(
+                        f"{source.label}: not copied, a {exc.table} has a {exc.column} of "
+                        f"{exc.length} characters (at most {exc.limit})."
+                    ) from exc
                 copied += len(rows)
     return copied
 

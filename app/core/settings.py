@@ -58,13 +58,31 @@ def save_settings(settings: Settings) -> None:
 
 
 def reviewer_name(settings: Settings | None = None) -> str:
-    """Who is making changes: $FACTDESK_REVIEWER, the settings, or the login name."""
+    """Who is making changes: $FACTDESK_REVIEWER, the settings, the account's full name
+    (what reports show as "Reviewed by"), or, without one, the login name."""
     from_env = os.environ.get("FACTDESK_REVIEWER", "").strip()
     if from_env:
         return from_env
     settings = settings or load_settings()
     if settings.reviewer_name.strip():
         return settings.reviewer_name.strip()
+    return _account_full_name() or _login_name()
+
+
+def _account_full_name() -> str:
+    """The full name the system keeps for this account (first field of its comment)."""
+    try:
+        import pwd  # Unix only
+    except ImportError:
+        return ""
+    try:
+        comment = pwd.getpwuid(os.getuid()).pw_gecos
+    except (KeyError, OSError):
+        return ""
+    return " ".join(comment.split(",")[0].split())
+
+
+def _login_name() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

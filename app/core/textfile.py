@@ -8,6 +8,7 @@ importer as ``import``: detect sees the article's text and paragraph roles, neve
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,17 +62,28 @@ def read_article_for_detection(path: Path) -> tuple[str, Sequence[Paragraph] | N
 def _read_bytes(path: Path) -> bytes:
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise ArticleTooLargeError(
-                f"{name}: {size // (1024 * 1024)} MB is over the "
-                f"{MAX_TEXT_BYTES // (1024 * 1024)} MB limit for an article."
-            )
-        data = path.read_bytes()
+        info = path.stat()
+        # What import refuses, refused before opening: a FIFO would block the read
+        # forever and a device such as /dev/zero never ends.
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleImportError(f"{name}: is a folder, not an article.")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleImportError(f"{name}: is not a regular file.")
+        if info.st_size > MAX_TEXT_BYTES:
+            raise _too_large(name, info.st_size)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)  # it may have grown since stat()
     except FileNotFoundError as exc:
         raise ArticleImportError(f"{name}: no such file.") from exc
-    except IsADirectoryError as exc:
-        raise ArticleImportError(f"{name}: is a folder, not an article.") from exc
     except OSError as exc:
         raise ArticleImportError(f"{name}: cannot be read ({exc.strerror}).") from exc
+    if len(data) > MAX_TEXT_BYTES:
+        raise _too_large(name, len(data))
     return data
+
+
+def _too_large(name: str, size: int) -> ArticleTooLargeError:
+    return ArticleTooLargeError(
+        f"{name}: {size // (1024 * 1024)} MB is over the "
+        f"{MAX_TEXT_BYTES // (1024 * 1024)} MB limit for an article."
+    )

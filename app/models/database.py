@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,23 +21,26 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import SQLITE_APPLICATION_ID
 from app.errors import (
+    ConstraintConflictError,
     CorruptProjectError,
     DatabaseUnavailableError,
+    FactdeskError,
     NewerProjectError,
     ProjectExistsError,
     ProjectFileError,
     ProjectReadOnlyError,
-    UnsafeProjectError,
+    ServerRefusedError,
 )
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
+from app.models.file_validation import check_content, check_schema
 from app.models.fileformat import SCHEMA_VERSION, has_wal, read_header, writable_reason
 from app.models.migrations import migrate_sqlite_file
 
@@ -66,6 +71,40 @@ class Database:
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def snapshot(self, *, write: bool = False) -> Iterator[Connection]:
+        """One consistent view of the store for several statements: one transaction.
+
+        Signing, verifying, merging and exporting read many tables; each must see the
+        project as it was at one moment, not one table before a colleague's edit and the
+        next after it. On PostgreSQL the transaction is REPEATABLE READ (every statement
+        sees the snapshot taken by the first). On SQLite the driver only opens a
+        transaction before a write, so the read transaction is begun explicitly; in WAL
+        mode it keeps the snapshot of its first read. With ``write`` the transaction may
+        also write (committed at the end unless an exception leaves the block): on
+        SQLite it takes the write lock at once (``BEGIN IMMEDIATE``), so what is written
+        rests on exactly what was read. Without ``write`` it is always rolled back.
+        Use with a :class:`~sqlmodel.Session` as ``Session(bind=conn)`` if needed.
+        """
+        with self.engine.connect() as conn:
+            if self.kind == "postgresql":
+                conn = conn.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=not write
+                )
+                conn.begin()
+            else:
+                conn.begin()
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            if write:
+                conn.commit()
+            else:
+                conn.rollback()
 
     def close(self) -> None:
         """Close every connection and leave a file as one self-contained file.
@@ -125,75 +164,18 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
     return engine
 
 
-def expected_sqlite_schema() -> dict[str, tuple[str, frozenset[str]]]:
-    """{object name: (type, column names)} of a brand-new project file of this build."""
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-    try:
-        SQLModel.metadata.create_all(engine)
-        raw = engine.raw_connection()
-        try:
-            return _read_sqlite_schema(raw.driver_connection)  # type: ignore[arg-type]
-        finally:
-            raw.close()
-    finally:
-        engine.dispose()
-
-
-def _read_sqlite_schema(conn: sqlite3.Connection) -> dict[str, tuple[str, frozenset[str]]]:
-    schema: dict[str, tuple[str, frozenset[str]]] = {}
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    for obj_type, name, _sql in rows:
-        columns: frozenset[str] = frozenset()
-        if obj_type == "table":
-            columns = frozenset(
-                row[1] for row in conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall()
-            )
-        schema[name] = (obj_type, columns)
-    return schema
-
-
 def check_sqlite_schema(conn: sqlite3.Connection, file_name: str, *, exact: bool) -> None:
-    """Refuse schema objects Factdesk never makes (triggers, views, virtual tables).
-
-    With ``exact`` the tables, their columns and the indexes must be exactly those of
-    this build (used once the file is at the current version).
-    """
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    for obj_type, name, sql in rows:
-        if obj_type in ("trigger", "view"):
-            raise UnsafeProjectError(
-                f"{file_name}: refused, the file contains a {obj_type} ({name!r}) that "
-                "Factdesk never creates; it may have been crafted to run code."
-            )
-        if obj_type == "table" and (sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
-            raise UnsafeProjectError(
-                f"{file_name}: refused, the file contains a virtual table ({name!r}) that "
-                "Factdesk never creates."
-            )
-    if not exact:
-        return
-    found = _read_sqlite_schema(conn)
-    expected = expected_sqlite_schema()
-    if found != expected:
-        extra = sorted(set(found) - set(expected))
-        missing = sorted(set(expected) - set(found))
-        changed = sorted(n for n in set(found) & set(expected) if found[n] != expected[n])
-        detail = "; ".join(
-            part
-            for part in (
-                f"unexpected {', '.join(extra)}" if extra else "",
-                f"missing {', '.join(missing)}" if missing else "",
-                f"altered {', '.join(changed)}" if changed else "",
-            )
-            if part
-        )
-        raise UnsafeProjectError(
-            f"{file_name}: refused, its tables are not those of a Factdesk project ({detail})."
-        )
+    """Refuse a schema that is not exactly this build's (see :mod:`app.models.file_validation`)."""
+    check_schema(conn, file_name, exact=exact)
 
 
 def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
-    """Open ``path`` without writing to it and check it is a sound project; return its version."""
+    """Open ``path`` without writing to it and check it is a sound project; return its version.
+
+    The schema is checked first, always, from ``sqlite_master`` alone. ``quick_check``
+    (a file this machine did not close cleanly, or one received from someone) adds the
+    full check of every value (:func:`app.models.file_validation.check_content`).
+    """
     header = read_header(path)
     name = path.name
     if header.user_version > SCHEMA_VERSION:
@@ -203,21 +185,28 @@ def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
         )
     if header.user_version < 1:
         raise CorruptProjectError(f"{name}: the project file is incomplete (no schema version).")
+    _check_file(path, exact=header.user_version == SCHEMA_VERSION, full=quick_check)
+    return header.user_version
+
+
+def _check_file(path: Path, *, exact: bool, full: bool) -> None:
+    name = path.name
     try:
         with contextlib.closing(
             sqlite3.connect(_sqlite_uri(path, read_only=True), uri=True, timeout=1.0)
         ) as conn:
             conn.execute("PRAGMA trusted_schema=OFF")
-            if quick_check:
+            check_schema(conn, name, exact=exact)
+            if full and exact:
+                check_content(conn, name)
+            elif full:  # an older file: its values are checked once it is migrated
                 result = conn.execute("PRAGMA quick_check(1)").fetchone()
                 if not result or result[0] != "ok":
                     raise CorruptProjectError(f"{name}: the project file is damaged ({result[0]}).")
-            check_sqlite_schema(conn, name, exact=header.user_version == SCHEMA_VERSION)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         # A damaged file can make SQLite return text that is not UTF-8 (in check results
         # or schema names), which Python's driver fails to decode.
         raise CorruptProjectError(f"{name}: the project file is damaged ({exc}).") from exc
-    return header.user_version
 
 
 def open_project_file(
@@ -249,8 +238,11 @@ def open_project_file(
     backup = None
     if version < SCHEMA_VERSION:
         backup = migrate_sqlite_file(path, version)
-        with contextlib.closing(sqlite3.connect(str(path))) as conn:
-            check_sqlite_schema(conn, path.name, exact=True)
+        try:
+            _check_file(path, exact=True, full=True)
+        except ProjectFileError:
+            os.replace(backup, path)  # refused whole: the file goes back as it was
+            raise
     engine = _sqlite_engine(path, read_only=False)
     try:
         with engine.connect() as conn:
@@ -345,43 +337,124 @@ def open_server(url: str, *, create: bool = False, password: str | None = None) 
     return Database(engine, "postgresql", url=public_url)
 
 
+# --- errors that tell the truth -----------------------------------------------------
+#
+# Damaged data, a constraint conflict, a lost server and a bug in Factdesk are different
+# failures and get different exceptions; only damaged data says "damaged". A bug is
+# never translated: it stays the Python exception it is.
+
+# Modules whose job is turning stored rows into records: a ValueError or TypeError raised
+# while one of them is the innermost Factdesk code running means a stored value could not
+# be decoded (``ClaimStatus("hacked")``, a date "yesterday").
+_DECODERS = frozenset({"app.core.project.from_rows"})
+# SQLAlchemy modules that build result rows (running each column type's result
+# processor): an error raised beneath them is a value that could not be decoded.
+_ROW_BUILDERS = ("sqlalchemy.engine.result", "sqlalchemy.engine.row", "sqlalchemy.engine._row",
+                 "sqlalchemy.cyextension.resultproxy", "sqlalchemy.engine.cursor")  # fmt: skip
+
+
+def raised_decoding_a_stored_value(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a stored value was being decoded.
+
+    Decided by where it was raised, not by its type: a ``ValueError`` from
+    ``uuid.UUID`` inside SQLAlchemy's row processing, or from ``ClaimStatus("hacked")``
+    in :mod:`app.core.project.from_rows`, is a damaged value; the same exception raised by any
+    other Factdesk code is a bug and must not be blamed on the file.
+    """
+    frames = [frame for frame, _line in traceback.walk_tb(exc.__traceback__)]
+    modules = [str(frame.f_globals.get("__name__", "")) for frame in frames]
+    own = [(m, f) for m, f in zip(modules, frames, strict=True) if m.startswith("app.")]
+    if own:
+        module, frame = own[-1]  # the innermost Factdesk code running when it was raised
+        if module in _DECODERS or frame.f_code.co_name == "process_result_value":
+            return True
+    # Raised inside SQLAlchemy while it built result rows (a column type's result
+    # processor), with no Factdesk code running beneath: a value it could not decode.
+    first_builder = next((i for i, m in enumerate(modules) if m.startswith(_ROW_BUILDERS)), None)
+    if first_builder is None:
+        return False
+    beneath = modules[first_builder:]
+    return not any(m.startswith("app.") for m in beneath) and not any(
+        m.partition(".")[0] not in sys.stdlib_module_names and not m.startswith("sqlalchemy.")
+        for m in beneath
+    )
+
+
 @contextlib.contextmanager
 def translate_value_errors(db: Database) -> Iterator[None]:
     """Rows turned into records: a damaged value is a damaged file, not a crash.
 
     Pages can be sound while values are not (a status "hacked", an id that is no UUID,
-    a date "yesterday"), from a crafted file or one edited behind the app.
+    a date "yesterday"), from a crafted file or one edited behind the app. Only errors
+    raised while decoding a stored value are translated; any other is a bug and is
+    raised unchanged.
     """
     try:
         yield
     except (ValueError, TypeError) as exc:
+        if not raised_decoding_a_stored_value(exc):
+            raise
         raise CorruptProjectError(
             f"{db.label}: the project holds a damaged value and cannot be read "
             f"({type(exc).__name__})."
         ) from exc
 
 
-def _file_error(db: Database, text: str) -> ProjectFileError:
+def _file_error(label: str, text: str) -> ProjectFileError:
     if "readonly" in text or "read-only" in text:
-        return ProjectReadOnlyError(f"{db.label}: the project cannot be written ({text}).")
-    return ProjectFileError(f"{db.label}: {text}.")
+        return ProjectReadOnlyError(f"{label}: the project cannot be written ({text}).")
+    return ProjectFileError(f"{label}: {text}.")
+
+
+def _one_line(value: object, limit: int = 160) -> str:
+    return " ".join(str(value).split())[:limit]
+
+
+def _refused(label: str, orig: object) -> ServerRefusedError:
+    return ServerRefusedError(f"{label}: the server refused the request ({_one_line(orig)}).")
+
+
+def storage_error(exc: BaseException, label: str, kind: str) -> FactdeskError | None:
+    """The typed error a person should see for a driver error, or None if it is a bug.
+
+    ``kind`` is the back end (``"sqlite"`` or ``"postgresql"``). A unique or reference
+    violation is a conflict with another write, never damage; on a server, only a lost
+    connection is "unavailable"; on a file, SQLite's own "malformed"/"not a database"
+    family is damage. Misuse of the driver (a closed cursor, a wrong parameter count) is
+    a bug in Factdesk and gets None: the caller re-raises it as it is.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(exc, IntegrityError | sqlite3.IntegrityError):
+        return ConstraintConflictError(
+            f"{label}: the change conflicts with another one saved at the same time "
+            f"({_one_line(orig, 120)}); nothing was written. Reload and try again."
+        )
+    if isinstance(exc, ProgrammingError | InterfaceError | sqlite3.ProgrammingError
+                  | sqlite3.InterfaceError):  # fmt: skip
+        if kind == "postgresql" and isinstance(exc, ProgrammingError):
+            return _refused(label, orig)
+        return None
+    if isinstance(exc, OperationalError | sqlite3.OperationalError):
+        if kind == "postgresql":
+            return DatabaseUnavailableError(
+                f"{label}: the database server is not answering; try again when it is back."
+            )
+        return _file_error(label, str(orig))
+    if isinstance(exc, SADatabaseError | sqlite3.DatabaseError):
+        if kind == "postgresql":
+            return _refused(label, orig)
+        return CorruptProjectError(f"{label}: the project file is damaged ({orig}).")
+    return None
 
 
 @contextlib.contextmanager
 def translate_storage_errors(db: Database) -> Iterator[None]:
-    """Turn driver errors raised mid-session into typed, one-line errors."""
+    """Turn driver errors raised mid-session into typed, one-line errors (see
+    :func:`storage_error`); anything else, bugs included, passes unchanged."""
     try:
         yield
-    except OperationalError as exc:
-        if db.kind == "postgresql":
-            raise DatabaseUnavailableError(
-                f"{db.label}: the database server is not answering; try again when it is back."
-            ) from exc
-        raise _file_error(db, str(exc.orig)) from exc
-    except SADatabaseError as exc:
-        raise CorruptProjectError(f"{db.label}: the project file is damaged ({exc.orig}).") from exc
-    # Raised by the driver itself, where a read fetches rows straight from its cursor.
-    except sqlite3.OperationalError as exc:
-        raise _file_error(db, str(exc)) from exc
-    except sqlite3.DatabaseError as exc:
-        raise CorruptProjectError(f"{db.label}: the project file is damaged ({exc}).") from exc
+    except (SADatabaseError, InterfaceError, sqlite3.Error) as exc:
+        typed = storage_error(exc, db.label, db.kind)
+        if typed is None:
+            raise
+        raise typed from exc

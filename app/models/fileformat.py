@@ -21,7 +21,7 @@ from app.errors import (
 
 # The version of the stored schema this Factdesk writes (``PRAGMA user_version``);
 # app.models.migrations holds the steps that bring older files up to it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100

@@ -29,8 +29,91 @@ from app.models.fileformat import SCHEMA_VERSION, has_wal
 
 MigrationStep = Callable[[Connection], None]
 
+
+# The timestamp columns of format 1, each stored as naive UTC.
+_V1_TIMESTAMPS = {
+    **{
+        table: ("created_at", "updated_at")
+        for table in (
+            "project",
+            "ratingscale",
+            "ratinglevel",
+            "reviewer",
+            "article",
+            "attachment",
+            "evidence",
+        )
+    },
+    "claim": ("created_at", "updated_at", "reviewed_at"),
+    "changelog": ("at",),
+    "signature": ("signed_at",),
+}
+# A format-1 comma list of kinds ("statistic,quotation") as a JSON list.
+_KINDS_AS_JSON = (
+    "CASE WHEN kinds = '' THEN '[]' ELSE '[\"' || replace(kinds, ',', '\", \"') || '\"]' END"
+)
+# Format 2's reviewer table: no longer unique by display name (SQLite cannot drop a
+# constraint, so the table is rebuilt; the columns are those of format 1).
+_V2_REVIEWER = """CREATE TABLE reviewer_v2 (
+    id CHAR(32) NOT NULL,
+    created_at VARCHAR(32) NOT NULL,
+    updated_at VARCHAR(32) NOT NULL,
+    created_by VARCHAR(200) NOT NULL,
+    updated_by VARCHAR(200) NOT NULL,
+    revision INTEGER NOT NULL,
+    project_id CHAR(32) NOT NULL,
+    display_name VARCHAR(200) NOT NULL,
+    key_fingerprint VARCHAR(128),
+    public_key BLOB,
+    PRIMARY KEY (id)
+)"""
+
+
+def _to_version_2(conn: Connection) -> None:
+    """Format 2: reviewers by id, aware timestamps, kinds as JSON, the claimant's role.
+
+    * ``changelog.author_id``: the Reviewer id of each entry's author. Entries of format
+      1 carry only a display name; those naming a reviewer of the project get that
+      reviewer's id, the others keep their name alone.
+    * Reviewers are no longer unique by display name: two people may share one.
+    * Timestamps keep their time zone (PostgreSQL ``timestamptz``; on SQLite the text
+      gains its ``+00:00``), claim kinds become a JSON list, claims gain
+      ``claimant_role``.
+    """
+    postgres = conn.dialect.name == "postgresql"
+    run = conn.exec_driver_sql
+    run("ALTER TABLE changelog ADD COLUMN author_id " + ("UUID" if postgres else "CHAR(32)"))
+    run(
+        "UPDATE changelog SET author_id = (SELECT MIN(reviewer.id) FROM reviewer"
+        " WHERE reviewer.project_id = changelog.project_id"
+        " AND reviewer.display_name = changelog.author)"
+    )
+    run("ALTER TABLE claim ADD COLUMN claimant_role TEXT")
+    if postgres:
+        run(f"ALTER TABLE claim ALTER COLUMN kinds TYPE JSON USING ({_KINDS_AS_JSON})::json")
+        for table, columns in _V1_TIMESTAMPS.items():
+            for column in columns:
+                run(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} TYPE timestamptz"
+                    f" USING {column} AT TIME ZONE 'UTC'"
+                )
+        run("ALTER TABLE reviewer DROP CONSTRAINT IF EXISTS reviewer_project_id_display_name_key")
+    else:
+        run(f"UPDATE claim SET kinds = {_KINDS_AS_JSON}")
+        for table, columns in _V1_TIMESTAMPS.items():
+            for column in columns:
+                run(
+                    f"UPDATE {table} SET {column} = {column} || '+00:00' WHERE {column} IS NOT NULL"
+                )
+        run(_V2_REVIEWER)
+        run("INSERT INTO reviewer_v2 SELECT * FROM reviewer")  # the same columns, in order
+        run("DROP TABLE reviewer")
+        run("ALTER TABLE reviewer_v2 RENAME TO reviewer")
+    run("CREATE INDEX ix_reviewer_project ON reviewer (project_id, display_name)")
+
+
 # version -> step upgrading from version - 1. Version 1 is the first released schema.
-STEPS: dict[int, MigrationStep] = {}
+STEPS: dict[int, MigrationStep] = {2: _to_version_2}
 
 
 def backup_path_for(path: Path, version: int) -> Path:

@@ -1,11 +1,12 @@
-"""The tables of a Factdesk project (schema version 1).
+"""The tables of a Factdesk project (schema version 2).
 
 Design notes, because merge, signing and the team server all rest on this:
 
 * Every record has a random UUID key, so projects made by different people merge
   without collisions, and the same record keeps its id in every copy of a project.
-* Every record carries ``created_at``/``updated_at`` (UTC) and ``created_by``/
-  ``updated_by`` (the display name of the reviewer who made the change).
+* Every record carries ``created_at``/``updated_at`` (time-zone aware, UTC) and
+  ``created_by``/``updated_by`` (the display name of the reviewer who made the change);
+  the change log names the reviewer by id (``ChangeLog.author_id``).
 * Every editable record has a ``revision`` counter mapped as SQLAlchemy's version
   counter: an UPDATE carries ``WHERE revision = <read value>``, so a stale concurrent
   write fails instead of silently overwriting someone else's edit.
@@ -24,9 +25,9 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
-from sqlalchemy.orm import declared_attr
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy import JSON, Dialect, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr, relationship
+from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 from sqlmodel import Field, SQLModel
 
 from app.models.ids import new_id
@@ -37,26 +38,38 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps stored as UTC and always returned timezone-aware.
+    """Time-zone-aware timestamps, stored in UTC and returned aware.
 
-    SQLite has no time zones; without this a value read back from a file would be naive
-    and compare wrongly with the aware values the services make.
+    PostgreSQL stores them as ``timestamp with time zone``. SQLite has no such type: the
+    text ``YYYY-MM-DD HH:MM:SS.ffffff+00:00`` keeps the offset with the value, and since
+    every value is UTC with microseconds, text order is time order.
     """
 
-    impl = DateTime
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(32))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        utc = value.astimezone(UTC)
+        return utc.strftime(SQLITE_TIMESTAMP) if dialect.name == "sqlite" else utc
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        found = datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(found, datetime)
+        return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f+00:00"
 
 
 def _timestamp() -> Any:
@@ -75,7 +88,12 @@ class Record(SQLModel):
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.revision}  # type: ignore[attr-defined]
+        # The counter is set by app.models.history (one rule for inserts, updates and
+        # rows put back by an undo); the ORM still guards UPDATE and DELETE with it.
+        return {
+            "version_id_col": cls.__table__.c.revision,  # type: ignore[attr-defined]
+            "version_id_generator": False,
+        }
 
 
 class Project(Record, table=True):
@@ -116,7 +134,8 @@ class RatingLevel(Record, table=True):
 class Reviewer(Record, table=True):
     """A person who edits or signs: display name and, once they sign, their key."""
 
-    __table_args__ = (UniqueConstraint("project_id", "display_name"),)
+    # Not unique by name: two people called "Ana" are two reviewers, told apart by id.
+    __table_args__ = (Index("ix_reviewer_project", "project_id", "display_name"),)
 
     project_id: uuid.UUID
     display_name: str = Field(max_length=200)
@@ -189,8 +208,11 @@ class Claim(Record, table=True):
     context_after: str = Field(default="", sa_type=Text)
     wording: str = Field(default="", sa_type=Text)
     claimant: str | None = Field(default=None, max_length=500)
-    # Comma-separated ClaimKind values, e.g. "statistic,quotation" (portable filtering).
-    kinds: str = Field(default="", max_length=200)
+    # Who the claimant is, e.g. "Brazil's trade minister" (schema 2).
+    claimant_role: str | None = Field(default=None, sa_type=Text)
+    # ClaimKind values as a JSON list, e.g. ["statistic", "quotation"]; a filter matches
+    # the quoted value, so one kind never matches another that contains it.
+    kinds: list[str] = Field(default_factory=list, sa_type=JSON)
     score: float | None = None
     origin: str = Field(default="detected", max_length=20)
     status: str = Field(default="new", max_length=20)
@@ -251,7 +273,9 @@ class ChangeLog(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     project_id: uuid.UUID
     at: datetime = _timestamp()
-    author: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=200)  # display name at the time
+    # The Reviewer row's id: who made the change, whatever their name (schema 2).
+    author_id: uuid.UUID | None = None
     table_name: str = Field(max_length=40)
     record_id: uuid.UUID
     operation: str = Field(max_length=10)  # insert | update | delete
@@ -293,6 +317,32 @@ EDITABLE_TABLES: tuple[type[Record], ...] = (
     Attachment,
     Evidence,
 )
+
+
+def _order_deletes_by_foreign_keys() -> None:
+    """Let the ORM delete children before their parents in one flush.
+
+    The write path (app.models.history) deletes a parent's rows one by one, as ORM
+    deletes, so each is logged. SQLAlchemy orders a flush across tables only along
+    relationships; one per ON DELETE foreign key, never loaded (``passive_deletes``
+    leaves the rows to the write path), gives it that order.
+    """
+    for child in EDITABLE_TABLES:
+        table = child.__table__  # type: ignore[attr-defined]
+        for fk in table.foreign_keys:
+            parent = next(
+                (m for m in EDITABLE_TABLES if m.__table__ is fk.column.table),  # type: ignore[attr-defined]
+                None,
+            )
+            if parent is None or fk.ondelete is None:
+                continue
+            parent.__mapper__.add_property(  # type: ignore[attr-defined]
+                f"_{table.name}_by_{fk.parent.name}",
+                relationship(child, foreign_keys=[fk.parent], passive_deletes="all", lazy="noload"),
+            )
+
+
+_order_deletes_by_foreign_keys()
 _ALL_TABLES: tuple[type[SQLModel], ...] = (*EDITABLE_TABLES, ChangeLog, Signature)
 TABLE_BY_NAME: dict[str, type[SQLModel]] = {
     str(getattr(t, "__tablename__")): t  # noqa: B009 - typed as object by SQLModel

@@ -33,6 +33,10 @@ class ActionId(StrEnum):
     FIND = "find"
     NEXT_CLAIM = "next_claim"
     PREVIOUS_CLAIM = "previous_claim"
+    NEXT_UNRATED = "next_unrated"
+    BACK_TO_LIST = "back_to_list"
+    ACCEPT = "accept"
+    DONE_AND_NEXT = "done_and_next"
     MARK_CLAIM = "mark_claim"
     DISMISS = "dismiss"
     RESTORE = "restore"
@@ -51,6 +55,7 @@ class ActionId(StrEnum):
     RATE_8 = "rate_8"
     RATE_9 = "rate_9"
     SHOW_DISMISSED = "show_dismissed"
+    EDIT_ARTICLE = "edit_article"
     REPORT_PREVIEW = "report_preview"
     THEME_SYSTEM = "theme_system"
     THEME_LIGHT = "theme_light"
@@ -59,6 +64,7 @@ class ActionId(StrEnum):
     TEXT_SMALLER = "text_smaller"
     TEXT_RESET = "text_reset"
     SHORTCUTS = "shortcuts"
+    SETTINGS = "settings"
     ABOUT = "about"
 
 
@@ -104,6 +110,18 @@ def _specs() -> dict[ActionId, ActionSpec]:
         ActionId.PREVIOUS_CLAIM: ActionSpec(
             "&Previous Claim", "Go to the previous claim", ("Ctrl+Up", "K")
         ),
+        ActionId.NEXT_UNRATED: ActionSpec(
+            "Next &Unrated Claim", "Go to the next claim with no verdict yet", ("N",)
+        ),
+        ActionId.BACK_TO_LIST: ActionSpec(
+            "Back to the Claims &List", "Leave the field you are typing in", ("Esc",)
+        ),
+        ActionId.ACCEPT: ActionSpec(
+            "&Accept Claim", "Keep a detected claim for review (status: in review)", ("A",)
+        ),
+        ActionId.DONE_AND_NEXT: ActionSpec(
+            "Mark Done and &Next", "Mark the claim done and go to the next one", ("Ctrl+Return",)
+        ),
         ActionId.MARK_CLAIM: ActionSpec(
             "&Mark Selection as Claim", "Make the selected article text a claim", ("Ctrl+M",)
         ),
@@ -126,6 +144,9 @@ def _specs() -> dict[ActionId, ActionSpec]:
             "Add &Evidence…", "Add a source to the claim", ("Ctrl+Shift+E",)
         ),
         ActionId.CLEAR_RATING: ActionSpec("Clear Rating", "Remove the claim's rating", ("0",)),
+        ActionId.EDIT_ARTICLE: ActionSpec(
+            "Article &Details…", "Edit the article's title, outlet, author, address and date"
+        ),
         ActionId.SHOW_DISMISSED: ActionSpec(
             "Show &Dismissed Claims", "List dismissed claims too", ("Ctrl+Shift+H",), True
         ),
@@ -142,6 +163,9 @@ def _specs() -> dict[ActionId, ActionSpec]:
             "&Keyboard Shortcuts…", "List and change the keyboard shortcuts", ("Ctrl+/",)
         ),
         ActionId.ABOUT: ActionSpec("&About Factdesk", "Version and credits"),
+        ActionId.SETTINGS: ActionSpec(
+            "&Settings…", "Your name, organisation, theme and text size", (Std.Preferences,)
+        ),
     }
     for n, aid in enumerate(RATE_IDS, start=1):
         s[aid] = ActionSpec(f"Rating {n}", f"Give the claim the scale's level {n}", (str(n),))
@@ -157,7 +181,14 @@ def default_shortcuts(aid: ActionId) -> list[QKeySequence]:
         if isinstance(key, str):
             out.append(QKeySequence(key))
         else:
-            out.extend(QKeySequence.keyBindings(key))
+            # Only the Ctrl (Cmd on macOS) bindings: the others are dedicated keys few
+            # keyboards have ("Undo" is F14 on X11) or legacy ones (Alt+Backspace), and
+            # made the shortcut list read "Ctrl+Z; Alt+Backspace; F14".
+            out.extend(
+                k
+                for k in QKeySequence.keyBindings(key)
+                if "Ctrl+" in k.toString(QKeySequence.SequenceFormat.PortableText)
+            )
     # Drop duplicates (StandardKey.Quit is already Ctrl+Q on some platforms).
     seen: set[str] = set()
     return [

@@ -6,6 +6,8 @@ article is opened, after the window is on screen (architecture.md: start-up).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +63,62 @@ def screenshot(window: object, out: str, project: str | None) -> int:
     return 0
 
 
+def no_display_reason() -> str | None:
+    """Why no window can be shown here, or None. Qt itself would abort the process with a
+    message about a missing xcb plugin, which sends people hunting for libraries."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "the subcommands work without one (factdesk --help)"
+    )
+
+
+def quit_on_interrupt(window: Any) -> None:
+    """Ctrl-C in the terminal closes the window the normal way (the project is closed
+    cleanly), instead of being held until the next Python call, or never.
+
+    Qt's event loop runs in C++, where Python cannot run its signal handler; the wake-up
+    file descriptor makes the signal an event the loop sees.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGINT, lambda *_args: None)  # handled below, in the loop
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def on_signal() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        # An open dialog runs its own event loop: close it first, as Esc would.
+        while (modal := QApplication.activeModalWidget()) is not None:
+            modal.close()
+        window.close()
+
+    notifier.activated.connect(on_signal)
+    # Keep the sockets alive as long as the window.
+    window.interrupt_sockets = (reader, writer)
+
+
+def needs_reviewer_name() -> bool:
+    """Nobody has said who they are yet (neither in settings nor $FACTDESK_REVIEWER)."""
+    from app.core.settings import load_settings
+
+    return not os.environ.get("FACTDESK_REVIEWER", "").strip() and not (
+        load_settings().reviewer_name.strip()
+    )
+
+
 def run_gui(argv: Sequence[str]) -> int:
     """Run the window; ``argv`` may hold a project or article path, or ``--screenshot``."""
     args = list(argv)
@@ -72,6 +130,12 @@ def run_gui(argv: Sequence[str]) -> int:
             return 2
         shot = args[i + 1]
         del args[i : i + 2]
+    reason = no_display_reason()
+    if reason is not None:
+        if shot is None:
+            print(f"{APP_NAME}: {reason}.", file=sys.stderr)
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     paths = [a for a in args if not a.startswith("-")]
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
@@ -95,6 +159,10 @@ def run_gui(argv: Sequence[str]) -> int:
             return status
     window = make_window()
     window.show()  # type: ignore[attr-defined]
+    quit_on_interrupt(window)
+    if needs_reviewer_name():
+        # First run: ask who is working before anything is recorded under a login name.
+        QTimer.singleShot(0, lambda: window.settings_dialog(first_run=True))  # type: ignore[attr-defined]
 
     def load() -> None:
         open_paths(window, paths)
@@ -144,8 +212,7 @@ def open_paths(window: Any, paths: Sequence[str]) -> None:
     articles = [p for p in paths if not p.endswith(PROJECT_SUFFIX)]
     for path in paths:
         if path.endswith(PROJECT_SUFFIX):
-            # Shown at once from a first look unless articles wait to be imported into it.
-            window.open_project(path, first_look=not articles)
+            window.open_project(path)
     if articles and window.service is None:
         recent = window.recent_projects()
         names = ", ".join(Path(a).name for a in articles)

@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,17 +29,23 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from app.core.records import ClaimInfo, ClaimStatus, Paragraph, ParagraphRole, RatingScaleInfo
 from app.ui import colours
+from app.ui.text_offsets import TextOffsets
 
 
 @dataclass(slots=True)
 class Span:
-    """What the highlighter needs of a claim."""
+    """What the highlighter needs of a claim (positions in Qt's UTF-16 units)."""
 
     start: int
     end: int
     claim_id: str
     colour: str | None  # the rating level's colour, None when unrated
-    dismissed: bool
+    status: ClaimStatus
+    weak: bool = False  # a detection in the detector's weak band: shown more quietly
+
+    @property
+    def dismissed(self) -> bool:
+        return self.status == ClaimStatus.DISMISSED
 
 
 class ClaimHighlighter(QSyntaxHighlighter):
@@ -53,15 +59,18 @@ class ClaimHighlighter(QSyntaxHighlighter):
         self._paragraphs: list[Paragraph] = []
         self._para_starts: list[int] = []
         self.selected_id: str | None = None
+        self.flash_id: str | None = None  # briefly emphasised after an undo or redo
         self.base = QColor("#ffffff")
+        self.text = QColor("#1f2328")
         self.neutral = QColor(colours.NEUTRAL_LIGHT)
         self.muted = QColor("#777777")
-        self._formats: dict[tuple[str | None, bool, bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[object, ...], QTextCharFormat] = {}
 
     # --- feeding -----------------------------------------------------------------
 
-    def set_palette(self, base: QColor, dark: bool) -> None:
+    def set_palette(self, base: QColor, dark: bool, text: QColor | None = None) -> None:
         self.base = QColor(base)
+        self.text = QColor(text) if text is not None else QColor("#e6e6e3" if dark else "#1f2328")
         self.neutral = QColor(colours.NEUTRAL_DARK if dark else colours.NEUTRAL_LIGHT)
         self.muted = QColor("#9a9a9a" if dark else "#6b6b6b")
         self._formats.clear()
@@ -100,6 +109,13 @@ class ClaimHighlighter(QSyntaxHighlighter):
                 return span
         return None
 
+    def touching_starts(self, first: int, last: int) -> list[int]:
+        """Starts of claims in [first, last] that begin exactly where another ends."""
+        ends = {s.end for s in self._spans if not s.dismissed}
+        lo = bisect.bisect_left(self._starts, first)
+        hi = bisect.bisect_right(self._starts, last)
+        return [s.start for s in self._spans[lo:hi] if s.start in ends and not s.dismissed]
+
     def spans_at(self, position: int) -> list[Span]:
         lo = bisect.bisect_left(self._starts, position - self._longest)
         hi = bisect.bisect_right(self._starts, position)
@@ -107,28 +123,50 @@ class ClaimHighlighter(QSyntaxHighlighter):
 
     # --- formats -----------------------------------------------------------------
 
-    def background_for(self, span: Span, selected: bool) -> QColor:
-        colour = QColor(span.colour) if span.colour else self.neutral
+    def background_for(self, span: Span, selected: bool) -> QColor | None:
+        """The tint behind a claim: its verdict's colour; none while it is unrated."""
         share = colours.TINT_SELECTED if selected else colours.TINT
-        return colours.blend(colour, self.base, share)
+        if span.colour:
+            return colours.readable_tint(span.colour, self.base, self.text, share)
+        if selected:  # an unrated claim being worked on still shows where it is
+            return colours.readable_tint(self.neutral, self.base, self.text, 0.25)
+        return None
 
-    def _format(self, span: Span) -> QTextCharFormat:
+    def format_for(self, span: Span) -> QTextCharFormat:
+        """The claim's look. Colour says the verdict; the underline says how far work is:
+
+        new (strong detection) solid, new (weak detection) dotted, in review wavy, done
+        none; dismissed claims are greyed. Only rated claims are tinted, so the tint
+        means something on an article where most sentences are detected.
+        """
         selected = span.claim_id == self.selected_id
-        key = (span.colour, selected, span.dismissed)
-        fmt = self._formats.get(key)
-        if fmt is None:
+        if span.claim_id == self.flash_id:
             fmt = QTextCharFormat()
-            if span.dismissed:
-                fmt.setForeground(self.muted)
-                fmt.setFontStrikeOut(False)
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                fmt.setUnderlineColor(self.muted)
-            else:
-                fmt.setBackground(self.background_for(span, selected))
-                if selected:
-                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                    fmt.setUnderlineColor(QColor(span.colour) if span.colour else self.neutral)
-            self._formats[key] = fmt
+            fmt.setBackground(
+                colours.readable_tint(span.colour or self.neutral, self.base, self.text, 0.85)
+            )
+            fmt.setFontWeight(QFont.Weight.DemiBold)
+            return fmt
+        key = (span.colour, span.status, span.weak, selected)
+        fmt = self._formats.get(key)
+        if fmt is not None:
+            return fmt
+        fmt = QTextCharFormat()
+        if span.dismissed:
+            fmt.setForeground(self.muted)
+        else:
+            background = self.background_for(span, selected)
+            if background is not None:
+                fmt.setBackground(background)
+            line = QColor(span.colour) if span.colour else self.neutral
+            style = QTextCharFormat.UnderlineStyle
+            if span.status == ClaimStatus.IN_REVIEW:
+                fmt.setUnderlineStyle(style.WaveUnderline)
+                fmt.setUnderlineColor(line)
+            elif span.status == ClaimStatus.NEW:
+                fmt.setUnderlineStyle(style.DotLine if span.weak else style.SingleUnderline)
+                fmt.setUnderlineColor(self.muted if span.weak else line)
+        self._formats[key] = fmt
         return fmt
 
     def _role_format(self, role: ParagraphRole) -> QTextCharFormat | None:
@@ -153,14 +191,16 @@ class ClaimHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         block = self.currentBlock()
         begin = block.position()
-        end = begin + len(text)
+        # In Qt's units (UTF-16), like every position here: len(text) counts code points.
+        length = block.length() - 1
+        end = begin + length
         # Role of the paragraph that contains this block's start.
         if self._paragraphs:
             i = bisect.bisect_right(self._para_starts, begin) - 1
             if i >= 0 and self._paragraphs[i].end > begin:
                 fmt = self._role_format(self._paragraphs[i].role)
                 if fmt is not None:
-                    self.setFormat(0, len(text), fmt)
+                    self.setFormat(0, length, fmt)
         if not self._spans:
             return
         lo = bisect.bisect_left(self._starts, begin - self._longest)
@@ -172,19 +212,29 @@ class ClaimHighlighter(QSyntaxHighlighter):
             b = min(span.end, end) - begin
             if b > a:
                 fmt = QTextCharFormat(self.format(a))
-                fmt.merge(self._format(span))
+                fmt.merge(self.format_for(span))
                 self.setFormat(a, b - a, fmt)
 
 
-def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None) -> Span:
+def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None, offsets: TextOffsets) -> Span:
+    """The highlighter's span of a claim, in Qt's positions (UTF-16 units)."""
     level = scale.level_by_id(claim.rating_id) if scale else None
     return Span(
-        start=claim.start,
-        end=claim.end,
+        start=offsets.to_qt(claim.start),
+        end=offsets.to_qt(claim.end),
         claim_id=claim.id,
         colour=level.colour if level else None,
-        dismissed=claim.status == ClaimStatus.DISMISSED,
+        status=claim.status,
+        weak=is_weak_detection(claim),
     )
+
+
+def is_weak_detection(claim: ClaimInfo) -> bool:
+    """A detected claim in the detector's weak band (shown with a quieter underline)."""
+    from app.core.analysis import DEFAULT_THRESHOLD
+
+    # TODO(merge): take the band from the detector once it exposes its two bands.
+    return claim.origin.value == "detected" and (claim.score or 0.0) < 2 * DEFAULT_THRESHOLD
 
 
 class ArticleView(QPlainTextEdit):
@@ -207,7 +257,12 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(24)
         self.highlighter = ClaimHighlighter(self.document())
         self._claims: dict[str, ClaimInfo] = {}
+        self.offsets = TextOffsets("")
         self._press: QPoint | None = None
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setObjectName("flash_timer")
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._on_flash_timer_timeout)
 
     # --- content -----------------------------------------------------------------
 
@@ -219,13 +274,19 @@ class ArticleView(QPlainTextEdit):
         scale: RatingScaleInfo | None,
     ) -> None:
         self._claims = {c.id: c for c in claims}
+        self.offsets = TextOffsets(text)
         self.highlighter.selected_id = None
-        self.highlighter.set_content([span_of(c, scale) for c in claims], paragraphs)
+        to_qt = self.offsets.to_qt
+        self.highlighter.set_content(
+            [span_of(c, scale, self.offsets) for c in claims],
+            [Paragraph(to_qt(p.start), to_qt(p.end), p.role) for p in paragraphs],
+        )
         # setPlainText re-highlights every block once; nothing more is needed.
         self.setPlainText(text)
 
     def clear_article(self) -> None:
         self._claims = {}
+        self.offsets = TextOffsets("")
         self.highlighter.set_content([], [])
         self.setPlainText("")
 
@@ -236,7 +297,7 @@ class ArticleView(QPlainTextEdit):
         else:
             self._claims[claim.id] = claim
         dirty = self.highlighter.replace_span(
-            claim_id, span_of(claim, scale) if claim is not None else None
+            claim_id, span_of(claim, scale, self.offsets) if claim is not None else None
         )
         for start, end in dirty:
             self._rehighlight_range(start, end)
@@ -268,6 +329,22 @@ class ArticleView(QPlainTextEdit):
             self.setTextCursor(cursor)
             self.centerCursor()
 
+    FLASH_MS = 900
+
+    def flash_claim(self, claim_id: str) -> None:
+        """Make one claim stand out for a moment: where an undo or redo just acted."""
+        self.highlighter.flash_id = claim_id
+        span = self.highlighter.span_for(claim_id)
+        if span is not None:
+            self._rehighlight_range(span.start, span.end)
+        self._flash_timer.start(self.FLASH_MS)
+
+    def _on_flash_timer_timeout(self) -> None:
+        span = self.highlighter.span_for(self.highlighter.flash_id)
+        self.highlighter.flash_id = None
+        if span is not None:
+            self._rehighlight_range(span.start, span.end)
+
     def claim_at(self, pos: QPoint) -> ClaimInfo | None:
         position = self.cursorForPosition(pos).position()
         # cursorForPosition snaps to the nearest gap: also check the character before it.
@@ -282,10 +359,16 @@ class ArticleView(QPlainTextEdit):
         return self._claims.get(best.claim_id)
 
     def selected_range(self) -> tuple[int, int] | None:
+        """The selected text as article offsets (Python's, as claims store them)."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        return cursor.selectionStart(), cursor.selectionEnd()
+        to_python = self.offsets.to_python
+        return to_python(cursor.selectionStart()), to_python(cursor.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        """Where the text cursor is, as an article offset."""
+        return self.offsets.to_python(self.textCursor().position())
 
     # --- events --------------------------------------------------------------------
 
@@ -307,6 +390,7 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        self._paint_boundaries()
         # A bar in the left margin beside the selected claim: easy to find when scrolling,
         # and it needs no change to the text formats.
         span = self.highlighter.span_for(self.highlighter.selected_id)
@@ -326,6 +410,27 @@ class ArticleView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         colour = QColor(span.colour) if span.colour else self.highlighter.neutral.darker(130)
         painter.fillRect(QRect(8, top, 5, bottom - top + 1), colour)
+        painter.end()
+
+    def _paint_boundaries(self) -> None:
+        """A thin gap in the page colour where one claim ends and the next begins at once,
+        so that two touching claims never read as one band."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        first = block.position()
+        last = self.cursorForPosition(self.viewport().rect().bottomRight()).position()
+        touching = self.highlighter.touching_starts(first, last)
+        if not touching:
+            return
+        painter = QPainter(self.viewport())
+        for position in touching:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(position)
+            rect = self.cursorRect(cursor)
+            painter.fillRect(
+                QRect(rect.x() - 1, rect.top(), 2, rect.height()), self.highlighter.base
+            )
         painter.end()
 
     def viewportEvent(self, event: QEvent) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFocusEvent, QIcon, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,8 +43,9 @@ from app.core.records import (
     Stance,
 )
 from app.ui.dialogs import show_error
-from app.ui.markdown import render_markdown
+from app.ui.markdown import MarkdownPreview
 from app.ui.models import STATUS_TEXT, EvidenceTableModel
+from app.ui.text_fields import PanelLineEdit, PanelTextEdit
 
 COMMIT_DELAY_MS = 700
 
@@ -53,16 +54,6 @@ def colour_icon(colour: str | QColor, size: int = 14) -> QIcon:
     pix = QPixmap(size, size)
     pix.fill(QColor(colour))
     return QIcon(pix)
-
-
-class _CommittingText(QPlainTextEdit):
-    """A plain text edit that reports focus loss (to commit the text at once)."""
-
-    focus_lost = Signal()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.focus_lost.emit()
 
 
 class ClaimEditor(QWidget):
@@ -86,14 +77,14 @@ class ClaimEditor(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setAccessibleName("Selected claim")
 
-        self.wording = _CommittingText()
+        self.wording = PanelTextEdit()
         self.wording.setObjectName("wording_edit")
         self.wording.setAccessibleName("Claim wording")
         self.wording.setPlaceholderText("The claim, worded as it will be checked")
         self.wording.setTabChangesFocus(True)
         self.wording.setFixedHeight(64)
 
-        self.claimant = QLineEdit()
+        self.claimant = PanelLineEdit()
         self.claimant.setObjectName("claimant_edit")
         self.claimant.setAccessibleName("Claimant")
         self.claimant.setPlaceholderText("Who made the claim")
@@ -101,7 +92,7 @@ class ClaimEditor(QWidget):
         self.rating = QComboBox()
         self.rating.setObjectName("rating_combo")
         self.rating.setAccessibleName("Rating")
-        self.conclusion = QLineEdit()  # for conclusion-only scales
+        self.conclusion = PanelLineEdit()  # for conclusion-only scales
         self.conclusion.setObjectName("conclusion_edit")
         self.conclusion.setAccessibleName("Conclusion")
         self.conclusion.setPlaceholderText("Short written conclusion")
@@ -113,7 +104,7 @@ class ClaimEditor(QWidget):
         for status in ClaimStatus:
             self.status.addItem(STATUS_TEXT[status], status.value)
 
-        self.explanation = _CommittingText()
+        self.explanation = PanelTextEdit()
         self.explanation.setObjectName("explanation_edit")
         self.explanation.setAccessibleName("Explanation (Markdown)")
         self.explanation.setPlaceholderText("Explanation in Markdown: what the evidence shows")
@@ -123,6 +114,7 @@ class ClaimEditor(QWidget):
         self.preview.setAccessibleName("Explanation preview")
         self.preview.setOpenLinks(False)  # links open in the system browser, on request
         self.preview.anchorClicked.connect(self._on_preview_anchorClicked)
+        self.markdown_preview = MarkdownPreview(self.preview)
 
         self.evidence_model = EvidenceTableModel(self)
         self.evidence = QTableView()
@@ -134,6 +126,7 @@ class ClaimEditor(QWidget):
         self.evidence.verticalHeader().hide()
         self.evidence.verticalHeader().setDefaultSectionSize(24)
         self.evidence.setWordWrap(False)
+        self.evidence.setTabKeyNavigation(False)  # Tab leaves the table (keyboard model)
         self.evidence.setAlternatingRowColors(True)
         self.evidence.horizontalHeader().setStretchLastSection(True)
         self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -263,7 +256,7 @@ class ClaimEditor(QWidget):
                 self.wording.setPlainText("")
                 self.claimant.setText("")
                 self.explanation.setPlainText("")
-                self.preview.setHtml("")
+                self.markdown_preview.show("")
                 self.evidence_model.set_evidence([])
             else:
                 origin = "detected" if claim.origin.value == "detected" else "marked by hand"
@@ -278,8 +271,7 @@ class ClaimEditor(QWidget):
                     self.claimant.setText(claim.claimant or "")
                 typing_explanation = same and self.explanation.hasFocus()
                 if not typing_explanation and self.explanation.toPlainText() != claim.explanation:
-                    self.explanation.setPlainText(claim.explanation)
-                    self.preview.setHtml(render_markdown(claim.explanation))
+                    self.explanation.setPlainText(claim.explanation)  # previewed on change
                 self.status.setCurrentIndex(max(0, self.status.findData(claim.status.value)))
                 self._show_rating()
                 self.evidence_model.set_evidence(claim.evidence)
@@ -341,7 +333,7 @@ class ClaimEditor(QWidget):
             self._timer.start()
 
     def _on_explanation_textChanged(self) -> None:
-        self.preview.setHtml(render_markdown(self.explanation.toPlainText()))
+        self.markdown_preview.show(self.explanation.toPlainText())
 
     def _on_rating_activated(self, index: int) -> None:
         if self.claim is None or self._loading:
@@ -417,12 +409,14 @@ class EvidenceDialog(QDialog):
         submit: Any,
         attach: Any,
         evidence: EvidenceInfo | None = None,
+        read_attachment: Any = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("evidence_dialog")
         self.setWindowTitle("Edit Evidence" if evidence else "Add Evidence")
         self._submit = submit
         self._attach = attach
+        self._read_attachment = read_attachment  # attachment id -> (info, bytes)
         self.attachment: AttachmentInfo | None = evidence.attachment if evidence else None
         self.url = QLineEdit(evidence.url or "" if evidence else "")
         self.url.setPlaceholderText("https://…")
@@ -438,8 +432,9 @@ class EvidenceDialog(QDialog):
         self.stance = QComboBox()
         for stance in Stance:
             self.stance.addItem(stance.value.capitalize(), stance.value)
-        if evidence:
-            self.stance.setCurrentIndex(self.stance.findData(evidence.stance.value))
+        # New evidence starts as context: saying it supports or refutes is a decision.
+        shown_stance = evidence.stance if evidence else Stance.CONTEXT
+        self.stance.setCurrentIndex(self.stance.findData(shown_stance.value))
         self.note = QPlainTextEdit(evidence.note if evidence else "")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(80)
@@ -448,6 +443,21 @@ class EvidenceDialog(QDialog):
         self.attachment_label.setWordWrap(True)
         self.attach_button = QPushButton("Attach File…")
         self.attach_button.clicked.connect(self._on_attach_clicked)
+        self.open_file_button = QPushButton("Open")
+        self.save_file_button = QPushButton("Save As…")
+        self.remove_file_button = QPushButton("Remove File")
+        for button, name in (
+            (self.open_file_button, "Open the attached file"),
+            (self.save_file_button, "Save the attached file as"),
+            (self.remove_file_button, "Remove the attached file from this evidence"),
+        ):
+            button.setAccessibleName(name)
+        self.open_file_button.setObjectName("open_attachment_button")
+        self.save_file_button.setObjectName("save_attachment_button")
+        self.remove_file_button.setObjectName("remove_attachment_button")
+        self.open_file_button.clicked.connect(self._on_open_file_clicked)
+        self.save_file_button.clicked.connect(self._on_save_file_clicked)
+        self.remove_file_button.clicked.connect(self._on_remove_file_clicked)
         names = {
             self.url: "Link",
             self.title_edit: "Title",
@@ -465,7 +475,16 @@ class EvidenceDialog(QDialog):
             widget.setObjectName(name.lower().replace(" ", "_"))
             if widget is not self.attach_button:
                 form.addRow(name, widget)
-        form.addRow("", self.attach_button)
+        file_buttons = QHBoxLayout()
+        for button in (
+            self.attach_button,
+            self.open_file_button,
+            self.save_file_button,
+            self.remove_file_button,
+        ):
+            file_buttons.addWidget(button)
+        file_buttons.addStretch(1)
+        form.addRow("", file_buttons)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -480,6 +499,40 @@ class EvidenceDialog(QDialog):
         self.attachment_label.setText(
             f"{a.filename} ({a.size:,} bytes)\nSHA-256 {a.sha256}" if a else "No file attached"
         )
+        stored = a is not None and self._read_attachment is not None
+        self.open_file_button.setEnabled(stored)
+        self.save_file_button.setEnabled(stored)
+        self.remove_file_button.setEnabled(a is not None)
+
+    def _attachment_bytes(self) -> tuple[AttachmentInfo, bytes] | None:
+        if self.attachment is None or self._read_attachment is None:
+            return None
+        try:
+            info, data = self._read_attachment(self.attachment.id)
+        except FactdeskError as exc:
+            show_error(self, exc.message)
+            return None
+        return info, data
+
+    def _on_open_file_clicked(self) -> None:
+        from app.ui.attachments import open_attachment
+
+        found = self._attachment_bytes()
+        if found is not None:
+            open_attachment(self, *found)
+
+    def _on_save_file_clicked(self) -> None:
+        from app.ui.attachments import save_attachment_as
+
+        found = self._attachment_bytes()
+        if found is not None:
+            save_attachment_as(self, *found)
+
+    def _on_remove_file_clicked(self) -> None:
+        # Takes effect (undoably) when the dialog is accepted; the file stays in the
+        # project for the undo and for any other evidence citing it.
+        self.attachment = None
+        self._show_attachment()
 
     def _on_attach_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Attach a File")

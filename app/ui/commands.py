@@ -3,7 +3,14 @@
 Each command does its first change before it is pushed (so a refused edit, say a bad URL,
 never lands on the stack), and from then on ``redo`` calls the service and ``undo`` calls
 its inverse with the values captured at the time. Every service call commits at once:
-there is nothing to save. After each call the command hands the service's
+there is nothing to save.
+
+Undo and redo are forward edits: each names the revision of each record it touches that
+this user's own last step produced (``expected_revision``; the stack's commands share
+that book, since an undo of one command moves records another will touch). When a
+colleague changed the record in between, the step is refused with a
+:class:`~app.core.errors.StaleEditError` naming them and when, instead of silently
+overwriting their work. After each call the command hands the service's
 :class:`~app.core.records.Changes` to ``notify`` so the window refreshes just that.
 
 An error while undoing or redoing (the project was changed by someone else, or is read
@@ -15,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from PySide6.QtGui import QUndoCommand
 
 from app.core.errors import FactdeskError
-from app.core.records import Changes, ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.records import ArticleInfo, Changes, ClaimInfo, ClaimStatus, EvidenceInfo
 
 Notify = Callable[[Changes], None]
 OnError = Callable[[FactdeskError], None]
@@ -44,6 +52,10 @@ def claim_values(info: ClaimInfo, names: list[str] | tuple[str, ...]) -> dict[st
     return {name: _CLAIM_READERS[name](info) for name in names}
 
 
+# {service: {record id: revision this user's last step produced}}: the stack's book.
+_REVISIONS: WeakKeyDictionary[Any, dict[str, int]] = WeakKeyDictionary()
+
+
 def _ignore(_changes: Changes) -> None:
     return None
 
@@ -61,6 +73,7 @@ class ServiceCommand(QUndoCommand):
         self.notify = notify or _ignore
         self.on_error = on_error or _raise
         self._first = True
+        self.known: dict[str, int] = _REVISIONS.setdefault(service, {})
 
     def perform(self) -> Changes:
         """The first change, made before the command is pushed; errors propagate."""
@@ -92,6 +105,29 @@ class ServiceCommand(QUndoCommand):
     def _undo(self) -> Changes:
         raise NotImplementedError
 
+    def _saw_claim(self, info: ClaimInfo) -> None:
+        """Note the revisions of a claim (and its evidence) as this user's step left them."""
+        self.known[info.id] = info.revision
+        self.known.update((e.id, e.revision) for e in info.evidence)
+
+    def _edit_claim(self, claim_id: str, values: dict[str, Any]) -> Changes:
+        info, changes = self.service.update_claim(
+            claim_id, expected_revision=self.known.get(claim_id), **values
+        )
+        self._saw_claim(info)
+        return changes
+
+    def _delete_claim(self, claim_id: str) -> tuple[ClaimInfo, Changes]:
+        info, changes = self.service.delete_claim(
+            claim_id, expected_revision=self.known.get(claim_id)
+        )
+        return info, changes
+
+    def _reinsert_claim(self, info: ClaimInfo) -> Changes:
+        changes = self.service.reinsert_claim(info)
+        self._saw_claim(self.service.claim(info.id))
+        return changes
+
 
 class EditClaimCommand(ServiceCommand):
     """Change fields of one claim (wording, claimant, rating, status, explanation...)."""
@@ -109,16 +145,13 @@ class EditClaimCommand(ServiceCommand):
         self.claim_id = before.id
         self.new = dict(fields)
         self.old = claim_values(before, list(fields))
-        self.expected_revision: int | None = before.revision
+        self.known[before.id] = before.revision  # the version the user edited
 
     def _do(self) -> Changes:
-        rev, self.expected_revision = self.expected_revision, None  # checked on the first only
-        _info, changes = self.service.update_claim(self.claim_id, expected_revision=rev, **self.new)
-        return changes
+        return self._edit_claim(self.claim_id, self.new)
 
     def _undo(self) -> Changes:
-        _info, changes = self.service.update_claim(self.claim_id, **self.old)
-        return changes
+        return self._edit_claim(self.claim_id, self.old)
 
     # Typing pauses in one text field become one undo step, not one per pause.
     MERGE_ID = 5001
@@ -180,11 +213,12 @@ class AddClaimCommand(ServiceCommand):
             self.article_id, self.start, self.end, claim_id=self.claim_id
         )
         self.claim_id = info.id
+        self._saw_claim(info)
         return changes
 
     def _undo(self) -> Changes:
         assert self.claim_id is not None
-        _info, changes = self.service.delete_claim(self.claim_id)
+        _info, changes = self._delete_claim(self.claim_id)
         return changes
 
 
@@ -217,22 +251,25 @@ class MergeClaimsCommand(ServiceCommand):
             ),
         )
         self.second: ClaimInfo = second
+        self._saw_claim(first)
+        self._saw_claim(second)
 
     def _do(self) -> Changes:
         # Re-read the second claim: evidence may have been added since the command was made.
         self.second = self.service.claim(self.second_id)
-        _info, changes = self.service.merge_claims(self.first_id, self.second_id)
+        info, changes = self.service.merge_claims(self.first_id, self.second_id)
+        self._saw_claim(info)
         return changes
 
     def _undo(self) -> Changes:
-        changes = Changes()
+        # The first claim first: a colleague's change to it refuses the undo before
+        # anything else is touched.
+        changes = self._edit_claim(self.first_id, self.first_old)
         # The second claim's evidence moved to the first: take it back before reinserting.
         for ev in self.second.evidence:
-            _e, c = self.service.remove_evidence(ev.id)
+            _e, c = self.service.remove_evidence(ev.id, expected_revision=self.known.get(ev.id))
             changes |= c
-        changes |= self.service.reinsert_claim(self.second)
-        _info, c = self.service.update_claim(self.first_id, **self.first_old)
-        return changes | c
+        return changes | self._reinsert_claim(self.second)
 
 
 class SplitClaimCommand(ServiceCommand):
@@ -252,24 +289,25 @@ class SplitClaimCommand(ServiceCommand):
         self.old = claim_values(claim, self.names)
         self.after_first: dict[str, Any] | None = None
         self.second: ClaimInfo | None = None
+        self._saw_claim(claim)
 
     def _do(self) -> Changes:
         if self.second is None:
             first, second, changes = self.service.split_claim(self.claim_id, self.at)
             self.second = second
             self.after_first = claim_values(first, self.names)
+            self._saw_claim(first)
+            self._saw_claim(second)
             return changes
         assert self.after_first is not None
-        changes = self.service.reinsert_claim(self.second)
-        _info, c = self.service.update_claim(self.claim_id, **self.after_first)
-        return changes | c
+        changes = self._edit_claim(self.claim_id, self.after_first)
+        return changes | self._reinsert_claim(self.second)
 
     def _undo(self) -> Changes:
         assert self.second is not None
         # Keep the second half as it is now (its rating or evidence) for a later redo.
-        self.second, changes = self.service.delete_claim(self.second.id)
-        _info, c = self.service.update_claim(self.claim_id, **self.old)
-        return changes | c
+        self.second, changes = self._delete_claim(self.second.id)
+        return changes | self._edit_claim(self.claim_id, self.old)
 
 
 class AddEvidenceCommand(ServiceCommand):
@@ -288,12 +326,16 @@ class AddEvidenceCommand(ServiceCommand):
     def _do(self) -> Changes:
         if self.info is None:
             self.info, changes = self.service.add_evidence(self.claim_id, **self.fields)
-            return changes
-        return self.service.reinsert_evidence(self.info)
+        else:
+            changes = self.service.reinsert_evidence(self.info)
+        self.known[self.info.id] = self.service.evidence(self.info.id).revision
+        return changes
 
     def _undo(self) -> Changes:
         assert self.info is not None
-        self.info, changes = self.service.remove_evidence(self.info.id)
+        self.info, changes = self.service.remove_evidence(
+            self.info.id, expected_revision=self.known.get(self.info.id)
+        )
         return changes
 
 
@@ -322,17 +364,19 @@ class EditEvidenceCommand(ServiceCommand):
         self.evidence_id = before.id
         self.new = dict(fields)
         self.old = {name: _EVIDENCE_READERS[name](before) for name in fields}
-        self.expected_revision: int | None = before.revision
+        self.known[before.id] = before.revision  # the version the user edited
 
     def _do(self) -> Changes:
-        rev, self.expected_revision = self.expected_revision, None
-        _e, changes = self.service.update_evidence(
-            self.evidence_id, expected_revision=rev, **self.new
-        )
-        return changes
+        return self._edit(self.new)
 
     def _undo(self) -> Changes:
-        _e, changes = self.service.update_evidence(self.evidence_id, **self.old)
+        return self._edit(self.old)
+
+    def _edit(self, values: dict[str, Any]) -> Changes:
+        info, changes = self.service.update_evidence(
+            self.evidence_id, expected_revision=self.known.get(self.evidence_id), **values
+        )
+        self.known[info.id] = info.revision
         return changes
 
 
@@ -349,15 +393,46 @@ class RemoveEvidenceCommand(ServiceCommand):
         self.info: EvidenceInfo | None = None
 
     def _do(self) -> Changes:
-        self.info, changes = self.service.remove_evidence(self.evidence_id)
+        # The first removal is of what the user sees; a redo, of what the undo put back.
+        expected = None if self._first else self.known.get(self.evidence_id)
+        self.info, changes = self.service.remove_evidence(
+            self.evidence_id, expected_revision=expected
+        )
         return changes
 
     def _undo(self) -> Changes:
         assert self.info is not None
-        return self.service.reinsert_evidence(self.info)
+        changes = self.service.reinsert_evidence(self.info)
+        self.known[self.evidence_id] = self.service.evidence(self.evidence_id).revision
+        return changes
 
 
 def push(stack: Any, command: ServiceCommand) -> None:
     """Do the command's first change, then record it (nothing is recorded if it fails)."""
     command.perform()
     stack.push(command)
+
+
+class EditArticleCommand(ServiceCommand):
+    """Change an article's details (title, outlet, author, address, publication date)."""
+
+    def __init__(
+        self,
+        service: Any,
+        before: ArticleInfo,
+        fields: dict[str, Any],
+        notify: Notify | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
+        super().__init__(service, "Edit article details", notify, on_error)
+        self.article_id = before.id
+        self.new = dict(fields)
+        self.old = {name: getattr(before, name) for name in fields}
+        self.expected_revision: int | None = before.revision
+
+    def _do(self) -> Changes:
+        rev, self.expected_revision = self.expected_revision, None  # checked on the first only
+        return self.service.update_article(self.article_id, expected_revision=rev, **self.new)
+
+    def _undo(self) -> Changes:
+        return self.service.update_article(self.article_id, **self.old)

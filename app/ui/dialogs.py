@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -59,6 +61,19 @@ def show_about(parent: QWidget | None) -> None:
     )
 
 
+KEYBOARD_GUIDE = (
+    "<p><b>Working from the keyboard.</b> The claims list is home: there <b>J</b>/<b>K</b> "
+    "(or Ctrl+Down/Up) move between claims, <b>N</b> goes to the next unrated claim, "
+    "<b>1</b>, <b>2</b>, … give the scale's verdicts (one key per level), <b>0</b> clears it, "
+    "<b>A</b> accepts a detected claim, <b>Ctrl+D</b> dismisses it and "
+    "<b>Ctrl+Return</b> marks it done and moves on. <b>Ctrl+J</b> writes the explanation "
+    "(the cursor goes after what is there), <b>Tab</b> moves from field to field and out "
+    "of tables, and <b>Esc</b> returns to the claims list from any field. <b>Ctrl+Z</b> "
+    "undoes typing in a field, then the last change to the project, which is shown and "
+    "named in the status bar.</p>"
+)
+
+
 class ShortcutsDialog(QDialog):
     """Lists every action with its keys; a cell can be edited to change them."""
 
@@ -78,6 +93,8 @@ class ShortcutsDialog(QDialog):
         self.table.verticalHeader().hide()
         self._ids = []
         for aid, action in registry.items():
+            if not action.isVisible():
+                continue  # rating keys beyond the scale's levels do nothing
             row = self.table.rowCount()
             self.table.insertRow(row)
             name = QTableWidgetItem(action.text().replace("&", "").rstrip("…"))
@@ -99,12 +116,30 @@ class ShortcutsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("shortcut_search")
+        self.search.setAccessibleName("Search the shortcuts")
+        self.search.setPlaceholderText("Search actions and keys…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_textChanged)
+        guide = QLabel(KEYBOARD_GUIDE, self)
+        guide.setObjectName("keyboard_guide")
+        guide.setWordWrap(True)
+        guide.setTextFormat(Qt.TextFormat.RichText)
         layout = QVBoxLayout(self)
+        layout.addWidget(guide)
+        layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addWidget(self.editor)
         layout.addWidget(buttons)
         self.table.cellChanged.connect(self._on_table_cellChanged)
         self.resize(560, 620)
+
+    def _on_search_textChanged(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for row in range(self.table.rowCount()):
+            shown = " ".join(self.table.item(row, c).text() for c in (0, 1)).casefold()
+            self.table.setRowHidden(row, bool(needle) and needle not in shown)
 
     def set_keys(self, row: int, keys: str | None) -> None:
         aid = self._ids[row]

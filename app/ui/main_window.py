@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QStackedWidget,
     QWidget,
 )
@@ -33,11 +32,21 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
-from app.ui import commands, dialogs, report_dialog, theme
+from app.ui import (
+    checked_before,
+    commands,
+    context_menus,
+    dialogs,
+    report_dialog,
+    theme,
+    undo_feedback,
+)
 from app.ui.actions import RATE_IDS, ActionId, ActionRegistry
 from app.ui.claim_editor import EvidenceDialog
+from app.ui.operations import OperationRunner
+from app.ui.path_labels import distinct_labels, window_title
 from app.ui.start_page import StartPage
-from app.ui.workers import Task, import_job, start
+from app.ui.workers import Task, import_job
 from app.ui.workspace import Workspace
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -57,20 +66,16 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.author = author
         self.service: Any = None
-        # At start-up the project is first shown from a ProjectPeek (sqlite3 only) while
-        # the storage stack loads; the service then takes over. See open_project.
-        self._peek: Any = None
-        self._peek_timer = QTimer(self)
-        self._peek_timer.setObjectName("first_look_timer")
-        self._peek_timer.setInterval(10)
-        self._peek_loader: Any = None
         self.project_path: str | None = None
         self.article_id: str | None = None
         self.scale: Any = None
-        self.tasks: list[Task] = []
+        # Slow work runs through one runner; self.tasks is its list of running jobs.
+        self.operations = OperationRunner(self)
+        self.tasks: list[Task] = self.operations.tasks
         from PySide6.QtGui import QUndoStack
 
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(self._on_undo_stack_indexChanged)
         self.actions_ = ActionRegistry(self, settings)
         self.actions_.adopt(ActionId.UNDO, self.undo_stack.createUndoAction(self, "&Undo"))
         self.actions_.adopt(ActionId.REDO, self.undo_stack.createRedoAction(self, "&Redo"))
@@ -78,6 +83,7 @@ class MainWindow(QMainWindow):
         self.start_page = StartPage()
         self.workspace = Workspace()
         self.workspace.load_claim = self._load_claim  # type: ignore[method-assign]
+        self.checked_before = checked_before.install(self)  # issue 19: earlier verdicts
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.workspace)
@@ -96,10 +102,10 @@ class MainWindow(QMainWindow):
         self.server_timer.setObjectName("server_poll_timer")
         self.server_timer.setInterval(SERVER_POLL_MS)
         self.server_timer.timeout.connect(self._on_server_timer_timeout)
-        self._peek_timer.timeout.connect(self._on_first_look_timer_timeout)
 
         self._build_menus()
         self._connect()
+        context_menus.install(self)
         report_dialog.install_preview(self, self.actions_[ActionId.REPORT_PREVIEW])
         from app.ui.sharing_dialogs import SharingController
 
@@ -141,7 +147,12 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("menu_recent")
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        for aid in (ActionId.IMPORT_ARTICLE, ActionId.PASTE_ARTICLE, ActionId.EXPORT_REPORT):
+        for aid in (
+            ActionId.IMPORT_ARTICLE,
+            ActionId.PASTE_ARTICLE,
+            ActionId.EDIT_ARTICLE,
+            ActionId.EXPORT_REPORT,
+        ):
             file_menu.addAction(a[aid])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.SIGN_PROJECT])
@@ -154,11 +165,20 @@ class MainWindow(QMainWindow):
             edit.addAction(a[aid])
         edit.addSeparator()
         edit.addAction(a[ActionId.FIND])
+        edit.addSeparator()
+        edit.addAction(a[ActionId.SETTINGS])
         claim = bar.addMenu("&Claim")
-        for aid in (ActionId.NEXT_CLAIM, ActionId.PREVIOUS_CLAIM):
+        for aid in (
+            ActionId.NEXT_CLAIM,
+            ActionId.PREVIOUS_CLAIM,
+            ActionId.NEXT_UNRATED,
+            ActionId.BACK_TO_LIST,
+        ):
             claim.addAction(a[aid])
         claim.addSeparator()
         for aid in (
+            ActionId.ACCEPT,
+            ActionId.DONE_AND_NEXT,
             ActionId.MARK_CLAIM,
             ActionId.DISMISS,
             ActionId.RESTORE,
@@ -223,8 +243,12 @@ class MainWindow(QMainWindow):
             ActionId.CLOSE_PROJECT: self.close_project,
             ActionId.QUIT: self.close,
             ActionId.FIND: self._on_find,
-            ActionId.NEXT_CLAIM: lambda: self.workspace.step_claim(1),
-            ActionId.PREVIOUS_CLAIM: lambda: self.workspace.step_claim(-1),
+            ActionId.NEXT_CLAIM: lambda: self.go_to_claim(1),
+            ActionId.PREVIOUS_CLAIM: lambda: self.go_to_claim(-1),
+            ActionId.NEXT_UNRATED: self.go_to_next_unrated,
+            ActionId.BACK_TO_LIST: self.back_to_list,
+            ActionId.ACCEPT: lambda: self.set_status(ClaimStatus.IN_REVIEW),
+            ActionId.DONE_AND_NEXT: self.done_and_next,
             ActionId.MARK_CLAIM: self.mark_selection,
             ActionId.DISMISS: lambda: self.set_status(ClaimStatus.DISMISSED),
             ActionId.RESTORE: lambda: self.set_status(ClaimStatus.NEW),
@@ -238,6 +262,8 @@ class MainWindow(QMainWindow):
             ActionId.TEXT_RESET: lambda: self.set_text_size(DEFAULT_TEXT_PT),
             ActionId.SHORTCUTS: lambda: dialogs.ShortcutsDialog(self, self.actions_).exec(),
             ActionId.ABOUT: lambda: dialogs.show_about(self),
+            ActionId.SETTINGS: self.settings_dialog,
+            ActionId.EDIT_ARTICLE: self.article_dialog,
         }
         for aid, handler in handlers.items():
             a[aid].triggered.connect(lambda _checked=False, h=handler: h())
@@ -270,14 +296,65 @@ class MainWindow(QMainWindow):
             theme.apply_theme(app, choice) if isinstance(app, QApplication) else theme.LIGHT
         )
         self._apply_view_theme()
+        # A new style sheet re-polishes every widget, which resets a font set with
+        # setFont: the article's text size is applied again.
+        if hasattr(self, "text_size"):
+            self.set_text_size(self.text_size)
         if store:
             self.settings.setValue("view/theme", choice)
 
     def _apply_view_theme(self) -> None:
         """The article view's highlight colours for the theme in use."""
         view = self.workspace.view
-        view.highlighter.set_palette(view.palette().base().color(), self._theme_used == theme.DARK)
+        view.highlighter.set_palette(
+            view.palette().base().color(),
+            self._theme_used == theme.DARK,
+            view.palette().text().color(),
+        )
         view.highlighter.rehighlight()
+        self.workspace.show_legend(self.scale)
+
+    def settings_dialog(self, *, first_run: bool = False) -> bool:
+        """Edit the settings; True when the person saved them."""
+        from app.core.settings import load_settings, save_settings
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self, load_settings(), self._theme_choice, self.text_size, first_run=first_run
+        )
+        if not dialog.exec():
+            return False
+        chosen, theme_choice, text_size = dialog.values()
+        save_settings(chosen)
+        self.set_author(chosen.reviewer_name)
+        self.apply_theme(theme_choice, store=True)
+        self.actions_[ActionId(f"theme_{theme_choice}")].setChecked(True)
+        self.set_text_size(text_size)
+        return True
+
+    def article_dialog(self) -> Any:
+        """Edit the shown article's details; saved as one undoable edit."""
+        from app.ui.article_dialog import ArticleDialog
+
+        if self.service is None or self.article_id is None:
+            return None
+        before = self.service.article(self.article_id)
+
+        def submit(fields: dict[str, Any]) -> None:
+            command = commands.EditArticleCommand(self.service, before, fields)
+            command.notify = self.apply_changes
+            command.on_error = self._on_command_error
+            commands.push(self.undo_stack, command)  # errors reach the dialog, which stays
+
+        dialog = ArticleDialog(self, before, submit)
+        dialog.open()
+        return dialog
+
+    def set_author(self, name: str) -> None:
+        """Who the edits from now on are recorded as (also in the open project)."""
+        self.author = name
+        if self.service is not None:
+            self.service.author = name
 
     def set_text_size(self, points: float) -> None:
         self.text_size = max(7.0, min(32.0, points))
@@ -306,8 +383,10 @@ class MainWindow(QMainWindow):
 
     def _on_recent_menu_aboutToShow(self) -> None:
         self.recent_menu.clear()
-        for path in self.recent_projects():
-            action = self.recent_menu.addAction(Path(path).name)
+        recent = self.recent_projects()
+        labels = distinct_labels(recent)
+        for path in recent:
+            action = self.recent_menu.addAction(labels[path])
             action.setToolTip(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_project(p))
         if self.recent_menu.isEmpty():
@@ -343,70 +422,12 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(path)
 
-    def open_project(self, path: str, *, first_look: bool = False) -> bool:
+    def open_project(self, path: str) -> bool:
         """Open ``path`` for editing (read-only when it cannot be edited).
 
-        With ``first_look`` (at start-up, when SQLAlchemy is not imported yet) the
-        project's content is shown at once from a :class:`~app.core.peek.ProjectPeek`,
-        read-only, while the storage stack loads on a thread; the full open follows by
-        itself and keeps the article and claim the user is on. Returns whether the
-        content is shown.
+        Returns whether the project is shown.
         """
-        if first_look:
-            from app.core.peek import ProjectPeek
-
-            peek = ProjectPeek.open(path)
-            if peek is not None:
-                self._show_first_look(peek, path)
-                return True
         return self._open_with_service(path)
-
-    def _show_first_look(self, peek: Any, path: str) -> None:
-        self.close_project()
-        self._peek = peek
-        self._peek_loader = None
-        self.project_path = path
-        self._show_project(peek.info(), read_only_reason=None, editable=False)
-        self._show_articles(peek.articles())
-        self.statusBar().showMessage("Opening the project for editing…")
-        self._peek_timer.start()
-
-    def _on_first_look_timer_timeout(self) -> None:
-        import threading
-
-        if self._peek_loader is None:
-            # Started on the first tick, after the first look is painted: the import
-            # would otherwise compete with that paint for the interpreter.
-            def load_storage() -> None:
-                try:
-                    import app.core.project  # noqa: F401
-                except Exception:  # the main thread's own import reports it properly
-                    return
-
-            self._peek_loader = threading.Thread(target=load_storage, name="load-storage")
-            self._peek_loader.daemon = True
-            self._peek_loader.start()
-            return
-        if self._peek_loader.is_alive():
-            return
-        self._peek_timer.stop()
-        self._peek_loader = None
-        path = self.project_path
-        article_id = self.article_id
-        claim_id = self.workspace.current_claim_id()
-        self._end_first_look()
-        self.statusBar().clearMessage()
-        if path is None or not self._open_with_service(path):
-            self._clear_project_views()
-            return
-        if claim_id and article_id == self.article_id:
-            self.workspace.select_claim(claim_id)
-
-    def _end_first_look(self) -> None:
-        self._peek_timer.stop()
-        if self._peek is not None:
-            self._peek.close()
-            self._peek = None
 
     def _open_with_service(self, path: str) -> bool:
         from app.core.project import ProjectService
@@ -435,18 +456,40 @@ class MainWindow(QMainWindow):
 
     def open_server_project(
         self, url: str, password: str | None = None, project_id: str | None = None
+    ) -> Task:
+        """Open a project on a server (creating the schema and a first project if none).
+
+        Connecting can take seconds (or time out): it runs on a worker, and the window
+        shows the project when the server has answered.
+        """
+        from app.core.server import open_server_database, server_projects
+
+        def connect(check: Any, report: Any) -> Any:
+            report("Connecting to the server…")
+            db = open_server_database(url, password)
+            try:
+                check()
+                return db, server_projects(db)
+            except BaseException:
+                db.close()
+                raise
+
+        return self.operations.run(
+            "Connecting to the server…",
+            connect,
+            lambda result: self._show_server_project(*result, project_id=project_id),
+            on_failed=lambda message: dialogs.show_error(self, message),
+        )
+
+    def _show_server_project(
+        self, db: Any, projects: list[tuple[str, str]], *, project_id: str | None
     ) -> bool:
-        """Open a project on a server (creating the schema and a first project if none)."""
         from PySide6.QtWidgets import QInputDialog
 
         from app.core.project import ProjectService
-        from app.core.server import open_server_database, server_projects
         from app.core.server_sync import ChangeWatcher
 
-        db = None
         try:
-            db = open_server_database(url, password)
-            projects = server_projects(db)
             if project_id is None and len(projects) > 1:
                 names = [f"{name} ({pid[:8]})" for pid, name in projects]
                 chosen, ok = QInputDialog.getItem(
@@ -475,17 +518,41 @@ class MainWindow(QMainWindow):
         self.server_timer.start()
         return True
 
-    def _on_server_timer_timeout(self) -> None:
-        """Show others' edits and the server's state every few seconds."""
+    def _on_server_timer_timeout(self) -> Task | None:
+        """Show others' edits and the server's state every few seconds (polled on a worker)."""
         watcher = self.server_watcher
         if watcher is None or self.service is not watcher.service:
             self.server_timer.stop()
             self.server_watcher = None
             self.server_status.setVisible(False)
-            return
-        try:
-            changes = watcher.poll()
-        except DatabaseUnavailableError:
+            return None
+        if self._poll_task is not None:
+            return None  # the last poll has not answered yet
+
+        def poll(_check: Any, _report: Any) -> Any:
+            try:
+                return watcher.poll()
+            except DatabaseUnavailableError:
+                return None  # said in the status bar; the next poll tries again
+
+        def polled(changes: Any) -> None:
+            self._poll_task = None
+            if self.server_watcher is not watcher:
+                return  # the project was closed or changed meanwhile
+            self._show_poll(changes)
+
+        def failed(_message: str) -> None:
+            self._poll_task = None  # the next poll says what is wrong
+
+        self._poll_task = self.operations.run(
+            "Checking the server", poll, polled, on_failed=failed, quiet=True
+        )
+        return self._poll_task
+
+    _poll_task: Task | None = None
+
+    def _show_poll(self, changes: Any) -> None:
+        if changes is None:
             self.server_status.setText("Server: not answering — edits are refused")
             self.statusBar().showMessage(
                 "The server is not answering: changes cannot be saved until it is back. "
@@ -504,9 +571,6 @@ class MainWindow(QMainWindow):
             return  # the next poll says what is wrong
 
     def _set_service(self, service: Any, path: str | None) -> None:
-        # After a first look the views already show this project: they are refreshed in
-        # place rather than cleared, so nothing flickers.
-        self._end_first_look()
         self.close_project()
         self.service = service
         self.project_path = path
@@ -518,19 +582,25 @@ class MainWindow(QMainWindow):
         self._show_articles(service.articles())
         self.sharing.project_opened()  # verifies the signature off the GUI thread
 
+    def _use_scale(self, scale: Any) -> None:
+        """The project's rating scale: filters, panel and (in _update_actions) its keys."""
+        self.scale = scale
+        self.workspace.set_scale(scale)
+        self.workspace.editor.set_scale(scale)
+        self._update_actions()
+
     def _show_project(self, info: Any, *, read_only_reason: str | None, editable: bool) -> None:
         """Title, scale and read-only state for a project being shown."""
         self.project_id = info.id
-        self.scale = info.scale
-        self.workspace.set_scale(self.scale)
-        self.workspace.editor.set_scale(self.scale)
+        self._use_scale(info.scale)
         self.read_only = read_only_reason is not None
         self.workspace.editor.read_only = not editable
         banner = self.workspace.read_only_banner
         banner.setText(f"Read only: {read_only_reason}. Changes cannot be saved to this project.")
         banner.setVisible(self.read_only)
         self.setWindowTitle(
-            f"{info.name} — {APP_NAME}" + (" [read only]" if self.read_only else "")
+            window_title(info.name, self.project_path, APP_NAME)
+            + (" [read only]" if self.read_only else "")
         )
         self.stack.setCurrentWidget(self.workspace)
 
@@ -544,7 +614,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _load_claim(self, claim_id: str) -> Any:
-        if self.service is None:  # a first look: the panel's record is all there is
+        if self.service is None:
             return self.workspace.claims_model.claim(claim_id)
         try:
             return self.service.claim(claim_id)
@@ -552,14 +622,17 @@ class MainWindow(QMainWindow):
             return self.workspace.claims_model.claim(claim_id)
 
     def close_project(self) -> None:
-        if self.service is None and self._peek is None:
+        if self.service is None:
             return
         self.workspace.editor.commit_text()
         self.undo_stack.clear()
-        self._end_first_look()
-        if self.service is not None:
-            self.service.close()
-            self.service = None
+        # Workers (the signature check, an import) use the service: let them stop before
+        # its engine is disposed under them. A step that has begun finishes.
+        for task in self.tasks:
+            task.cancel()
+        QThreadPool.globalInstance().waitForDone()
+        self.service.close()
+        self.service = None
         self._clear_project_views()
 
     def _clear_project_views(self) -> None:
@@ -579,7 +652,7 @@ class MainWindow(QMainWindow):
         from app.core.records import ClaimFilter
 
         self.workspace.editor.commit_text()
-        service = self.service if self.service is not None else self._peek
+        service = self.service
         if service is None:
             return
         text = service.article_text(article_id)
@@ -589,6 +662,24 @@ class MainWindow(QMainWindow):
         info = known.get(article_id) or service.article(article_id)
         self.article_id = article_id
         self.settings.setValue(f"project/{self.project_id}/article", article_id)
+        self._show_article_details(info)
+        from app.core.claim_refs import claim_numbers, first_number
+
+        # Numbered over the whole project, as the command line and the reports number them.
+        self.workspace.claims_model.first_number = first_number(claim_numbers(service), claims)
+        self.workspace.claims_model.set_claims(claims)
+        self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
+        self.checked_before.article_shown(claims)  # matched in the background
+        self.workspace.select_article_row(article_id)
+        self.workspace.editor.set_claim(None)
+        # Keyboard first: start on the first claim with the list focused, so J/K and the
+        # rating keys work at once.
+        self.workspace.select_row(0)
+        self.workspace.claims.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_counts()
+        self._update_actions()
+
+    def _show_article_details(self, info: Any) -> None:
         meta = " · ".join(
             x
             for x in (
@@ -600,21 +691,6 @@ class MainWindow(QMainWindow):
         )
         self.workspace.article_title.setText(meta)
         self.workspace.article_title.setVisible(bool(meta))
-        if hasattr(service, "claim_ids"):  # the first look (a peek) has no project order
-            from app.core.claim_refs import claim_numbers, first_number
-
-            first = first_number(claim_numbers(service), claims)
-            self.workspace.claims_model.first_number = first
-        self.workspace.claims_model.set_claims(claims)
-        self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
-        self.workspace.select_article_row(article_id)
-        self.workspace.editor.set_claim(None)
-        # Keyboard first: start on the first claim with the list focused, so J/K and the
-        # rating keys work at once.
-        self.workspace.step_claim(1)
-        self.workspace.claims.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._update_counts()
-        self._update_actions()
 
     def reload(self) -> None:
         """Re-read everything shown (after someone else changed the project)."""
@@ -622,7 +698,7 @@ class MainWindow(QMainWindow):
             return
         keep = self.workspace.current_claim_id()
         self.undo_stack.clear()  # its captured values may no longer hold
-        self.scale = self.service.scale()
+        self._use_scale(self.service.scale())
         self.workspace.articles_model.set_articles(self.service.articles())
         if self.article_id:
             self.show_article(self.article_id)
@@ -649,10 +725,16 @@ class MainWindow(QMainWindow):
             else:
                 ws.claims_model.upsert(claim)
             ws.view.update_claim(claim, claim_id, self.scale)
-            if claim is not None and claim_id == current:
-                ws.editor.set_claim(claim)
+        # Rows moved or left the list: stay on the claim that was current while it is
+        # still listed, then make the article and the panel show the list's claim.
+        ws.keep_current(current)
+        shown = ws.editor.claim
+        if shown is not None and shown.id in changes.claims and shown.id == ws.current_claim_id():
+            ws.editor.set_claim(ws.load_claim(shown.id))
         if changes.articles or changes.claims:
             ws.articles_model.set_articles(self.service.articles())
+            if self.article_id in changes.articles:
+                self._show_article_details(self.service.article(self.article_id))
         self._update_counts()
         self._update_actions()
 
@@ -682,12 +764,48 @@ class MainWindow(QMainWindow):
     def run_command(self, command: commands.ServiceCommand) -> bool:
         command.notify = self.apply_changes
         command.on_error = self._on_command_error
+        self._pushing = True
         try:
             commands.push(self.undo_stack, command)
         except FactdeskError as exc:
             self.handle_error(exc)
             return False
+        finally:
+            self._pushing = False
+            self._undo_index = self.undo_stack.index()
         return True
+
+    _pushing = False
+    _undo_index = 0
+
+    def _on_undo_stack_indexChanged(self, index: int) -> None:
+        """Undo and redo happen in sight: go to the claim they changed and say what they did."""
+        previous, self._undo_index = self._undo_index, index
+        if self._pushing or index == previous or self.service is None:
+            return
+        undone = index < previous
+        command = self.undo_stack.command(index if undone else index - 1)
+        claim_id = undo_feedback.claim_of(command)
+        claim = None
+        if claim_id is not None:
+            try:
+                claim = self.service.claim(claim_id)
+            except NotFoundError:
+                claim = None
+        number = None
+        article_id = undo_feedback.article_of(command)
+        if claim is None and article_id is not None and article_id != self.article_id:
+            self.show_article(article_id)
+        if claim is not None:
+            if claim.article_id != self.article_id:
+                self.show_article(claim.article_id)
+            self.workspace.select_claim(claim.id)
+            self.workspace.view.flash_claim(claim.id)
+            number = self.workspace.claims_model.row_of(claim.id) + 1
+        self.statusBar().showMessage(
+            undo_feedback.describe(command, undone=undone, number=number, scale=self.scale),
+            8000,
+        )
 
     def _update_counts(self) -> None:
         if self.service is None or self.article_id is None:
@@ -717,6 +835,7 @@ class MainWindow(QMainWindow):
             a[aid].setEnabled(writable)
         a[ActionId.CLOSE_PROJECT].setEnabled(has_project)
         a[ActionId.FIND].setEnabled(has_project)
+        a[ActionId.EDIT_ARTICLE].setEnabled(writable and self.article_id is not None)
         for aid in (ActionId.NEXT_CLAIM, ActionId.PREVIOUS_CLAIM):
             a[aid].setEnabled(self.article_id is not None)
         a[ActionId.MARK_CLAIM].setEnabled(
@@ -734,16 +853,21 @@ class MainWindow(QMainWindow):
             *RATE_IDS,
         ):
             a[aid].setEnabled(editable)
+        # One rating key per level of the scale: a hidden action's key does nothing, and
+        # the shortcut list leaves it out.
         levels = len(self.scale.levels) if self.scale is not None and has_project else 0
         for n, aid in enumerate(RATE_IDS, start=1):
             a[aid].setVisible(n <= levels)
             if n <= levels:
-                a[aid].setText(f"{self.scale.levels[n - 1].label}")
-        from app.ui.reports_hook import export_available
-
-        available, why = export_available()
-        a[ActionId.EXPORT_REPORT].setEnabled(has_project and available)
-        a[ActionId.EXPORT_REPORT].setToolTip(why)
+                a[aid].setText(f"Rate “{self.scale.levels[n - 1].label}”")
+        for aid in (ActionId.NEXT_UNRATED, ActionId.BACK_TO_LIST):
+            a[aid].setEnabled(self.article_id is not None)
+        for aid in (ActionId.ACCEPT, ActionId.DONE_AND_NEXT):
+            a[aid].setEnabled(editable)
+        a[ActionId.EXPORT_REPORT].setEnabled(has_project)
+        a[ActionId.EXPORT_REPORT].setToolTip(
+            "Export the verdict report (Markdown, HTML or ClaimReview JSON-LD)"
+        )
 
     # --- claim edits -------------------------------------------------------------------
 
@@ -808,7 +932,7 @@ class MainWindow(QMainWindow):
         current = self.workspace.current_claim()
         if current is None:
             return
-        at = self.workspace.view.textCursor().position()
+        at = self.workspace.view.cursor_offset()
         if not current.start < at < current.end:
             dialogs.show_error(
                 self, "Put the text cursor inside the selected claim, where it should be split."
@@ -817,7 +941,35 @@ class MainWindow(QMainWindow):
         self.run_command(commands.SplitClaimCommand(self.service, current, at))
 
     def _on_jump_explanation(self) -> None:
-        self.workspace.editor.explanation.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.workspace.editor.explanation.append_here()
+
+    # --- keyboard model: every move ends on the claims list, where single keys act ------
+
+    def back_to_list(self) -> None:
+        """Esc: leave whatever field has focus (committing its text) for the claims list."""
+        self.workspace.editor.commit_text()
+        self.workspace.claims.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def go_to_claim(self, delta: int) -> None:
+        # From a text field too: focus returns to the list, so that a rating key pressed
+        # next rates the claim instead of being typed into its explanation.
+        self.back_to_list()
+        self.workspace.step_claim(delta)
+
+    def go_to_next_unrated(self) -> None:
+        self.back_to_list()
+        if not self.workspace.step_to_unrated():
+            self.statusBar().showMessage("Every listed claim after this one has a verdict.", 5000)
+
+    def done_and_next(self) -> None:
+        claim = self.workspace.current_claim()
+        if claim is None:
+            return
+        self.back_to_list()
+        if claim.status != ClaimStatus.DONE:
+            self.set_status(ClaimStatus.DONE)
+        self.workspace.keep_current(claim.id)
+        self.workspace.step_claim(1)
 
     def _on_find(self) -> None:
         self.workspace.filter_text.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -849,7 +1001,9 @@ class MainWindow(QMainWindow):
             command.on_error = self._on_command_error
             commands.push(self.undo_stack, command)  # errors reach the dialog, which stays
 
-        return EvidenceDialog(self, submit, self.service.attach_file, before)
+        return EvidenceDialog(
+            self, submit, self.service.attach_file, before, self.service.attachment_data
+        )
 
     def add_evidence_dialog(self, claim_id: str) -> None:
         self.evidence_dialog(claim_id).exec()
@@ -890,49 +1044,29 @@ class MainWindow(QMainWindow):
         return self.run_import(import_job(self.service, path), Path(path).name)
 
     def run_import(self, job: Any, name: str) -> Task:
-        """Import on a worker thread with a cancellable progress dialog."""
-        task = Task(job)
-        progress = QProgressDialog(f"Importing {name}…", "Cancel", 0, 0, self)
-        progress.setObjectName("import_progress")
-        progress.setWindowTitle(APP_NAME)
-        progress.setMinimumDuration(400)  # quick imports never flash a dialog
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.canceled.connect(task.cancel)
-        task.signals.progress.connect(progress.setLabelText)
+        """Import on a worker, with a cancellable progress dialog if it takes a while."""
         service = self.service
 
-        def finish() -> None:
-            progress.reset()
-            progress.deleteLater()
-            if task in self.tasks:
-                self.tasks.remove(task)
-
         def done(result: Any) -> None:
-            finish()
             if self.service is not service:
                 return  # the project was closed meanwhile
             self.workspace.articles_model.set_articles(service.articles())
-            self.show_article(result.article.id)
+            self.show_article(result.article.id)  # on its first claim
             note = "" if result.created else " (it was already in the project)"
             self.statusBar().showMessage(
                 f"Imported {result.article.title}: {result.detected} claims found{note}", 8000
             )
-            self.workspace.step_claim(1)
-
-        def failed(message: str) -> None:
-            finish()
-            dialogs.show_error(self, message)
 
         def cancelled() -> None:
-            finish()
             self.statusBar().showMessage("Import cancelled; the project was not changed.", 5000)
 
-        task.signals.done.connect(done)
-        task.signals.failed.connect(failed)
-        task.signals.cancelled.connect(cancelled)
-        self.tasks.append(task)
-        start(task)
-        return task
+        return self.operations.run(
+            f"Importing {name}…",
+            job,
+            done,
+            on_failed=lambda message: dialogs.show_error(self, message),
+            on_cancelled=cancelled,
+        )
 
     def export_report(self) -> None:
         from app.ui.report_dialog import open_export_dialog

@@ -1,28 +1,59 @@
-"""Markdown to HTML for the explanation preview.
+"""The explanation preview: Markdown rendered as the reports render it, off the GUI thread.
 
-markdown-it-py runs with raw HTML disabled: a claim's explanation may come from a
-colleague's project file, and HTML inside it must stay inert text in the preview.
+An explanation may come from a colleague's project file, so the preview shows it exactly
+as the HTML report does (:func:`app.core.reports.explanations.explanation_html`:
+markdown-it-py with raw HTML shown as text, no images, links only to web addresses).
+Rendering runs on a worker thread and is cached by content in the core, so moving back to
+a claim or undoing an edit shows at once; when the text changes again before a result
+arrives, the stale result is dropped.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QTextBrowser
 
-@lru_cache(maxsize=1)
-def _renderer() -> Any:
-    # Imported on first use: the preview is not needed to show the window.
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable("table")
-    md.enable("strikethrough")
-    return md
+from app.ui.workers import Task, start
 
 
-def render_markdown(text: str) -> str:
-    """HTML for ``text``; user HTML comes out escaped."""
-    if not text.strip():
-        return ""
-    return str(_renderer().render(text))
+def _render_job(text: str) -> Any:
+    def job(_check: Any, _report: Any) -> tuple[str, str]:
+        # Imported here, on the worker: markdown-it is not needed to show the window.
+        from app.core.reports.explanations import explanation_html
+
+        return text, explanation_html(text)
+
+    return job
+
+
+class MarkdownPreview(QObject):
+    """Shows the rendering of the newest text given to :meth:`show` in ``browser``."""
+
+    def __init__(self, browser: QTextBrowser) -> None:
+        super().__init__(browser)
+        self.browser = browser
+        self.wanted = ""
+        self._tasks: list[Task] = []  # kept alive until they report back
+
+    def show(self, text: str) -> None:
+        self.wanted = text
+        if not text.strip():
+            self.browser.setHtml("")
+            return
+        task = Task(_render_job(text))
+        self._tasks.append(task)
+        task.signals.done.connect(lambda result, task=task: self._on_done(task, result))
+        task.signals.failed.connect(lambda message, task=task: self._on_failed(task, message))
+        start(task)
+
+    def _on_done(self, task: Task, result: tuple[str, str]) -> None:
+        self._tasks.remove(task)
+        text, html = result
+        if text == self.wanted:
+            self.browser.setHtml(html)
+
+    def _on_failed(self, task: Task, message: str) -> None:
+        self._tasks.remove(task)
+        self.browser.setPlainText(f"The preview cannot be shown: {message}")

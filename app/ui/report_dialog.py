@@ -2,9 +2,9 @@
 
 Both sit on :mod:`app.core.reports` (no Qt there). The Export dialog builds and writes
 the report on a worker (:mod:`app.ui.workers`), writing the file atomically; the preview
-renders :func:`render_html` into a ``QTextBrowser`` that never follows links itself
-(http and https links open in the system browser) and refreshes, debounced, as claims
-change.
+renders :func:`render_html` on a worker too, into a ``QTextBrowser`` that never follows
+links itself (http and https links open in the system browser), and refreshes,
+debounced, as claims change.
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from app.core.errors import FactdeskError
 
 # (label, core format name, suffix, file-dialog filter)
 FORMAT_CHOICES = (
@@ -100,8 +98,7 @@ class ExportDialog(QDialog):
         self.only_done = QCheckBox("Only &finished claims")
         self.only_done.setObjectName("export_only_done")
         self.include_unrated = QCheckBox("Include &unrated claims")
-        self.include_unrated.setObjectName("export_include_unrated")
-        self.include_unrated.setChecked(True)
+        self.include_unrated.setObjectName("export_include_unrated")  # off: verdicts first
         self.include_dismissed = QCheckBox("Include &dismissed claims")
         self.include_dismissed.setObjectName("export_include_dismissed")
         options_box = QGroupBox("Claims")
@@ -322,6 +319,8 @@ class ReportPreview(QDockWidget):
         self.timer.setInterval(PREVIEW_DELAY_MS)
         self.timer.timeout.connect(self.refresh)
         self.refreshes = 0  # for tests and diagnostics
+        self._generation = 0  # of the newest refresh; older results are dropped
+        self._tasks: list[Any] = []  # running refreshes, kept until they report back
         self.visibilityChanged.connect(lambda shown: shown and self.schedule())
 
     def set_source(self, service: Any, article_id: str | None) -> None:
@@ -335,23 +334,45 @@ class ReportPreview(QDockWidget):
         self.timer.start()
 
     def refresh(self) -> None:
+        """Build and render the article's report on a worker; the newest request wins."""
         self.timer.stop()
         if not self.isVisible():
             return  # refreshed when shown again
         self.refreshes += 1
+        self._generation += 1
         if self.service is None:
             self.browser.setPlainText("Open a project to preview its report.")
             return
         if self.article_id is None:
             self.browser.setPlainText("Choose an article to preview its report.")
             return
-        from app.core.reports import ReportOptions, build_report, render_html
+        from app.ui.workers import Task, start
 
-        try:
-            data = build_report(self.service, ReportOptions(article_id=self.article_id))
-            html = render_html(data)
-        except FactdeskError as exc:
-            self.browser.setPlainText(f"The report cannot be shown: {exc.message}")
+        service, article_id, generation = self.service, self.article_id, self._generation
+
+        def job(_check: Any, _report: Any) -> str:
+            from app.core.reports import ReportOptions, build_report, render_html
+
+            return render_html(build_report(service, ReportOptions(article_id=article_id)))
+
+        task = Task(job)
+        self._tasks.append(task)
+        task.signals.done.connect(lambda html: self._on_rendered(task, generation, html))
+        task.signals.failed.connect(
+            lambda message: self._on_rendered(
+                task, generation, None, f"The report cannot be shown: {message}"
+            )
+        )
+        start(task)
+
+    def _on_rendered(
+        self, task: Any, generation: int, html: str | None, error: str | None = None
+    ) -> None:
+        self._tasks.remove(task)
+        if generation != self._generation:
+            return  # a newer refresh is on its way
+        if html is None:
+            self.browser.setPlainText(error or "")
             return
         bar = self.browser.verticalScrollBar()
         keep = bar.value()

@@ -435,13 +435,19 @@ class SharingController(QObject):
 
     def verify_async(self) -> Task | None:
         """Verify on a worker thread; the badge says "checking" meanwhile."""
-        from app.core.sharing.signing import verify_project
-
         service = self.window.service
         if service is None:
             return None
         self.badge.set_checking()
-        task = Task(lambda _check, _report: verify_project(service))
+
+        def job(_check: Any, _report: Any) -> Any:
+            # Imported on the worker: signing brings cryptography and keyring, which
+            # showing the project does not need (every open starts this check).
+            from app.core.sharing.signing import verify_project
+
+            return verify_project(service)
+
+        task = Task(job)
         tasks = self.window.tasks
 
         def finish() -> None:

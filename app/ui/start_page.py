@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.ui.path_labels import home_relative
 
 
 class StartPage(QWidget):
@@ -73,7 +74,7 @@ class StartPage(QWidget):
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
         for path in paths:
-            item = QListWidgetItem(f"{Path(path).stem}   —   {path}")
+            item = QListWidgetItem(f"{Path(path).stem}   —   {home_relative(Path(path).parent)}")
             item.setData(Qt.ItemDataRole.UserRole, path)
             item.setToolTip(path)
             self.recent.addItem(item)

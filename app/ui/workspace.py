@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 from app.core.records import ClaimInfo, ClaimKind, ClaimStatus, RatingScaleInfo
 from app.ui.article_view import ArticleView
 from app.ui.claim_editor import ClaimEditor, colour_icon
+from app.ui.legend import HighlightLegend
 from app.ui.models import (
     ID_ROLE,
+    RECORD_ROLE,
     STATUS_TEXT,
     ArticleListModel,
     ClaimFilterProxy,
@@ -78,6 +80,7 @@ class Workspace(QWidget):
         self.article_title.setWordWrap(True)
         self.article_title.setAccessibleName("Article details")
         self.view = ArticleView()
+        self.legend = HighlightLegend()
         self.view.claim_clicked.connect(self._on_view_claim_clicked)
 
         self.claims_model = ClaimTableModel(self)
@@ -100,6 +103,17 @@ class Workspace(QWidget):
         self.claims.setColumnHidden(ClaimTableModel.KINDS, True)
         self.claims.setColumnHidden(ClaimTableModel.SCORE, True)
         self.claims.selectionModel().currentRowChanged.connect(self._on_claims_currentRowChanged)
+        # Rows leave or join the list (a dismissal hidden by the filter, a split, an undo)
+        # and the list's current row can move without a currentRowChanged signal: the
+        # article and the panel then follow it here. Connected after setModel, so the
+        # selection model has already moved its current index when these run.
+        for signal in (
+            self.proxy.rowsRemoved,
+            self.proxy.rowsInserted,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self.sync_current)
 
         self.filter_text = QLineEdit()
         self.filter_text.setObjectName("filter_text")
@@ -153,6 +167,7 @@ class Workspace(QWidget):
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.article_title)
+        centre_layout.addWidget(self.legend)
         centre_layout.addWidget(self.view, 1)
         self.article_title.setContentsMargins(24, 10, 24, 4)
 
@@ -182,6 +197,7 @@ class Workspace(QWidget):
         table.setShowGrid(False)
         table.verticalHeader().setDefaultSectionSize(24)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab leaves the table (keyboard model)
 
     # --- feeding -----------------------------------------------------------------
 
@@ -195,6 +211,11 @@ class Workspace(QWidget):
                 self.filter_rating.addItem(colour_icon(level.colour), level.label, level.id)
         self.filter_rating.blockSignals(False)
         self.claims_model.set_scale(scale)
+        self.show_legend(scale)
+
+    def show_legend(self, scale: RatingScaleInfo | None) -> None:
+        highlighter = self.view.highlighter
+        self.legend.show_scale(scale, highlighter.base, highlighter.text)
 
     def _on_filters_changed(self, *_args: object) -> None:
         status = self.filter_status.currentData()
@@ -240,8 +261,43 @@ class Workspace(QWidget):
         )
         self.claims.scrollTo(index)
         self._scroll_text = True
+        self.sync_current()
+
+    def sync_current(self, *_args: object) -> None:
+        """One current claim: the article and the panel show the list's current claim.
+
+        Every action ends here one way or another, so an edit typed in the panel always
+        lands on the claim the list and the article show.
+        """
+        claim_id = self.current_claim_id()
+        if self.view.highlighter.selected_id != claim_id:
+            self.view.select_claim(claim_id, scroll=self._scroll_text)
+        shown = self.editor.claim.id if self.editor.claim is not None else None
+        if shown != claim_id:
+            self.editor.set_claim(self.load_claim(claim_id) if claim_id else None)
+            self.claim_selected.emit(claim_id)
 
     _scroll_text = True
+
+    def keep_current(self, claim_id: str | None) -> None:
+        """Make ``claim_id`` current again if the list still shows it; else keep the list's.
+
+        Unlike :meth:`select_claim` this never clears the filters: a claim that an action
+        hid (a dismissal, with dismissed claims hidden) gives way to its neighbour.
+        """
+        row = self.claims_model.row_of(claim_id) if claim_id else -1
+        index = self.proxy.mapFromSource(self.claims_model.index(row, 0)) if row >= 0 else None
+        if (
+            index is not None
+            and index.isValid()
+            and index.row() != self.claims.currentIndex().row()
+        ):
+            self.claims.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self.sync_current()
 
     def load_claim(self, claim_id: str) -> ClaimInfo | None:
         """The claim with its evidence for the editor; the window sets a service reader."""
@@ -256,6 +312,14 @@ class Workspace(QWidget):
     def _on_view_claim_clicked(self, claim_id: str) -> None:
         self.select_claim(claim_id, scroll_text=False)
 
+    def select_row(self, row: int) -> None:
+        """Make the list's ``row`` (as filtered and sorted) the current claim, if it exists."""
+        if 0 <= row < self.proxy.rowCount():
+            self.select_claim(self.proxy.index(row, 0).data(ID_ROLE))
+        else:
+            self.select_claim(None)
+            self.sync_current()
+
     def step_claim(self, delta: int) -> None:
         """Next (+1) or previous (-1) claim in the panel's order."""
         rows = self.proxy.rowCount()
@@ -265,6 +329,16 @@ class Workspace(QWidget):
         row = current.row() + delta if current.isValid() else (0 if delta > 0 else rows - 1)
         row = max(0, min(rows - 1, row))
         self.select_claim(self.proxy.index(row, 0).data(ID_ROLE))
+
+    def step_to_unrated(self) -> bool:
+        """Go to the next listed claim with no verdict; False when there is none after it."""
+        start = self.claims.currentIndex().row() + 1
+        for row in range(max(start, 0), self.proxy.rowCount()):
+            claim = self.proxy.index(row, 0).data(RECORD_ROLE)
+            if claim is not None and claim.rating_id is None and not claim.rating_label:
+                self.select_claim(claim.id)
+                return True
+        return False
 
     def _on_articles_currentRowChanged(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

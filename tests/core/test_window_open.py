@@ -29,8 +29,13 @@ def _project(tmp_path: Path) -> Path:
 
 def test_a_second_window_opens_read_only_naming_the_reason(tmp_path: Path) -> None:
     path = _project(tmp_path)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], cwd=REPO,
-                              env=cli_env(), stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        cwd=REPO,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         second = ProjectService.open_file_for_window(path, author="Ana")

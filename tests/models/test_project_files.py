@@ -136,7 +136,7 @@ def test_damaged_pages(project_file: Path) -> None:
     data = bytearray(project_file.read_bytes())
     page = int.from_bytes(data[16:18], "big")
     # Overwrite the second and third pages (schema and table b-trees) with noise.
-    data[page:page * 3] = bytes((i * 37 + 11) % 256 for i in range(page * 2))
+    data[page : page * 3] = bytes((i * 37 + 11) % 256 for i in range(page * 2))
     project_file.write_bytes(bytes(data))
     _assert_refused(project_file, CorruptProjectError)
 
@@ -149,13 +149,16 @@ def test_newer_schema(project_file: Path) -> None:
     assert "newer Factdesk" in message
 
 
-@pytest.mark.parametrize("ddl", [
-    "CREATE TRIGGER evil AFTER INSERT ON claim BEGIN DELETE FROM article; END",
-    "CREATE VIEW everything AS SELECT * FROM claim",
-    "CREATE TABLE extra (x)",
-    "CREATE INDEX ix_extra ON claim (quote)",
-    "ALTER TABLE claim ADD COLUMN sneaky TEXT",
-])
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        "CREATE TRIGGER evil AFTER INSERT ON claim BEGIN DELETE FROM article; END",
+        "CREATE VIEW everything AS SELECT * FROM claim",
+        "CREATE TABLE extra (x)",
+        "CREATE INDEX ix_extra ON claim (quote)",
+        "ALTER TABLE claim ADD COLUMN sneaky TEXT",
+    ],
+)
 def test_unexpected_schema_objects_are_refused(project_file: Path, ddl: str) -> None:
     with sqlite3.connect(project_file) as conn:
         conn.execute(ddl)
@@ -189,8 +192,9 @@ def test_viewing_leaves_the_file_untouched(project_file: Path) -> None:
     assert side_files(project_file) == []
 
 
-def test_copy_of_open_project_keeps_data_written_before_a_crash(project_file: Path,
-                                                                tmp_path: Path) -> None:
+def test_copy_of_open_project_keeps_data_written_before_a_crash(
+    project_file: Path, tmp_path: Path
+) -> None:
     """A file whose WAL was never checkpointed (a crash) still opens with every edit."""
     service = ProjectService.open_file(project_file, author="Ana")
     claim = service.claims()[0]
@@ -199,8 +203,7 @@ def test_copy_of_open_project_keeps_data_written_before_a_crash(project_file: Pa
     crashed = tmp_path / "crashed" / "good.factdesk"
     crashed.parent.mkdir()
     shutil.copy(project_file, crashed)
-    shutil.copy(project_file.with_name("good.factdesk-wal"),
-                crashed.with_name("good.factdesk-wal"))
+    shutil.copy(project_file.with_name("good.factdesk-wal"), crashed.with_name("good.factdesk-wal"))
     service.close()
     reopened = ProjectService.open_file(crashed, author="Ana")
     assert reopened.claim(claim.id).rating_label == "False"

@@ -45,12 +45,19 @@ def make_project(path: Path) -> list[str]:
     detected = []
     for i, sentence in enumerate(sentences):
         start = text.index(sentence)
-        detected.append(DetectedSentence(start, start + len(sentence), 0.9 - i / 100, None,
-                                         (ClaimKind.STATISTIC,), ParagraphRole.BODY))
+        detected.append(
+            DetectedSentence(
+                start,
+                start + len(sentence),
+                0.9 - i / 100,
+                None,
+                (ClaimKind.STATISTIC,),
+                ParagraphRole.BODY,
+            )
+        )
     service = ProjectService.create_file(path, author="Crash Harness")
     try:
-        service.add_article(text, metadata=ArticleMetadata(title="Crash test"),
-                            detected=detected)
+        service.add_article(text, metadata=ArticleMetadata(title="Crash test"), detected=detected)
         return [c.id for c in service.claims()]
     finally:
         service.close()
@@ -113,12 +120,19 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
-def run_and_kill(argv: list[str], rng: random.Random, ready_timeout: float = 180.0,
-                 max_delay: float = 1.0) -> tuple[list[str], str]:
+def run_and_kill(
+    argv: list[str], rng: random.Random, ready_timeout: float = 180.0, max_delay: float = 1.0
+) -> tuple[list[str], str]:
     """Start a driver, wait for READY, SIGKILL it after a random delay; return its output."""
     env = cli_env(QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        encoding="utf-8",
+    )
     lines: list[str] = []
     ready = threading.Event()
 
@@ -151,8 +165,7 @@ def run_and_kill(argv: list[str], rng: random.Random, ready_timeout: float = 180
     return lines, stderr
 
 
-def crash_loop(tmp_path: Path, kills: int, argv_for: object, name: str,
-               seed: int) -> None:
+def crash_loop(tmp_path: Path, kills: int, argv_for: object, name: str, seed: int) -> None:
     project = tmp_path / f"{name}.factdesk"
     claims = make_project(project)
     ledger = Ledger()
@@ -180,9 +193,11 @@ def crash_loop(tmp_path: Path, kills: int, argv_for: object, name: str,
             failures.append(f"kill {i}: " + "; ".join(problems[:5]))
         else:
             ok += 1
-    print(f"\n{name}: {ok} of {kills} kills with nothing lost "
-          f"({ledger.acks} acknowledged edits checked; {with_acks} kills came after "
-          f"at least one acknowledged edit, {early} while still opening)")
+    print(
+        f"\n{name}: {ok} of {kills} kills with nothing lost "
+        f"({ledger.acks} acknowledged edits checked; {with_acks} kills came after "
+        f"at least one acknowledged edit, {early} while still opening)"
+    )
     assert not failures, "\n".join(failures[:10])
     assert ok == kills
 
@@ -193,8 +208,16 @@ def test_crash_cli_sigkill_loses_nothing(tmp_path: Path) -> None:
 
     def argv(project: Path, claims: list[str], seed: int) -> list[str]:
         mode = "cli" if seed % 2 else "service"
-        return [driver, str(project), "--mode", mode, "--seed", str(seed),
-                "--claims", ",".join(claims)]
+        return [
+            driver,
+            str(project),
+            "--mode",
+            mode,
+            "--seed",
+            str(seed),
+            "--claims",
+            ",".join(claims),
+        ]
 
     crash_loop(tmp_path, CLI_KILLS, argv, "cli", seed=1)
 

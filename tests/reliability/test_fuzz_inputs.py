@@ -56,14 +56,21 @@ REPORT_EXAMPLES = 300 if FULL else 25
 SETTINGS = {
     "deadline": None,
     "database": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
-                              HealthCheck.function_scoped_fixture],
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 }
 
 words = st.lists(
-    st.one_of(st.sampled_from(NASTY), st.text(max_size=8),
-              st.sampled_from(["The council said", "rose by 40%", "in 2023.", "\n\n"])),
-    min_size=1, max_size=12,
+    st.one_of(
+        st.sampled_from(NASTY),
+        st.text(max_size=8),
+        st.sampled_from(["The council said", "rose by 40%", "in 2023.", "\n\n"]),
+    ),
+    min_size=1,
+    max_size=12,
 ).map("".join)
 
 
@@ -80,22 +87,28 @@ def build_document(fmt: str, texts: list[str], encoding: str) -> tuple[str, byte
     if fmt == "text":
         return "a.txt", "\n\n".join(paras).encode(encoding, errors="replace")
     if fmt == "markdown":
-        body = "# " + paras[0] + "\n\n" + "\n\n".join(f"- {p}\n\n[l](https://x.example/{i})"
-                                                   for i, p in enumerate(paras[1:]))
+        body = (
+            "# "
+            + paras[0]
+            + "\n\n"
+            + "\n\n".join(f"- {p}\n\n[l](https://x.example/{i})" for i, p in enumerate(paras[1:]))
+        )
         return "a.md", body.encode("utf-8")
     if fmt == "html":
         from html import escape
 
         body = "".join(f"<p>{escape(p)}</p>" for p in paras)
-        return "a.html", (f"<html><head><title>{escape(paras[0])}</title></head><body>"
-                          f"<article><h1>{escape(paras[0])}</h1>{body}</article>"
-                          "<script>var x = 1;</script></body></html>").encode()
+        return "a.html", (
+            f"<html><head><title>{escape(paras[0])}</title></head><body>"
+            f"<article><h1>{escape(paras[0])}</h1>{body}</article>"
+            "<script>var x = 1;</script></body></html>"
+        ).encode()
     if fmt == "mhtml":
         from html import escape
 
         body = "".join(f"<p>{escape(p)}</p>" for p in paras)
         return "a.mhtml", (
-            "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n"
+            'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n'
             "--b\r\nContent-Type: text/html; charset=utf-8\r\n"
             "Content-Transfer-Encoding: 8bit\r\n\r\n"
             f"<html><body>{body}</body></html>\r\n--b--\r\n"
@@ -129,15 +142,18 @@ def damage(data: bytes, ops: list[tuple[str, float, bytes]]) -> bytes:
         elif op == "splice":
             buf[pos:pos] = blob
         elif op == "overwrite":
-            buf[pos:pos + len(blob)] = blob
+            buf[pos : pos + len(blob)] = blob
         elif op == "repeat":
-            buf[pos:pos] = bytes(buf[pos:pos + 64]) * 8
+            buf[pos:pos] = bytes(buf[pos : pos + 64]) * 8
     return bytes(buf)
 
 
 damage_ops = st.lists(
-    st.tuples(st.sampled_from(["truncate", "flip", "splice", "overwrite", "repeat"]),
-              st.floats(0, 1), st.binary(max_size=24)),
+    st.tuples(
+        st.sampled_from(["truncate", "flip", "splice", "overwrite", "repeat"]),
+        st.floats(0, 1),
+        st.binary(max_size=24),
+    ),
     max_size=4,
 )
 FORMATS = ["text", "markdown", "html", "mhtml", "docx", "pdf"]
@@ -149,11 +165,15 @@ def test_fuzz_importer_per_format(fmt: str, tmp_path: Path) -> None:
     serial = iter(range(10**9))
 
     @settings(max_examples=IMPORT_EXAMPLES, **SETTINGS)
-    @given(texts=st.lists(words, min_size=1, max_size=5), ops=damage_ops,
-           encoding=st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1", "utf-8-sig"]),
-           rename=st.booleans())
-    def run(texts: list[str], ops: list[tuple[str, float, bytes]], encoding: str,
-            rename: bool) -> None:
+    @given(
+        texts=st.lists(words, min_size=1, max_size=5),
+        ops=damage_ops,
+        encoding=st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1", "utf-8-sig"]),
+        rename=st.booleans(),
+    )
+    def run(
+        texts: list[str], ops: list[tuple[str, float, bytes]], encoding: str, rename: bool
+    ) -> None:
         name, data = build_document(fmt, texts, encoding)
         data = damage(data, ops)
         folder = tmp_path / f"x{next(serial)}"
@@ -177,8 +197,10 @@ def test_fuzz_importer_per_format(fmt: str, tmp_path: Path) -> None:
 
     run()
     total = sum(counts.values())
-    print(f"\nimporter fuzz {fmt}: {total} inputs: "
-          + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    print(
+        f"\nimporter fuzz {fmt}: {total} inputs: "
+        + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    )
     assert total >= min(IMPORT_EXAMPLES, 10)
 
 
@@ -251,8 +273,10 @@ def test_fuzz_project_files(project_seed: bytes, tmp_path: Path) -> None:
 
     run()
     total = sum(counts.values())
-    print(f"\nproject file fuzz: {total} mutants: "
-          + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    print(
+        f"\nproject file fuzz: {total} mutants: "
+        + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+    )
     if known:
         print(f"known issue hit: {dict(known)}")
     assert total >= min(PROJECT_EXAMPLES, 10)
@@ -261,10 +285,20 @@ def test_fuzz_project_files(project_seed: bytes, tmp_path: Path) -> None:
 # --- every user field into the reports ------------------------------------------------
 
 urls = st.one_of(
-    st.none(), words,
-    st.sampled_from(["https://ok.example/a?b=1&c=<2>", "javascript:alert(1)", "JaVaScRiPt:x",
-                     "data:text/html,<script>x</script>", "file:///etc/passwd",
-                     "//evil.example/", "http://ok.example/a_(b)", " https://ok.example/ "]),
+    st.none(),
+    words,
+    st.sampled_from(
+        [
+            "https://ok.example/a?b=1&c=<2>",
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            "data:text/html,<script>x</script>",
+            "file:///etc/passwd",
+            "//evil.example/",
+            "http://ok.example/a_(b)",
+            " https://ok.example/ ",
+        ]
+    ),
 )
 
 
@@ -278,32 +312,51 @@ def _try(counts: Counter[str], what: str, call: object, *args: object, **kwargs:
 
 
 @pytest.mark.parametrize("scale", ["five-level", "conclusion-only"])
-def test_fuzz_user_fields_into_reports(scale: str, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fuzz_user_fields_into_reports(
+    scale: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     counts: Counter[str] = Counter()
     serial = iter(range(10**9))
     from app.core.settings import Settings
 
     @settings(max_examples=REPORT_EXAMPLES, **SETTINGS)
-    @given(project_name=words, title=words, outlet=words, author=words, url=urls,
-           claim=st.fixed_dictionaries({"wording": words, "claimant": words,
-                                        "explanation": words, "rating": words}),
-           evidence=st.lists(st.tuples(urls, words, st.sampled_from(list(Stance)), words,
-                                       urls), max_size=3),
-           organisation=st.one_of(st.just("Desk"), words),
-           org_url=st.one_of(st.just("https://desk.example/checks"), urls))
-    def run(project_name: str, title: str, outlet: str, author: str, url: str | None,
-            claim: dict[str, str], evidence: list[tuple[str | None, str, Stance, str, str | None]],
-            organisation: str, org_url: str | None) -> None:
+    @given(
+        project_name=words,
+        title=words,
+        outlet=words,
+        author=words,
+        url=urls,
+        claim=st.fixed_dictionaries(
+            {"wording": words, "claimant": words, "explanation": words, "rating": words}
+        ),
+        evidence=st.lists(
+            st.tuples(urls, words, st.sampled_from(list(Stance)), words, urls), max_size=3
+        ),
+        organisation=st.one_of(st.just("Desk"), words),
+        org_url=st.one_of(st.just("https://desk.example/checks"), urls),
+    )
+    def run(
+        project_name: str,
+        title: str,
+        outlet: str,
+        author: str,
+        url: str | None,
+        claim: dict[str, str],
+        evidence: list[tuple[str | None, str, Stance, str, str | None]],
+        organisation: str,
+        org_url: str | None,
+    ) -> None:
         path = tmp_path / f"r{next(serial)}.factdesk"
         service = ProjectService.create_file(path, scale=scale, author="Fuzz")
         try:
             _try(counts, "name", service.rename, project_name)
             text = "Headline\n\nThe rate rose by 4% in 2023, the council said. Then more."
-            meta = dict(title=title, outlet=outlet, author=author, url=url,
-                        published=date(2024, 1, 2))
-            added = _try(counts, "article", service.add_article, text,
-                         metadata=ArticleMetadata(**meta))  # type: ignore[arg-type]
+            meta = dict(
+                title=title, outlet=outlet, author=author, url=url, published=date(2024, 1, 2)
+            )
+            added = _try(
+                counts, "article", service.add_article, text, metadata=ArticleMetadata(**meta)
+            )  # type: ignore[arg-type]
             if added is None:
                 added = service.add_article(text, metadata=ArticleMetadata(title="t"))
             start = text.index("The rate")
@@ -313,9 +366,18 @@ def test_fuzz_user_fields_into_reports(scale: str, tmp_path: Path,
             for name in ("wording", "claimant", "explanation"):
                 _try(counts, name, service.update_claim, info.id, **{name: claim[name]})
             for link, link_title, stance, note, archive in evidence:
-                _try(counts, "evidence", service.add_evidence, info.id, url=link,
-                     title=link_title, stance=stance, publisher=note[:50], note=note,
-                     archive_url=archive)
+                _try(
+                    counts,
+                    "evidence",
+                    service.add_evidence,
+                    info.id,
+                    url=link,
+                    title=link_title,
+                    stance=stance,
+                    publisher=note[:50],
+                    note=note,
+                    archive_url=archive,
+                )
             data = build_report(service, ReportOptions())
             md = export(service, "markdown")
             md_counts = check_markdown(md, data)

@@ -36,8 +36,12 @@ HOSTILE = (
     "[click](javascript:alert(1)) <a href='javascript:evil()'>a</a> "
     "![p](https://tracker.example/p.gif) <iframe src=//evil.example></iframe>"
 )
-BAD_LINKS = ["javascript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
-             "file:///etc/passwd"]
+BAD_LINKS = [
+    "javascript:alert(1)",
+    "data:text/html,<script>x</script>",
+    "vbscript:x",
+    "file:///etc/passwd",
+]
 WEB = ("http://", "https://")
 
 
@@ -79,16 +83,31 @@ def _hostile_project(tmp_path: Path) -> tuple[Path, int]:
     refused = 0
     try:
         text = "Headline\n\nThe rate rose by 4% in 2023, the council said. It fell later."
-        article, _ = service.add_article(text, metadata=ArticleMetadata(
-            title=HOSTILE[:200], outlet=HOSTILE[:200], author=HOSTILE[:200],
-            url="https://news.example/a?x=<b>"))
+        article, _ = service.add_article(
+            text,
+            metadata=ArticleMetadata(
+                title=HOSTILE[:200],
+                outlet=HOSTILE[:200],
+                author=HOSTILE[:200],
+                url="https://news.example/a?x=<b>",
+            ),
+        )
         start = text.index("The rate")
         claim, _ = service.add_claim(article.id, start, start + 50)
         service.set_rating(claim.id, "Mostly false")
-        service.update_claim(claim.id, wording=HOSTILE, claimant=HOSTILE[:200],
-                             explanation=HOSTILE + "\n\n<style>body{}</style>\n\n" + HOSTILE)
-        service.add_evidence(claim.id, url="https://ok.example/e", title=HOSTILE,
-                             publisher=HOSTILE[:100], note=HOSTILE)
+        service.update_claim(
+            claim.id,
+            wording=HOSTILE,
+            claimant=HOSTILE[:200],
+            explanation=HOSTILE + "\n\n<style>body{}</style>\n\n" + HOSTILE,
+        )
+        service.add_evidence(
+            claim.id,
+            url="https://ok.example/e",
+            title=HOSTILE,
+            publisher=HOSTILE[:100],
+            note=HOSTILE,
+        )
         for link in BAD_LINKS:
             for field in ("url", "archive_url"):
                 try:
@@ -108,7 +127,11 @@ def test_reports_carry_no_user_html_and_only_web_links(tmp_path: Path) -> None:
         out = tmp_path / f"report.{fmt}"
         result = subprocess.run(
             [sys.executable, "-m", "app", "export", str(project), "--format", fmt, "-o", str(out)],
-            env=cli_env(), capture_output=True, text=True, timeout=120)
+            env=cli_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         outputs[fmt] = out.read_text(encoding="utf-8")
     checked = 0
@@ -130,13 +153,18 @@ def test_reports_carry_no_user_html_and_only_web_links(tmp_path: Path) -> None:
                 target = str(child.attrGet("href") or child.attrGet("src"))
                 assert target.startswith((*WEB, "#")), target
                 checked += 1
+
     # ClaimReview: every address is a web address.
     def walk(node: object) -> None:
         nonlocal checked
         if isinstance(node, dict):
             for key, value in node.items():
-                if (key in ("url", "sameAs", "@id") and isinstance(value, str)
-                        and ":" in value and not value.startswith(("urn:", "_:"))):
+                if (
+                    key in ("url", "sameAs", "@id")
+                    and isinstance(value, str)
+                    and ":" in value
+                    and not value.startswith(("urn:", "_:"))
+                ):
                     assert value.startswith(WEB), (key, value)
                     checked += 1
                 walk(value)
@@ -148,8 +176,9 @@ def test_reports_carry_no_user_html_and_only_web_links(tmp_path: Path) -> None:
     # User text is data in JSON-LD, but the file must be safe to paste into a
     # <script type="application/ld+json"> element: no raw "<" at all.
     assert "<" not in outputs["claimreview"]
-    print(f"\nreport security: {checked} links checked in 3 formats, "
-          f"{refused} non-web links refused")
+    print(
+        f"\nreport security: {checked} links checked in 3 formats, {refused} non-web links refused"
+    )
 
 
 # --- secrets --------------------------------------------------------------------------
@@ -168,8 +197,9 @@ def _all_text(exc: BaseException) -> str:
     return "\n".join(parts)
 
 
-def test_server_password_never_leaks(tmp_path: Path, isolated_settings: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_password_never_leaks(
+    tmp_path: Path, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.core import server
     from app.core.paths import user_log_dir
     from app.core.secrets import get_secret, server_secret_name, set_secret
@@ -200,7 +230,8 @@ def test_server_password_never_leaks(tmp_path: Path, isolated_settings: Path,
             lambda: server.open_server_database(url, PASSWORD),
             lambda: server.normalise_server_url(url.replace("checker@", f"checker:{PASSWORD}@")),
             lambda: server.check_connection(
-                "postgresql+psycopg://checker@127.0.0.1:1/desk?connect_timeout=2"),
+                "postgresql+psycopg://checker@127.0.0.1:1/desk?connect_timeout=2"
+            ),
         ]
         for attempt in attempts:
             with pytest.raises(FactdeskError) as caught:
@@ -209,11 +240,18 @@ def test_server_password_never_leaks(tmp_path: Path, isolated_settings: Path,
         # The command line, where the password can only come from the keyring or libpq.
         project = tmp_path / "projects" / "p.factdesk"
         project.parent.mkdir()
-        for argv in (["new", str(project)], ["claims", "--db", url, "--json"],
-                     ["new", "--db", url]):
-            result = subprocess.run([sys.executable, "-m", "app", *argv],
-                                    env=cli_env(PGPASSWORD=PASSWORD, HOME=str(tmp_path / "home")),
-                                    capture_output=True, text=True, timeout=120)
+        for argv in (
+            ["new", str(project)],
+            ["claims", "--db", url, "--json"],
+            ["new", "--db", url],
+        ):
+            result = subprocess.run(
+                [sys.executable, "-m", "app", *argv],
+                env=cli_env(PGPASSWORD=PASSWORD, HOME=str(tmp_path / "home")),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             messages.append(result.stdout + result.stderr)
         assert "cannot connect" in "\n".join(messages)
     finally:
@@ -267,8 +305,9 @@ def _guard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return attempts
 
 
-def test_pipeline_opens_no_network_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_pipeline_opens_no_network_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))  # signing keeps a lock there
@@ -284,17 +323,29 @@ def test_pipeline_opens_no_network_connection(tmp_path: Path, monkeypatch: pytes
     listed = json.loads(capsys.readouterr().out)
     items = listed["claims"] if isinstance(listed, dict) else listed
     assert items, claims
-    assert cli_main(["rate", project, items[0]["id"], "Mostly false", "--explanation", "See [x]"
-                     "(https://example.org)", "--evidence", "https://example.org/e"]) == 0
+    assert (
+        cli_main(
+            [
+                "rate",
+                project,
+                items[0]["id"],
+                "Mostly false",
+                "--explanation",
+                "See [x](https://example.org)",
+                "--evidence",
+                "https://example.org/e",
+            ]
+        )
+        == 0
+    )
     for fmt in ("markdown", "html", "claimreview"):
-        assert cli_main(["export", project, "--format", fmt,
-                         "-o", str(tmp_path / f"r.{fmt}")]) == 0
+        assert cli_main(["export", project, "--format", fmt, "-o", str(tmp_path / f"r.{fmt}")]) == 0
     assert cli_main(["sign", project]) == 0
     assert cli_main(["verify", project]) == 0
     assert attempts == [], attempts
 
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os, socket, sys
 
 def _deny(what):
@@ -319,9 +370,9 @@ socket.socket.connect = connect
 socket.socket.connect_ex = connect_ex
 socket.create_connection = lambda *a, **k: _deny(a[:1])
 socket.getaddrinfo = lambda *a, **k: _deny(a[:1])
-'''
+"""
 
-WINDOW_RUN = '''
+WINDOW_RUN = """
 import sys
 from app.ui import application
 
@@ -354,7 +405,7 @@ def watched_app(argv):
 
 application._make_app = watched_app
 sys.exit(application.run_gui([project, article]))
-'''
+"""
 
 
 def test_window_start_and_import_open_no_network_connection(tmp_path: Path) -> None:
@@ -363,18 +414,35 @@ def test_window_start_and_import_open_no_network_connection(tmp_path: Path) -> N
     (guard / "sitecustomize.py").write_text(textwrap.dedent(SITECUSTOMIZE), encoding="utf-8")
     project = tmp_path / "desk.factdesk"
     env = cli_env(QT_QPA_PLATFORM="offscreen")
-    subprocess.run([sys.executable, "-m", "app", "new", str(project)], env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "app", "new", str(project)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     env["PYTHONPATH"] = str(guard) + os.pathsep + env["PYTHONPATH"]
     # The guard itself must work: a plain connect attempt has to end the process with 97.
-    probe = subprocess.run([sys.executable, "-c",
-                            "import socket; socket.create_connection(('192.0.2.1', 9))"],
-                           env=env, capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 9))"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 97, probe.stderr
-    result = subprocess.run([sys.executable, "-c", WINDOW_RUN, str(project), str(SAMPLE)],
-                            env=env, capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_RUN, str(project), str(SAMPLE)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
     assert "NETWORK ATTEMPT" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     assert "IMPORTED" in result.stdout
-    print(f"\nwindow offscreen: started, imported and analysed the sample with no network "
-          f"({result.stdout.strip()})")
+    print(
+        f"\nwindow offscreen: started, imported and analysed the sample with no network "
+        f"({result.stdout.strip()})"
+    )

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app.core.errors import StaleEditError
+from app.core.project.store import apply
 from app.models.tables import Claim
 from tests.server.helpers import new_server_project, second_service
 
@@ -39,11 +40,11 @@ def test_race_between_read_and_write_names_the_winner(postgres: Any) -> None:
     bob = second_service(url, str(alice.project_id), "Bob")
     try:
         claim_id = alice.claim_ids()[0]
-        with pytest.raises(StaleEditError) as caught, alice._write() as s:
+        with pytest.raises(StaleEditError) as caught, alice.store.write() as s:
             row = s.get(Claim, claim_id)
             assert row is not None
             bob.update_claim(claim_id, wording="Bob won the race")
-            alice._apply(s, row, "claim", {"wording": "Alice lost it"})
+            apply(row, {"wording": "Alice lost it"})
         assert caught.value.changed_by == "Bob"
         assert caught.value.changed_at is not None
         assert "Bob" in str(caught.value)

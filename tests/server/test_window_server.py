@@ -71,6 +71,13 @@ def test_dialog_tests_connects_and_keeps_password_in_keyring(
     assert dialog.result.text().startswith("Connection failed")
 
 
+def poll_now(qtbot: Any, window: Any) -> None:
+    """Run the window's server poll (on its worker) and wait for its answer."""
+    qtbot.waitUntil(lambda: window._poll_task is None, timeout=10_000)
+    window._on_server_timer_timeout()
+    qtbot.waitUntil(lambda: window._poll_task is None, timeout=10_000)
+
+
 def test_two_windows_see_each_others_edits_and_conflicts(
     qtbot: Any, postgres: Any, tmp_path: Path, shown: list[str]
 ) -> None:
@@ -81,8 +88,9 @@ def test_two_windows_see_each_others_edits_and_conflicts(
 
     alice = _window(qtbot, tmp_path, "alice", "Alice")
     bob = _window(qtbot, tmp_path, "bob", "Bob")
-    assert alice.open_server_project(url, project_id=project_id)
-    assert bob.open_server_project(url, project_id=project_id)
+    for win in (alice, bob):
+        win.open_server_project(url, project_id=project_id)
+        qtbot.waitUntil(lambda w=win: w.service is not None, timeout=10_000)
     assert alice.server_timer.isActive() and alice.server_status.text() == "Server: connected"
     claim_id = alice.workspace.current_claim_id()
     assert claim_id and bob.workspace.current_claim_id() == claim_id
@@ -111,7 +119,7 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     # The server goes away: the window says so and refuses edits visibly; then recovers.
     postgres.pg_ctl("stop")
     try:
-        alice._on_server_timer_timeout()
+        poll_now(qtbot, alice)
         assert "not answering" in alice.server_status.text()
         assert "not answering" in alice.statusBar().currentMessage()
         count = len(shown)
@@ -120,12 +128,12 @@ def test_two_windows_see_each_others_edits_and_conflicts(
         assert alice.undo_stack.count() == 1  # the refused edit is not recorded as done
     finally:
         postgres.pg_ctl("start")
-    alice._on_server_timer_timeout()
+    poll_now(qtbot, alice)
     assert alice.server_status.text() == "Server: connected"
     assert "back" in alice.statusBar().currentMessage()
     alice.rate_current(alice.scale.levels[1].label)
     assert alice.service.claim(claim_id).rating_label == alice.scale.levels[1].label
     for win in (alice, bob):
         win.close_project()
-        win._on_server_timer_timeout()
+        poll_now(qtbot, win)
         assert not win.server_timer.isActive()

@@ -14,24 +14,46 @@ ARTICLE = (
 )
 
 
-def sentence(text: str, fragment: str, score: float = 0.9,
-             kinds: tuple[ClaimKind, ...] = (ClaimKind.STATISTIC,),
-             claimant: str | None = None) -> DetectedSentence:
+def sentence(
+    text: str,
+    fragment: str,
+    score: float = 0.9,
+    kinds: tuple[ClaimKind, ...] = (ClaimKind.STATISTIC,),
+    claimant: str | None = None,
+) -> DetectedSentence:
     start = text.index(fragment)
-    return DetectedSentence(start=start, end=start + len(fragment), score=score,
-                            claimant=claimant, kinds=kinds, role=ParagraphRole.BODY)
+    return DetectedSentence(
+        start=start,
+        end=start + len(fragment),
+        score=score,
+        claimant=claimant,
+        kinds=kinds,
+        role=ParagraphRole.BODY,
+    )
 
 
 def add_sample_article(service: ProjectService, text: str = ARTICLE) -> ArticleInfo:
     detected = [
-        sentence(text, "The council approved a $12 million budget on Tuesday, "
-                 "Mayor Ana Ruiz said.", claimant="Ana Ruiz",
-                 kinds=(ClaimKind.STATISTIC, ClaimKind.ATTRIBUTION)),
-        sentence(text, "Unemployment fell to 4.2% last year, according to the "
-                 "statistics office.", claimant="the statistics office", score=0.8),
+        sentence(
+            text,
+            "The council approved a $12 million budget on Tuesday, Mayor Ana Ruiz said.",
+            claimant="Ana Ruiz",
+            kinds=(ClaimKind.STATISTIC, ClaimKind.ATTRIBUTION),
+        ),
+        sentence(
+            text,
+            "Unemployment fell to 4.2% last year, according to the statistics office.",
+            claimant="the statistics office",
+            score=0.8,
+        ),
     ]
     article, _ = service.add_article(
-        text, metadata=ArticleMetadata(title="Council approves harbour budget",
-                                       outlet="Harbour Times", url="https://example.org/a"),
-        detected=detected)
+        text,
+        metadata=ArticleMetadata(
+            title="Council approves harbour budget",
+            outlet="Harbour Times",
+            url="https://example.org/a",
+        ),
+        detected=detected,
+    )
     return article

@@ -63,6 +63,22 @@ def test_export_markdown_and_html(window, qtbot, tmp_path, fmt):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
 
 
+def test_export_leads_with_verdicts_numbered_as_in_the_window(window, qtbot, tmp_path):
+    ws = window.workspace
+    third = ws.claims_model.claims()[2]
+    ws.select_claim(third.id)
+    window.rate_by_number(2)
+    dialog = ExportDialog(window, window.service, window.article_id, window.project_path)
+    qtbot.addWidget(dialog)
+    assert not dialog.include_unrated.isChecked()  # by default: the rated claims only
+    dialog.scope_article.setChecked(True)
+    text = export_with(qtbot, dialog, "markdown", tmp_path / "out.md")
+    row = ws.claims_model.row_of(third.id)
+    number = ws.claims_model.data(ws.claims_model.index(row, ws.claims_model.POSITION))
+    assert number == "3"
+    assert text.count("#### Claim ") == 1 and "#### Claim 3 — " in text
+
+
 def test_export_claimreview_saves_the_organisation(window, qtbot, tmp_path):
     from app.core.settings import load_settings
 
@@ -193,3 +209,21 @@ def test_preview_follows_the_article(window, qtbot, helpers):
     window.workspace.article_chosen.emit(second)
     qtbot.waitUntil(lambda: "Second piece" in dock.browser.toPlainText(), timeout=3000)
     assert dock.article_id == second
+
+
+def test_preview_is_built_off_the_gui_thread(window, qtbot, monkeypatch):
+    import threading
+
+    import app.core.reports as reports
+
+    threads = []
+    real = reports.build_report
+
+    def recording(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "build_report", recording)
+    dock = show_preview(window, qtbot)
+    qtbot.waitUntil(lambda: "Water bills" in dock.browser.toPlainText(), timeout=3000)
+    assert threads and threading.main_thread() not in threads

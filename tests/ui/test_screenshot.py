@@ -18,11 +18,17 @@ def test_grabbed_window_shows_highlight_colours_at_the_claims(window):
     window.reload()
     ws.select_claim(claims[0].id)
     image = window.grab().toImage()
-    base = ws.view.highlighter.base
+    highlighter = ws.view.highlighter
     level = window.scale.level_by_label("False")
     expected = {
-        claims[0].id: colours.blend(colours.NEUTRAL_LIGHT, base, colours.TINT_SELECTED),
-        claims[1].id: colours.blend(level.colour, base, colours.TINT),
+        # The selected, unrated claim: a light neutral tint shows where it is.
+        claims[0].id: colours.readable_tint(
+            colours.NEUTRAL_LIGHT, highlighter.base, highlighter.text, 0.25
+        ),
+        # A rated claim: its verdict's tint.
+        claims[1].id: colours.readable_tint(
+            level.colour, highlighter.base, highlighter.text, colours.TINT
+        ),
     }
     for claim_id, want in expected.items():
         claim = ws.claims_model.claim(claim_id)

@@ -1,193 +1,43 @@
-"""Who makes a claim: reporting constructions, pronouns, continuing quotations.
+"""Who makes a claim, sentence by sentence: quotations and reporting constructions.
 
-Works over the sentences of one article in order (:class:`ClaimantTracker`):
+This module looks at one sentence (its quotations masked) and finds the phrase that
+names the speaker; :mod:`.names` turns that phrase into a claimant and a role using
+what the article said before. The constructions, tried in this order:
 
-* the sentence's own reporting construction, looked for outside quotation marks:
-  "X said", "said X", "X told reporters", "according to X", "X claimed / warned /
-  insisted / added / accused ...", "X: '...'"; with an apposition ("Matt Hancock, the
-  health secretary, said") the name wins;
-* a pronoun as the speaker ("he said", "she added", "they warned") is the latest
-  claimant named before it;
-* sentences of a quotation that spans several sentences share its speaker, and a sentence
-  that is wholly a quotation right after an attributed one continues it;
-* names are resolved to the fullest form the article gave earlier ("Mr Biden" ->
-  "Joe Biden"), titles and job titles in front of a name are dropped;
-* anything else is the outlet's own narration: no claimant.
+* "It was reported that ..." names nobody (:data:`IMPERSONAL`), "It was claimed by X" X;
+* "according to X" (a phrase that cannot be a claimant lets the other rules try);
+* "the claim, made by former mayor X";
+* a subject before a reporting verb of :mod:`.claimant_words` ("X said", "France has
+  already said", "Kenya disputed", "X was quoted as saying"), with an apposition on
+  either side ("X, the health secretary, said"; "Its director, Ama Boateng, said"). The
+  subject is read leftwards from the verb, so a venue or an audience after the verb
+  ("said at the UN", "told Channel 4 News:") is never taken for the speaker;
+* the verb before the subject after a quotation or a comma ("..., said Cllr Priya Shah");
+* "X: '...'" with X at the start of a clause.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-_VERBS = (
-    r"said|says|say|told|tells|claimed|claims|claim|warned|warns|warn|insisted|insists|"
-    r"added|adds|accused|accuses|argued|argues|stated|states|announced|announces|"
-    r"explained|explains|noted|notes|wrote|writes|tweeted|tweets|posted|alleged|alleges|"
-    r"declared|declares|asserted|asserts|maintained|maintains|suggested|suggests|estimated|"
-    r"estimates|predicted|predicts|reported|reports|confirmed|confirms|denied|denies|"
-    r"admitted|admits|acknowledged|acknowledges|stressed|stresses|emphasised|emphasized|"
-    r"cautioned|concluded|countered|replied|responded|continued|pointed out|boasted|"
-    r"complained|conceded|revealed|disclosed|promised|pledged|vowed|blamed|believes|"
-    r"has said|had said|has claimed|has warned|has argued|has insisted|previously said|"
-    r"also said|later said|told reporters|told the"
+from app.core.analysis.claimant_words import (
+    AUXILIARIES,
+    CLAUSE_BREAKS,
+    DATA_NOUNS,
+    DETERMINERS,
+    GROUP_NOUNS,
+    IMPERSONAL_VERBS,
+    ORG_TYPES,
+    REPORTING_PHRASES,
+    REPORTING_VERBS,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
+    SUBJECT_PRONOUNS,
+    split_words,
 )
-_TITLES = (
-    r"Mr|Mrs|Ms|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Rev|Gov|Governor|Sen|Senator|Rep|"
-    r"Representative|President|Vice President|Prime Minister|Chancellor|Secretary|Minister|"
-    r"Judge|Justice|General|Gen|Col|Capt|Mayor|King|Queen|Prince|Princess|Pope|Chief|Premier"
-)
-_CAP = r"(?:[A-Z][\w'’.-]*|Mc[A-Z]\w*)"
-_NAME = rf"{_CAP}(?:\s+(?:(?:de|van|von|der|da|di|al|bin|of|for|and|the|on)\s+)?{_CAP}){{0,5}}"
-_THE_NP = r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+"
-_PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I"
-_SPEAKER = rf"(?:{_NAME}|{_THE_NP}|{_PRONOUN})"
-_ADVERB = r"(?:\s+(?:\w+ly|also|later|then|previously|once|has|had|have|would|was|had\s+\w+))?"
 
-_ACCORDING = re.compile(r"\b[Aa]ccording to\s+([^,;#\"“”()]+)")
-# A speaker starts with a capital or with the first letter of a determiner or pronoun; the
-# lookahead turns every other position away before the alternation is tried.
-_SUBJECT_VERB = re.compile(
-    rf"(?=[A-Zahistw])({_SPEAKER})(?:,[^,#]{{2,80}},)?{_ADVERB}\s+(?:{_VERBS})\b"
-)
-_VERB_SUBJECT = re.compile(
-    rf"(?:^|[,#\"”’'—–-]\s*)(?:{_VERBS})\s+(?:({_NAME})(?=\s*(?:[,.;!?]|$)|\s+(?:on|in|at|"
-    r"last|yesterday|today|this|earlier|later|who)\b)|([Tt]he(?:\s+[A-Za-z'’-]+){1,5}?)"
-    r"(?=\s*(?:[,.;!?]|$)))"
-)
-_NP_END = re.compile(
-    r"\s+(?:on|in|at|last|this|yesterday|today|earlier|later|when|that|after|before|during|"
-    r"who|which|while|as|to|because|since|and then)\b.*$|[.!?:]+$"
-)
-_COLON = re.compile(rf"(?:^|\s)({_NAME})\s*:\s*[\"“‘']")
-_TITLE_PREFIX = re.compile(rf"^(?:(?:{_TITLES})\.?\s+)+")
-_ROLE_WORDS = {
-    "health",
-    "foreign",
-    "home",
-    "defence",
-    "defense",
-    "education",
-    "finance",
-    "justice",
-    "secretary",
-    "minister",
-    "chancellor",
-    "president",
-    "chief",
-    "executive",
-    "director",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "leader",
-    "mayor",
-    "commissioner",
-    "ceo",
-    "officer",
-    "adviser",
-    "councilmember",
-    "councillor",
-    "councilman",
-    "councilwoman",
-    "council",
-    "member",
-    "inspector",
-    "superintendent",
-    "judge",
-    "coach",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "manager",
-    "engineer",
-    "operations",
-    "head",
-    "advisor",
-    "senator",
-    "governor",
-    "professor",
-    "economist",
-    "general",
-    "attorney",
-    "deputy",
-    "shadow",
-    "labour",
-    "conservative",
-    "democratic",
-    "republican",
-    "democrat",
-    "state",
-    "prime",
-    "vice",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "former",
-}
-_STOP_FIRST = {
-    "The",
-    "A",
-    "An",
-    "But",
-    "And",
-    "In",
-    "On",
-    "At",
-    "This",
-    "That",
-    "It",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "However",
-    "Meanwhile",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "Yesterday",
-    "Today",
-    "Last",
-    "Earlier",
-    "Later",
-    "Speaking",
-    "Asked",
-    "Then",
-    "So",
-    "Yet",
-    "Still",
-    "Now",
-    "Also",
-    "If",
-    "As",
-    "For",
-    "Of",
-    "To",
-    "With",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-}
-# Every match starts with a capital (the titles too): the lookahead spares the engine the
-# titles' alternation at all other positions. _TWO_CAPITALISED is what any match holds,
-# and is much cheaper to look for.
-_FULL_NAME = re.compile(
-    rf"\b(?=[A-Z])(?:(?:{_TITLES})\.?\s+)*([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’.-]+){{1,3}})"
-)
-_TWO_CAPITALISED = re.compile(r"[A-Z][a-z'’-]+\s+[A-Z]")
-_MENTION = re.compile(r"\b([A-Z][a-z'’-]+)\b(?![\w'’-])")
-_LEADING_JUNK = re.compile(r"^(?:and|but|so|yet|then|also|as|while|when)\s+", re.IGNORECASE)
-_QUOTE_OPEN = "“‘"
 _QUOTE_MARK = re.compile("[\"“”‘’']")
-_QUOTE_CLOSE = "”’"
 
 
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -239,145 +89,358 @@ def mask_quotes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
     return "".join(chars)
 
 
-def _is_pronoun(name: str) -> bool:
-    return name.lower() in {"he", "she", "they", "it", "we", "i"}
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """The words of a sentence that name its speaker, before resolution."""
+
+    phrase: str  # "Shadow Health Secretary Wes Tarrant", "the DfE", "she"
+    apposition: str | None = None  # "the health secretary" in "X, the health secretary, said"
 
 
-def _clean(candidate: str) -> str | None:
-    name = _LEADING_JUNK.sub("", candidate.strip(" ,;:—–-\"“”'‘’"))
-    name = _NP_END.sub("", name).rstrip(". ")
-    if name.startswith(("The ", "A ", "An ")):
-        name = name[0].lower() + name[1:]
-    name = re.sub(r"['’]s$", "", name)
-    words = name.split()
-    # nothing but white space is left of "according to —\n“...”" once the marks are stripped
-    if not words or "#" in name or len(words) > 8:
+# "It was reported that ...": the sentence has a reporting verb but no claimant.
+IMPERSONAL = Speaker("")
+
+# Words and punctuation; a full stop stays on abbreviations ("Gov.", "U.S.") only.
+_TOKEN = re.compile(r"[A-Za-z0-9À-ÿ][\w'’&.-]*|#+|[,;:—–()\[\]\"“”‘’!?]")
+_ABBREVIATIONS = frozenset(
+    split_words(
+        """
+        gov. sen. rep. mr. mrs. ms. dr. prof. st. gen. col. capt. lt. sgt. inc. ltd. co. jr. sr.
+        calif. mass. fla. wash. no. vs.
+        """
+    )
+)
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
+_BOUNDARY = frozenset(',;:—–()[]"“”‘’!?#.')
+_CONJUNCTIONS = frozenset(
+    split_words(
+        """
+        and but while as although though when after before because since so yet whereas
+        meanwhile however also then
+        """
+    )
+)
+_CONNECTORS = frozenset(
+    split_words(
+        """
+        of for and on at in from de van von der da al bin the upon & -
+        """
+    )
+)
+_LEFT_OF_THE = frozenset(["of", "for", "at", "in", "from", "on", "with"])
+_STOP_WORDS = frozenset(
+    split_words(
+        """
+        to by with into over under about against than during without within between through near
+        across around behind beyond via like unlike per among amid despite towards toward
+        """
+    )
+)
+_IMPERSONAL = re.compile(r"^\W*It\s+(?:was|is|has\s+been|had\s+been)\s+(\w+)\b(.*)$", re.S)
+_BY_AGENT = re.compile(
+    r"^\s+by\s+([^,;:#]+?)(?=\s+(?:that|last|on|in|at|this|who|when|after|before)\b|[,;:.]|$)"
+)
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+([^,;#\"“”()—–]+)")
+_MADE_BY = re.compile(
+    r"\b(?:claims?|allegations?|accusations?|remarks?|comments?|statements?|warnings?|"
+    r"figures?|pledges?|promises?|criticism|suggestions?|predictions?|estimates?|assertions?)"
+    r"(?:\s*,)?\s+(?:\w+\s+){0,2}?(?:made|issued|given|voiced|raised|put forward)\s+by\s+"
+    r"([^,;#\"“”()—–]+)"
+)
+# Where a phrase after "according to" or "by" stops being the claimant's name.
+_PHRASE_END = re.compile(
+    r"\s+(?:on|in|at|last|this|yesterday|today|earlier|later|when|that|after|before|during|"
+    r"who|which|while|as|to|because|since|published|released|issued|out|seen|obtained|"
+    r"leaked|and\s+then)\b.*$"
+    r"|\s+of\s+(?=[a-z0-9]).*$|[.!?:]+$",
+    re.S,
+)
+_VERB_WORDS = REPORTING_VERBS | {w for phrase in REPORTING_PHRASES for w in phrase[:1]}
+_PRECHECK_WORDS = (
+    _VERB_WORDS
+    | {"according", "by"}
+    | {"saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"}
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
+# Reporting verbs that are also plural nouns ("the latest estimates", "new reports").
+_NOUN_LIKE_VERBS = frozenset(
+    split_words(
+        """
+        claims reports estimates states notes finds calls issues shows forecasts promises
+        pledges vows suggests warns denies
+        """
+    )
+)
+_PARTICIPLES = frozenset(
+    ["saying", "adding", "warning", "arguing", "claiming", "insisting", "alleging"]
+)
+_INVERTED_VERBS = frozenset(
+    split_words(
+        """
+        said says added adds claimed claims insisted insists warned warns explained noted argued
+        wrote writes continued asked told declared stated replied countered
+        """
+    )
+)
+_INVERTED_END = frozenset(
+    split_words(
+        """
+        on in at last yesterday today this earlier later who which as when after before during
+        while in of
+        """
+    )
+)
+
+
+def tokens(masked: str) -> list[str]:
+    """Words and punctuation marks of a sentence (quotations masked to '#')."""
+    out: list[str] = []
+    for word in _TOKEN.findall(masked):
+        if (
+            word.endswith(".")
+            and len(word) > 1
+            and word.lower() not in _ABBREVIATIONS
+            and not _INITIALS.fullmatch(word)
+        ):
+            out.append(word.rstrip("."))
+            out.append(".")
+        else:
+            out.append(word)
+    return out
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() or (word[:1].isdigit() and any(c.isalpha() for c in word))
+
+
+def _verb_at(words: list[str], i: int) -> int:
+    """Length of the reporting verb (phrase) starting at ``words[i]``, 0 if none."""
+    word = words[i]
+    if word not in _VERB_WORDS:
+        return 0
+    for phrase in REPORTING_PHRASES:
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 1 if word in REPORTING_VERBS else 0
+
+
+def _subject_before(words: list[str], verb: int) -> Speaker | None:
+    """The subject read leftwards from the verb at ``words[verb]``, if there is one."""
+    j = verb - 1
+    skipped = 0
+    while j >= 0 and skipped < 3 and (words[j] in AUXILIARIES or words[j].endswith("ly")):
+        j -= 1
+        skipped += 1
+    apposition: str | None = None
+    if j >= 2 and words[j] == ")":
+        # "the Department for Education (DfE) said": the abbreviation is not the subject
+        k = j - 1
+        while k >= 0 and words[k] != "(" and j - k <= 5:
+            k -= 1
+        if k >= 1 and words[k] == "(":
+            j = k - 1
+    consumed = False
+    for _ in range(3):  # "Linda Marsh, 64, who lives nearby, said": appositions share commas
+        if j < 1 or words[j] != ",":
+            break
+        k = j - 1
+        while k >= 0 and words[k] not in {",", ";", ":", "—", "–", "(", ")", "."} and j - k <= 16:
+            k -= 1
+        if k < 0 or words[k] != ",":
+            break
+        inner = words[k + 1 : j]
+        if not inner or "#" in inner[0]:
+            break
+        if inner[0].lower() not in {"who", "which", "whose"} and not inner[0][:1].isdigit():
+            apposition = apposition or " ".join(inner)
+        consumed = True
+        j = k
+    if consumed:
+        j -= 1  # off the comma that opens the first apposition
+    if j < 0 or words[j] == ",":
         return None
-    first = words[0]
-    if first in _STOP_FIRST and not _is_pronoun(name) and first not in {"The", "A", "An"}:
+    if words[verb - 1].lower() in DETERMINERS:
+        return None  # "made the estimates": a noun, not a verb
+    if words[j].lower() in SUBJECT_PRONOUNS and (j == 0 or _is_boundary(words, j - 1)):
+        return Speaker(words[j])
+    phrase = _noun_phrase_left(words, j)
+    if phrase is None:
+        if apposition is not None and _is_capitalised(apposition):
+            return Speaker(apposition)
         return None
-    if first[:1].islower() and first.lower() not in {
-        "the",
-        "a",
-        "an",
-        "his",
-        "her",
-        "their",
-        "its",
-        "he",
-        "she",
-        "they",
-        "it",
-        "we",
-    }:
+    start, end = phrase
+    head = words[start : end + 1]
+    if not head:
         return None
-    return name
-
-
-def _strip_titles(name: str) -> str:
-    stripped = _TITLE_PREFIX.sub("", name)
-    words = stripped.split()
-    # "Health Secretary Matt Hancock" -> "Matt Hancock"
-    while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:
-        words = words[1:]
-    return " ".join(words) if words else name
-
-
-# A sentence names a speaker only with one of these words (or a colon): the single-word
-# reporting verbs cover every "has said"-like phrase but "pointed out". Words such as
-# "has", "also" or "the" from those phrases would let nearly every sentence through.
-_VERB_WORDS = frozenset(v for v in _VERBS.split("|") if " " not in v) | {"pointed", "according"}
-_LOWER_WORDS = re.compile(r"[a-z]+")
-
-
-def find_speaker(masked: str) -> str | None:
-    """The speaker named in one sentence (quotations masked), possibly a pronoun."""
-    if ":" not in masked and _VERB_WORDS.isdisjoint(_LOWER_WORDS.findall(masked.lower())):
+    if words[verb] in _NOUN_LIKE_VERBS and not (
+        _is_capitalised(head[-1]) or head[-1].lower() in GROUP_NOUNS | ORG_TYPES | DATA_NOUNS
+    ):
+        return None  # "the latest figures shows"-like misreadings of nouns as verbs
+    at_boundary = start == 0 or _is_boundary(words, start - 1) or words[start - 1] == "by"
+    if not at_boundary:
+        if apposition is not None and _is_capitalised(apposition.split()[0]):
+            return Speaker(apposition)
         return None
-    match = _ACCORDING.search(masked) if "ccording to" in masked else None
-    if match:
-        return _clean(match.group(1))
-    match = _COLON.search(masked) if ":" in masked else None
-    if match:
-        return _clean(match.group(1))
-    pronoun: str | None = None
-    for match in _SUBJECT_VERB.finditer(masked):
-        name = _clean(match.group(1))
-        if name and not _is_pronoun(name):
-            return name
-        if name and pronoun is None:
-            pronoun = name
-    for match in _VERB_SUBJECT.finditer(masked):
-        name = _clean(match.group(1) or match.group(2))
-        if name and not _is_pronoun(name):
-            return name
-    return pronoun
+    return Speaker(" ".join(head), apposition)
 
 
-def _full_name(found: str) -> tuple[str, str] | None:
-    """(surname, full name) of a _FULL_NAME match, None if it is not a person's name."""
-    words = [w.rstrip(".") for w in found.split()]
-    while words and words[0] in _STOP_FIRST:
-        words = words[1:]
-    while len(words) > 2 and words[0].lower().strip(".") in _ROLE_WORDS:
-        words = words[1:]
-    if len(words) >= 2 and words[0].lower().strip(".") not in _ROLE_WORDS:
-        return words[-1], " ".join(words)
+def _is_boundary(words: list[str], i: int) -> bool:
+    word = words[i]
+    return word in _BOUNDARY or word[0] == "#" or word.lower() in _CONJUNCTIONS
+
+
+def _noun_phrase_left(words: list[str], j: int) -> tuple[int, int] | None:
+    """(start, end) of the noun phrase ending at ``words[j]``, read leftwards."""
+    end = j
+    word = words[j]
+    if word in _BOUNDARY or word[0] == "#":
+        return None
+    lower_run = 0
+    i = j
+    while i >= 0 and end - i < 12:
+        word = words[i]
+        low = word.lower()
+        if word in _BOUNDARY or word[0] == "#":
+            break
+        if low in DETERMINERS:
+            # "the" after "at"/"of" belongs to a longer phrase: "Scientists at the IPCC"
+            if (
+                low == "the"
+                and i >= 2
+                and words[i - 1].lower() in _LEFT_OF_THE
+                and words[i - 2] not in _BOUNDARY
+            ):
+                i -= 2
+                continue
+            return i, end
+        if _is_capitalised(word):
+            lower_run = 0
+            i -= 1
+            continue
+        if low in _CONNECTORS and i < end and _is_capitalised(words[i + 1]):
+            i -= 1
+            continue
+        if low in CLAUSE_BREAKS or low in _STOP_WORDS or low in _CONJUNCTIONS:
+            break
+        lower_run += 1
+        if lower_run > 4:
+            return None
+        i -= 1
+    start = i + 1
+    while start <= end and words[start].lower() in _CONNECTORS:
+        start += 1
+    if start > end:
+        return None
+    return start, end
+
+
+def _phrase_after(text: str) -> str | None:
+    """A claimant phrase that opens ``text`` ("the ministry" of "the ministry on Monday")."""
+    phrase = _PHRASE_END.sub("", text.strip(" ,;:—–-\"“”'‘’\n"))
+    phrase = phrase.strip()
+    if not phrase or "#" in phrase or len(phrase.split()) > 10:
+        return None
+    return phrase
+
+
+def _inverted(words: list[str]) -> Speaker | None:
+    """'..., said Cllr Priya Shah' and '"...," said the ministry.'"""
+    for i, word in enumerate(words[:-1]):
+        if word not in _INVERTED_VERBS or i == 0 or not _is_boundary(words, i - 1):
+            continue
+        if words[i - 1].lower() in _CONJUNCTIONS:
+            continue
+        taken: list[str] = []
+        for nxt in words[i + 1 :]:
+            if nxt in _BOUNDARY or nxt[0] == "#" or nxt == ".":
+                break
+            if nxt.lower() in _INVERTED_END and taken:
+                break
+            taken.append(nxt)
+            if len(taken) > 8:
+                return None
+        if taken and (
+            _is_capitalised(taken[0])
+            or taken[0].lower() in DETERMINERS
+            or (any(_is_capitalised(w) for w in taken) and taken[0].lower() not in CLAUSE_BREAKS)
+        ):
+            return Speaker(" ".join(taken))
     return None
 
 
-@dataclass(slots=True)
-class ClaimantTracker:
-    """Carries speakers and known full names from sentence to sentence of one article."""
+def _opening_subject(words: list[str]) -> Speaker | None:
+    """The subject that opens a sentence ("Gov. Elena Marquez signed ..., saying ...")."""
+    start = 0
+    for i, word in enumerate(words[:12]):
+        if word in {"—", "–"}:
+            start = i + 1  # after a dateline
+    taken: list[str] = []
+    for word in words[start:]:
+        low = word.lower()
+        if (
+            _is_capitalised(word)
+            or low in ROLE_HEADS
+            or low in ROLE_MODIFIERS
+            or (taken and low in {"of", "for", "and"})
+        ):
+            taken.append(word)
+            continue
+        break
+    if not taken or not any(_is_capitalised(w) for w in taken) or taken[0].lower() in _CONJUNCTIONS:
+        return None
+    return Speaker(" ".join(taken))
 
-    last: str | None = None
-    last_person: str | None = None
-    known: dict[str, str] | None = None
-    # what each name-like match of this article comes to: articles repeat their names
-    parsed: dict[str, tuple[str, str] | None] = field(default_factory=dict)
 
-    def note_mentions(self, masked: str) -> None:
-        """The last person named outside quotations is who "he" or "she" means next."""
-        if not self.known:
-            return
-        known = self.known.get
-        # the last of them wins
-        for name in reversed(_MENTION.findall(masked)):
-            full = known(name)
-            if full is not None:
-                self.last_person = full
-                return
+def find_speaker(masked: str) -> Speaker | None:
+    """The speaker named in one sentence (quotations masked), possibly a pronoun.
 
-    def note_names(self, text: str) -> None:
-        """Remember full names ("Joe Biden") mentioned anywhere in a sentence."""
-        if self.known is None:
-            self.known = {}
-        if _TWO_CAPITALISED.search(text) is None:
-            return
-        parsed = self.parsed
-        for found in _FULL_NAME.findall(text):
-            if found in parsed:
-                name = parsed[found]
-            else:
-                name = parsed[found] = _full_name(found)
-            if name is not None:
-                self.known.setdefault(name[0], name[1])
-
-    def resolve(self, speaker: str) -> str:
-        if _is_pronoun(speaker):
-            if speaker.lower() in {"he", "she"}:
-                return self.last_person or self.last or speaker
-            return self.last or speaker
-        name = _strip_titles(speaker)
-        words = name.split()
-        if self.known and len(words) == 1 and words[0] in self.known:
-            return self.known[words[0]]
-        if self.known and len(words) >= 1 and words[-1] in self.known and len(words) == 1:
-            return self.known[words[-1]]
-        return name
-
-    def remember(self, claimant: str) -> None:
-        self.last = claimant
-        words = claimant.split()
-        if words and words[0][:1].isupper() and words[0].lower() not in {"the", "a", "an"}:
-            self.last_person = claimant
+    :data:`IMPERSONAL` for "It was reported that ..."; None when nothing names one.
+    """
+    if masked.rstrip(" \"”’'").endswith("?"):
+        return None  # a question asks, it does not claim
+    lowered = _LOWER_WORD.findall(masked.lower())
+    if ":" not in masked and _PRECHECK_WORDS.isdisjoint(lowered):
+        return None
+    impersonal = _IMPERSONAL.match(masked)
+    if impersonal and impersonal.group(1).lower() in IMPERSONAL_VERBS:
+        agent = _BY_AGENT.match(impersonal.group(2))
+        phrase = _phrase_after(agent.group(1)) if agent else None
+        return Speaker(phrase) if phrase else IMPERSONAL
+    if "ccording to" in masked:
+        for match in _ACCORDING.finditer(masked):
+            phrase = _phrase_after(match.group(1))
+            if phrase and not phrase[0].isdigit():
+                return Speaker(phrase)
+    if " by " in masked:
+        made_by = _MADE_BY.search(masked)
+        if made_by:
+            phrase = _phrase_after(made_by.group(1))
+            if phrase:
+                return Speaker(phrase)
+    words = tokens(masked)
+    pronoun: Speaker | None = None
+    for i, word in enumerate(words):
+        if word in _VERB_WORDS and _verb_at(words, i):
+            found = _subject_before(words, i)
+            if found is None:
+                continue
+            if found.phrase.lower() in SUBJECT_PRONOUNS:
+                pronoun = pronoun or found
+                continue
+            return found
+    inverted = _inverted(words)
+    if inverted is not None:
+        return inverted
+    if pronoun is None and not _PARTICIPLES.isdisjoint(words):
+        opening = _opening_subject(words)
+        if opening is not None:
+            return opening
+    if pronoun is not None:
+        return pronoun
+    if ":" in words:
+        colon = words.index(":")
+        if colon + 1 < len(words) and (words[colon + 1][0] == "#" or words[colon + 1] in '"“‘'):
+            span = _noun_phrase_left(words, colon - 1) if colon else None
+            if span is not None and (span[0] == 0 or _is_boundary(words, span[0] - 1)):
+                return Speaker(" ".join(words[span[0] : span[1] + 1]))
+    return None

@@ -16,6 +16,7 @@ import math
 import sys
 import threading
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import chain, pairwise
 from operator import itemgetter
@@ -26,19 +27,8 @@ from app.core.analysis.features import CHAR_MAX, CHAR_MIN, WORD, cues_of, normal
 from app.core.errors import AnalysisError
 from app.core.paths import resource_path
 
-try:
-    # Counter's own counting loop, in C: counts into a plain dict, first-seen order kept
-    from collections import _count_elements  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - other Python implementations
-
-    def _count_elements(mapping: dict[Any, int], iterable: Iterable[Any]) -> None:
-        get = mapping.get
-        for element in iterable:
-            mapping[element] = get(element, 0) + 1
-
-
 MODEL_FILE = "checkworthiness.bin"
-FORMAT = "factdesk-checkworthiness-1"
+FORMAT = "factdesk-checkworthiness-2"
 
 
 def float_array(values: list[float] | Any) -> bytes:
@@ -71,8 +61,7 @@ class _Group:
         """This group's term of the logit: (tf-idf . coef) / |tf-idf|, sublinear tf."""
         if not ids:
             return 0.0
-        counts: dict[int, int] = {}
-        _count_elements(counts, ids)
+        counts = Counter(ids)  # counting in C, first-seen order kept
         return self.contribution_of_counts(counts, len(ids))
 
     def contribution_of_counts(self, counts: dict[int, int], total: int) -> float:
@@ -113,16 +102,28 @@ class CheckworthinessModel:
     sums over features run in C.
     """
 
-    __slots__ = ("bias", "chars", "cues", "threshold", "words")
+    __slots__ = ("bias", "chars", "cues", "scale", "shift", "strong", "threshold", "words")
 
     def __init__(
-        self, words: _Group, chars: _Group, cues: dict[str, float], bias: float, threshold: float
+        self,
+        words: _Group,
+        chars: _Group,
+        cues: dict[str, float],
+        bias: float,
+        threshold: float,
+        *,
+        strong: float | None = None,
+        calibration: tuple[float, float] = (1.0, 0.0),
     ) -> None:
         self.words = words
         self.chars = chars
         self.cues = cues
         self.bias = bias
+        # the weak band starts at ``threshold``, the strong band at ``strong``
         self.threshold = threshold
+        self.strong = threshold if strong is None else strong
+        # Platt scaling fitted on cross-validated logits: score = sigmoid(scale * z + shift)
+        self.scale, self.shift = calibration
         # Bigram features are "a b" (tokens hold no spaces): index them by the pair too.
         pairs = {tuple(name.split(" ")): i for name, i in words.ids.items() if " " in name}
         words.ids.update(pairs)
@@ -137,12 +138,16 @@ class CheckworthinessModel:
             names = group["features"].split("\n") if group["features"] else []
             groups.append(_Group(names, _read_floats(group["idf"]), _read_floats(group["coef"])))
         words, chars = groups
+        bands = payload["bands"]
+        scale, shift = payload["calibration"]
         return cls(
             words,
             chars,
             cues={str(k): float(v) for k, v in payload["cues"].items()},
             bias=float(payload["bias"]),
-            threshold=float(payload["threshold"]),
+            threshold=float(bands["weak"]),
+            strong=float(bands["strong"]),
+            calibration=(float(scale), float(shift)),
         )
 
     def logits(self, texts: Iterable[str]) -> list[float]:
@@ -158,9 +163,8 @@ class CheckworthinessModel:
             normalised = normalise(text)
             tokens = WORD.findall(normalised)
             # the counts of word_features(), in its order, with bigrams as pairs
-            features: dict[Any, int] = {}
-            _count_elements(features, tokens)
-            _count_elements(features, pairwise(tokens))
+            features: Counter[Any] = Counter(tokens)
+            features.update(pairwise(tokens))
             # feature ids are unique, so only unknown features share a key (None)
             word_counts: dict[Any, int] = dict(
                 zip(map(word_id, features), features.values(), strict=True)
@@ -169,8 +173,7 @@ class CheckworthinessModel:
             z = bias + words.contribution_of_counts(word_counts, sum(word_counts.values()))
 
             pieces = normalised.split()
-            char_counts: dict[int, int] = {}
-            _count_elements(char_counts, chain.from_iterable(map(grams.__getitem__, pieces)))
+            char_counts = Counter(chain.from_iterable(map(grams.__getitem__, pieces)))
             z += chars.contribution_of_counts(char_counts, sum(char_counts.values()))
 
             for cue in cues_of(text, normalised, len(pieces)):
@@ -182,12 +185,19 @@ class CheckworthinessModel:
         return self.logits((text,))[0]
 
     def scores(self, texts: Iterable[str]) -> list[float]:
-        """Probability-like check-worthiness in [0, 1] of each text, in order."""
-        return [_sigmoid(z) for z in self.logits(texts)]
+        """Calibrated check-worthiness in [0, 1] of each text, in order."""
+        scale, shift = self.scale, self.shift
+        return [_sigmoid(scale * z + shift) for z in self.logits(texts)]
 
     def score(self, text: str) -> float:
-        """Probability-like check-worthiness in [0, 1]."""
-        return _sigmoid(self.logit(text))
+        """Calibrated check-worthiness in [0, 1] (a probability on the training data)."""
+        return self.scores((text,))[0]
+
+    def band(self, score: float) -> str | None:
+        """ "strong", "weak" or None (not check-worthy) for a score of :meth:`scores`."""
+        if score >= self.strong:
+            return "strong"
+        return "weak" if score >= self.threshold else None
 
 
 def _sigmoid(z: float) -> float:

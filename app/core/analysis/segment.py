@@ -45,6 +45,8 @@ _OPENERS = (
 _ABBREV_SPLIT = re.compile(
     r"(?:(?<![\w.])(?:[A-Za-z]\.){2,}|\b(?:etc|Inc|Ltd|Co|Corp|Jr|Sr|Bros|Plc|plc)\.)"
     r"(?=\s+[\"“‘']?(?:" + _OPENERS + r")\b)"
+    # a figure with its unit ends a sentence before any capital: "down from 7.1p. Finance"
+    r"|\d(?:p|m|bn|k|kg|km|cm|mm|mph|ft|lb)\.(?=\s+[\"“‘']?[A-Z][a-z])"
 )
 _BULLET = re.compile(r"^[ \t]*(?:[-*•▪◦‣–—]|\d{1,3}[.)]|[a-z][.)])[ \t]+\S", re.MULTILINE)
 _ONLY_CLOSERS = re.compile(r"^[\"”’'»)\]]+$")

@@ -32,7 +32,11 @@ _AGENCY = re.compile(
     r"press association|\bpa media\b|\bpa wire\b|associated press)",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by)\s+[A-Z][\w'’.-]+", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^\(?(?:by|written by|words by|(?:additional )?reporting by|editing by|interview by|"
+    r"(?:photo(?:graph)?s?|pictures?|images?|video|graphics?|illustrations?) by)\s+[A-Z][\w'’.-]+",
+    re.IGNORECASE,
+)
 _DATE_LINE = re.compile(
     r"^(?=.{0,60}$)(?:(?:published|updated|posted|last updated)\b.*|"
     r"(?:\w+day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
@@ -44,6 +48,7 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]{1
 _CAPTION_START = re.compile(
     r"^(?:caption|image caption|pictured|above|top|below|left|right)\s*[:：]", re.IGNORECASE
 )
+_INNER_STOP = re.compile(r"[.!?]['\"”’)]*\s+['\"“‘(]?[A-Z]")
 _BULLET_LINE = re.compile(r"^(?:[-*•▪◦‣–]|\d{1,3}[.)])\s")
 _FINAL_STOP = re.compile(r"[.;,:…]['\"”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)\]]*$")
@@ -104,10 +109,38 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+# A figure that is more than a clock time ("10:05") or a bare date's day.
+_FIGURE = re.compile(r"\d")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b(?:\s*(?:am|pm|GMT|BST|UTC))?", re.IGNORECASE)
+_FACT_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|rose|fell|rises|falls|up|down|more|less|fewer|"
+    r"doubled|halved|increased|decreased|cut|won|lost|killed|died|issued|fined|missed|cost|"
+    r"costs|paid|\w+ed)\b|%",
+    re.IGNORECASE,
+)
+
+
+def asserts_fact(line: str) -> bool:
+    """Does a heading or caption state a checkable fact ("Persistent absence: 19.8%")?
+
+    A figure other than a clock time, with a verb or a change word: "Key figures",
+    "10:05: Trains cancelled" and "Regional gaps" do not; "Pupils fined: 443,000 penalty
+    notices issued" does.
+    """
+    if line.rstrip().endswith("?"):
+        return False
+    text = _CLOCK.sub(" ", line)
+    return bool(_FIGURE.search(text)) and bool(_FACT_VERB.search(text))
+
+
 def is_credit(line: str) -> bool:
     if _CREDIT.match(line):
         return True
-    if _BYLINE.match(line) and _words(line) <= 10 and not _SENTENCE_END.search(line):
+    if (
+        _BYLINE.match(line)
+        and _words(line) <= 12
+        and (not _SENTENCE_END.search(line) or line.startswith("("))
+    ):
         return True
     # "Jane Doe/Getty Images", "(AP Photo/John Smith)": short, names an agency, no verb-ish end
     return (
@@ -160,7 +193,9 @@ def infer_paragraphs(text: str) -> list[Paragraph]:
         )
         if _BULLET_LINE.match(line):
             continue
-        if _CAPTION_START.match(line) or (near_credit and "\n" not in line):
+        # a paragraph of several sentences next to a photo credit is still the story's
+        one_sentence = len(_INNER_STOP.findall(line)) == 0
+        if _CAPTION_START.match(line) or (near_credit and "\n" not in line and one_sentence):
             roles[i] = ParagraphRole.CAPTION
         elif "\n" not in line and not _SENTENCE_END.search(line) and not line.endswith(("?", "!")):
             roles[i] = ParagraphRole.SUBHEADING if _words(line) <= 12 else ParagraphRole.CAPTION

@@ -162,17 +162,21 @@ def decode_text(data: bytes) -> str:
                 ) from exc
             break
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-    if text is None:
+        # UTF-16 before UTF-8: ASCII text in UTF-16 without a BOM is also valid UTF-8
+        # (with a NUL between letters), and would then be refused as binary.
         guessed = _looks_utf16(data)
         if guessed is not None:
             try:
                 text = data.decode(guessed)
             except UnicodeDecodeError:
                 text = None
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+    if text is not None and "\x00" in text:
+        raise UnsupportedFormatError(BINARY_MESSAGE)  # no text holds a NUL character
     if text is None:
         if b"\x00" in data:
             raise UnsupportedFormatError(BINARY_MESSAGE)

@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.collector import without_cycle_collection
 from app.core.errors import ValidationError
 from app.core.reports.claimreview import render_claimreview
 from app.core.reports.html_report import render_html
@@ -19,7 +18,6 @@ FORMATS = ("markdown", "html", "claimreview")
 SUFFIXES = {"markdown": ".md", "html": ".html", "claimreview": ".jsonld"}
 
 
-@without_cycle_collection  # over build and render: no collection between them
 def export(
     service: Any, fmt: str, options: ReportOptions | None = None, *, settings: Any = None
 ) -> str:

@@ -10,42 +10,28 @@ Layout (heading levels are fixed; the tests rely on them)::
     ## Rating scale                      legend
     ---                                  footer: version, time, scope, signature
 
-Every user field goes through :mod:`app.core.reports.markup`; explanations are
-re-written by :func:`~app.core.reports.markup.sanitise_markdown` (for a whole report at
-once, :func:`~app.core.reports.markup.sanitise_many`).
+Claims keep the number the window shows them with. Every user field goes through
+:mod:`app.core.reports.escaping`; explanations are re-written by
+:func:`~app.core.reports.explanations.sanitise_markdown`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date
-from functools import lru_cache
 
-from app.collector import without_cycle_collection
-from app.core.records import ClaimStatus
-from app.core.reports import text as t
-from app.core.reports.markup import (
-    MD_TEXT_WORK,
-    by_distinct_value,
+from app.core.records import ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.reports import labels as t
+from app.core.reports.escaping import (
     excerpt,
     md_heading_text,
     md_lines,
     md_link,
     md_text,
     one_line,
-    plain_destinations,
     safe_url,
-    sanitise_many,
-    unchanged_fields,
 )
-from app.core.reports.model import (
-    ArticleReport,
-    ReportClaim,
-    ReportData,
-    ReportEvidence,
-    is_rated,
-)
+from app.core.reports.explanations import sanitise_markdown
+from app.core.reports.model import ArticleReport, ReportData, is_rated
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -56,12 +42,10 @@ def _field(name: str, value: str) -> str:
 
 def _title_block(data: ReportData) -> list[str]:
     lines = [f"# Verdict report: {md_heading_text(data.title)}", ""]
-    facts = []
-    if data.options.article_id is not None:
-        facts.append(_field("Project", md_text(data.project.name)))
-    facts.append(_field("Claims", md_text(t.counts_line(data))))
-    facts.append(_field("Rating scale", md_text(data.scale.name)))
-    lines += facts
+    if one_line(data.title) != one_line(data.project.name):
+        lines.append(_field("Project", md_text(data.project.name)))
+    lines.append(_field("Claims", md_text(t.counts_line(data))))
+    lines.append(_field("Rating scale", md_text(data.scale.name)))
     return lines
 
 
@@ -79,64 +63,29 @@ def _article_meta(article: ArticleReport) -> list[str]:
     return facts
 
 
-def _summary(claims: tuple[ReportClaim, ...], first: int) -> list[str]:
+def _verdict_cell(claim: ClaimInfo) -> str:
+    cell = md_text(t.headline(claim))
+    return cell if is_rated(claim) and claim.status != ClaimStatus.DISMISSED else f"*{cell}*"
+
+
+def _summary(article: ArticleReport) -> list[str]:
     lines = ["| # | Claim | Claimant | Verdict |", "|--:|:--|:--|:--|"]
-    for n, claim in enumerate(claims, first):
+    for n, claim in article.claims:
         wording = md_text(excerpt(claim.wording or claim.quote, t.SUMMARY_EXCERPT)) or "—"
         claimant = md_text(claim.claimant) or "—"
-        verdict = _verdicts(claim.status == ClaimStatus.DISMISSED, claim.rating_label)[0]
-        lines.append(f"| {n} | {wording} | {claimant} | {verdict} |")
+        lines.append(f"| {n} | {wording} | {claimant} | {_verdict_cell(claim)} |")
     return lines
 
 
-def _unchanged_by_md_text(values: list[str | None]) -> list[bool]:
-    return unchanged_fields(values, MD_TEXT_WORK)
-
-
-def _plain_evidence(evidence: list[ReportEvidence]) -> list[bool]:
-    """For each item, whether :func:`_evidence` may write it straight from its fields.
-
-    That is: a title, a linkable address and a publisher and note as md_text gives them
-    back, no attachment, and no archive address or a linkable one. Checked a whole
-    column at a time (see :func:`~app.core.reports.markup.unchanged_fields`); most
-    evidence people record qualifies.
-    """
-    columns = (
-        _unchanged_by_md_text([e.title for e in evidence]),
-        by_distinct_value([e.publisher for e in evidence], _unchanged_by_md_text),
-        by_distinct_value([e.note for e in evidence], _unchanged_by_md_text),
-        plain_destinations([e.url for e in evidence]),
-        plain_destinations([e.archive_url for e in evidence]),
-    )
-    return [
-        title and publisher and note and url and (archive or not e.archive_url)
-        and e.attachment is None and bool(e.title) and e.title != e.url
-        for e, title, publisher, note, url, archive in zip(evidence, *columns, strict=True)
-    ]  # fmt: skip
-
-
-def _evidence(index: int, ev: ReportEvidence, plain: bool) -> list[str]:
+def _evidence(index: int, ev: EvidenceInfo) -> list[str]:
     pad = " " * (len(str(index)) + 2)
-    if plain:  # what the general case below gives for such an item
-        head = f"[{ev.title}](<{ev.url}>)"
-        if ev.publisher:
-            head += f" — {ev.publisher}"
-        lines = [f"{index}. {head}", f"{pad}- **Stance:** {_stance(ev.stance)}"]
-        if ev.accessed is not None:
-            lines.append(f"{pad}- **Accessed:** {_day(ev.accessed)}")
-        if ev.archive_url:
-            lines.append(f"{pad}- **Archived copy:** <{ev.archive_url}>")
-        if ev.note:
-            lines.append(f"{pad}- **Note:** {ev.note}")
-        return lines
-    # md_text and md_link give "" for empty or blank fields: no separate one_line test.
     url = ev.url
     title = one_line(ev.title)
     if not title:
         title = one_line(ev.attachment.filename) if ev.attachment else ""
     if not title:
         title = one_line(url) or "Untitled source"
-    if url and safe_url(url):
+    if safe_url(url):
         head = md_link(title, url)
     else:
         head = md_text(title)
@@ -145,9 +94,9 @@ def _evidence(index: int, ev: ReportEvidence, plain: bool) -> list[str]:
     publisher = md_text(ev.publisher)
     if publisher:
         head += f" — {publisher}"
-    lines = [f"{index}. {head}", f"{pad}- **Stance:** {_stance(ev.stance)}"]
+    lines = [f"{index}. {head}", f"{pad}- **Stance:** {md_text(t.stance(ev.stance))}"]
     if ev.accessed is not None:
-        lines.append(f"{pad}- **Accessed:** {_day(ev.accessed)}")
+        lines.append(f"{pad}- **Accessed:** {t.day(ev.accessed)}")
     archived = md_link(ev.archive_url, ev.archive_url) if ev.archive_url else ""
     if archived:
         lines.append(f"{pad}- **Archived copy:** {archived}")
@@ -162,40 +111,9 @@ def _evidence(index: int, ev: ReportEvidence, plain: bool) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=256)
-def _day(value: date) -> str:
-    return t.day(value)
-
-
-@lru_cache(maxsize=64)
-def _stance(value: str) -> str:
-    return md_text(t.stance(value))
-
-
-@lru_cache(maxsize=1024)
-def _verdicts(dismissed: bool, label: str | None) -> tuple[str, str, str]:
-    """A verdict as the summary cell, the section heading and the Verdict field show it.
-
-    A report holds a handful of distinct verdicts, each shown three times per claim.
-    """
-    verdict = one_line(label) or t.UNRATED
-    headline = "Dismissed" if dismissed else verdict
-    cell = md_text(headline)
-    if dismissed or not one_line(label):
-        cell = f"*{cell}*"
-    return cell, md_heading_text(headline), f"**{md_text(verdict)}**"
-
-
-def _claim_section(
-    n: int, claim: ReportClaim, explanation: str, plain: Iterator[bool]
-) -> list[str]:
-    _cell, heading, verdict = _verdicts(claim.status == ClaimStatus.DISMISSED, claim.rating_label)
-    lines = [f"#### Claim {n} — {heading}", ""]
-    if claim.quote.isprintable():  # one line: what md_lines gives for it
-        quoted = md_text(claim.quote)
-        quote = [quoted] if quoted else []
-    else:
-        quote = md_lines(claim.quote)
+def _claim_section(n: int, claim: ClaimInfo) -> list[str]:
+    lines = [f"#### Claim {n} — {md_heading_text(t.headline(claim))}", ""]
+    quote = md_lines(claim.quote)
     if quote:
         lines += [f"> {q}" if q else ">" for q in quote]
         lines.append("")
@@ -203,17 +121,18 @@ def _claim_section(
     same = not wording or wording == one_line(claim.quote)
     lines.append(f"- **Checked wording:** {'as quoted' if same else md_text(wording)}")
     lines.append(f"- **Claimant:** {md_text(claim.claimant) or 'not named'}")
-    lines.append(f"- **Verdict:** {verdict}")
+    lines.append(f"- **Verdict:** **{md_text(t.verdict(claim))}**")
     lines.append(f"- **Status:** {t.status(claim)}")
     reviewed = t.reviewed_line(claim)
     if is_rated(claim) and reviewed:
         lines.append(f"- **Reviewed by:** {md_text(reviewed)}")
     lines += ["", "**Explanation**", ""]
+    explanation = sanitise_markdown(claim.explanation)
     lines += explanation.split("\n") if explanation else ["*No explanation written yet.*"]
     lines += ["", "**Evidence**", ""]
     if claim.evidence:
         for index, ev in enumerate(claim.evidence, 1):
-            lines += _evidence(index, ev, next(plain))
+            lines += _evidence(index, ev)
     else:
         lines.append("*No evidence recorded.*")
     return lines
@@ -255,15 +174,9 @@ def _footer(data: ReportData) -> list[str]:
     return lines
 
 
-@without_cycle_collection
 def render_markdown(data: ReportData) -> str:
     """The report as Markdown text (ends with a newline)."""
     lines = _title_block(data)
-    # Explanations are sanitised all together (most in one pass over their joined text).
-    claims = data.claims
-    explanations = iter(sanitise_many([c.explanation for c in claims]))
-    plain = iter(_plain_evidence([ev for c in claims for ev in c.evidence]))
-    n = 1
     for article in data.articles:
         lines += ["", f"## {md_heading_text(article.article.title) or 'Untitled article'}", ""]
         meta = _article_meta(article)
@@ -272,15 +185,10 @@ def render_markdown(data: ReportData) -> str:
         if not article.claims:
             lines.append("*No claims of this article match the report's options.*")
             continue
-        lines += ["### Summary", "", *_summary(article.claims, n), "", "### Claims"]
-        for claim in article.claims:
-            lines += ["", *_claim_section(n, claim, next(explanations), plain)]
-            n += 1
+        lines += ["### Summary", "", *_summary(article), "", "### Claims"]
+        for n, claim in article.claims:
+            lines += ["", *_claim_section(n, claim)]
     if not data.articles:
         lines += ["", "*This project has no articles yet.*"]
     lines += ["", *_legend(data), "", *_footer(data), ""]
-    return "\n".join(lines)  # ends with a newline: one join, no copy of the whole text
-
-
-# The window's name for it.
-render_markdown_report = render_markdown
+    return "\n".join(lines)

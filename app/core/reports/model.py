@@ -1,102 +1,54 @@
 """What a report shows, gathered once from the project service as plain data.
 
-Renderers (Markdown, HTML, ClaimReview) only read a :class:`ReportData`; they never talk
-to the service, so the window can build the data off the GUI thread and render it twice.
+The claims are the service's own :class:`~app.core.records.ClaimInfo` records (the same
+ones the window and the command line show), read through its public methods. Renderers
+(Markdown, HTML, ClaimReview) only read a :class:`ReportData`; they never talk to the
+service, so the window can build the data off the GUI thread.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from app import __version__
-from app.collector import without_cycle_collection
 from app.core.errors import NotFoundError
 from app.core.records import (
     ArticleInfo,
-    AttachmentInfo,
+    ClaimFilter,
     ClaimInfo,
     ClaimStatus,
-    EvidenceInfo,
     ProjectInfo,
     RatingScaleInfo,
-    Stance,
 )
-from app.core.reports.markup import one_line
+from app.core.reports.escaping import one_line
 
 
 @dataclass(frozen=True)
 class ReportOptions:
     """Which claims a report covers.
 
-    ``article_id`` None means the whole project. ``signature_status`` is a short
-    human-readable line from the signing code ("Signed by … — valid"), shown in the footer.
+    By default the report leads with verdicts: rated claims only. ``article_id`` None
+    means the whole project. ``signature_status`` is a short human-readable line from
+    the signing code ("Signed by … — valid"), shown in the footer.
     """
 
     article_id: str | None = None
     only_done: bool = False
-    include_unrated: bool = True
+    include_unrated: bool = False
     include_dismissed: bool = False
     signature_status: str | None = None
 
 
-class ReportEvidence(NamedTuple):
-    """What a report shows of one evidence item (fields named as in :class:`EvidenceInfo`).
+class NumberedClaim(NamedTuple):
+    """A claim with its number as the window shows it: its place among all the article's
+    claims in article order (dismissed ones included), so leaving claims out of a report
+    never renumbers the others."""
 
-    Report records are named tuples: a report makes 40,000 of them, and a frozen
-    dataclass's constructor (one ``object.__setattr__`` per field) cost several times
-    more than the tuple's.
-    """
-
-    title: str
-    url: str | None
-    publisher: str
-    accessed: date | None
-    archive_url: str | None
-    stance: Stance
-    note: str
-    attachment: AttachmentInfo | None
-
-    @classmethod
-    def from_info(cls, ev: EvidenceInfo) -> ReportEvidence:
-        return cls(
-            ev.title, ev.url, ev.publisher, ev.accessed, ev.archive_url, ev.stance, ev.note,
-            ev.attachment,
-        )  # fmt: skip
-
-
-class ReportClaim(NamedTuple):
-    """What a report shows of one claim (fields named as in :class:`ClaimInfo`).
-
-    Reports read only these fields: a 10,000-claim report then reads and converts less
-    than half of what full :class:`ClaimInfo` records would cost.
-    """
-
-    id: str
-    article_id: str
-    quote: str
-    wording: str
-    claimant: str | None
-    status: ClaimStatus
-    rating_id: str | None
-    rating_label: str | None
-    explanation: str
-    reviewer: str | None
-    reviewed_at: datetime | None
-    updated_at: datetime
-    updated_by: str
-    evidence: tuple[ReportEvidence, ...] = ()
-
-    @classmethod
-    def from_info(cls, claim: ClaimInfo) -> ReportClaim:
-        return cls(
-            claim.id, claim.article_id, claim.quote, claim.wording, claim.claimant,
-            claim.status, claim.rating_id, claim.rating_label, claim.explanation,
-            claim.reviewer, claim.reviewed_at, claim.updated_at, claim.updated_by,
-            tuple(ReportEvidence.from_info(ev) for ev in claim.evidence),
-        )  # fmt: skip
+    number: int
+    claim: ClaimInfo
 
 
 @dataclass(frozen=True)
@@ -104,7 +56,7 @@ class ArticleReport:
     """One article and the claims of it that the report covers, in article order."""
 
     article: ArticleInfo
-    claims: tuple[ReportClaim, ...]
+    claims: tuple[NumberedClaim, ...]
 
 
 @dataclass(frozen=True)
@@ -119,21 +71,23 @@ class ReportData:
     version: str = __version__
 
     @property
-    def claims(self) -> tuple[ReportClaim, ...]:
-        return tuple(c for a in self.articles for c in a.claims)
+    def claims(self) -> tuple[ClaimInfo, ...]:
+        return tuple(c.claim for a in self.articles for c in a.claims)
 
     @property
     def title(self) -> str:
-        if self.options.article_id is not None and len(self.articles) == 1:
+        """The article's title when the report covers one article, else the project's name
+        (which, for a project made from the command line, is only its file's name)."""
+        if len(self.articles) == 1 and one_line(self.articles[0].article.title):
             return self.articles[0].article.title
         return self.project.name
 
 
-def is_rated(claim: ReportClaim) -> bool:
+def is_rated(claim: ClaimInfo) -> bool:
     return bool(one_line(claim.rating_label))
 
 
-def wanted(claim: ReportClaim, options: ReportOptions) -> bool:
+def wanted(claim: ClaimInfo, options: ReportOptions) -> bool:
     """Whether ``claim`` belongs in a report made with ``options``."""
     if claim.status == ClaimStatus.DISMISSED:
         return options.include_dismissed
@@ -142,14 +96,13 @@ def wanted(claim: ReportClaim, options: ReportOptions) -> bool:
     return options.include_unrated or is_rated(claim)
 
 
-@without_cycle_collection
 def build_report(
     service: Any, options: ReportOptions | None = None, *, with_evidence: bool = True
 ) -> ReportData:
-    """Gather a report's data: one read of the articles, the scale and the claims.
+    """Gather a report's data through the service's public reads.
 
     ``with_evidence=False`` leaves every claim's evidence empty, for a format that does
-    not show evidence (ClaimReview): reading it is most of the time of reading a report.
+    not show evidence (ClaimReview).
     """
     options = options or ReportOptions()
     project = service.info()
@@ -159,24 +112,21 @@ def build_report(
             wanted_id = str(uuid.UUID(options.article_id.strip()))
         except ValueError:
             wanted_id = ""
-        chosen = [a for a in articles if a.id == wanted_id]
-        if not chosen:
+        articles = [a for a in articles if a.id == wanted_id]
+        if not articles:
             raise NotFoundError(f"no article with id {options.article_id[:60]}.")
-        articles = chosen
     only = articles[0].id if options.article_id is not None else None
-    from app.core.reports.read import read_report_claims
-
-    claims = read_report_claims(
-        service,
-        project.scale,
-        article_id=only,
-        include_dismissed=options.include_dismissed,
-        with_evidence=with_evidence,
+    # Every claim, dismissed ones too: they count in the numbering as in the window.
+    claims: list[ClaimInfo] = service.claims(
+        ClaimFilter(article_id=only, include_dismissed=True), with_evidence=with_evidence
     )
-    by_article: dict[str, list[ReportClaim]] = {a.id: [] for a in articles}
+    by_article: dict[str, list[NumberedClaim]] = {a.id: [] for a in articles}
+    numbers: dict[str, int] = {}
     for claim in claims:
-        if claim.article_id in by_article and wanted(claim, options):
-            by_article[claim.article_id].append(claim)
+        number = numbers[claim.article_id] = numbers.get(claim.article_id, 0) + 1
+        chosen = by_article.get(claim.article_id)
+        if chosen is not None and wanted(claim, options):
+            chosen.append(NumberedClaim(number, claim))
     return ReportData(
         project=project,
         scale=project.scale,

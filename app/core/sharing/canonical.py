@@ -10,6 +10,14 @@ their content so the form stays small: an article's ``text`` and an attachment's
 A project's manifest maps ``"<kind>:<id>"`` to the SHA-256 of each record's canonical
 form; the content digest is the SHA-256 of the manifest's canonical JSON. A signature
 covers the content digest, and the manifest lets ``verify`` name what changed.
+
+Format 2 (:data:`CANONICAL_FORMAT`) also covers the change log, so "who rated what, when"
+cannot be rewritten after signing: ``"history:<record id>"`` maps to the SHA-256 of that
+record's log entries (each in canonical form, ordered by entry id). Format 1 covered the
+records only; signatures made with it are still checked the way they were made.
+
+Everything here reads through SQLAlchemy's public API, inside one snapshot
+(:meth:`app.models.database.Database.snapshot`) opened by the caller.
 """
 
 from __future__ import annotations
@@ -17,14 +25,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, Uuid, select
+from sqlalchemy import Connection, Table, select
 
-from app.core.convert import json_value
-from app.models.rawread import Converters, driver_rows
+from app.models.history import json_value
 from app.models.tables import (
     Article,
     Attachment,
@@ -35,10 +43,10 @@ from app.models.tables import (
     RatingLevel,
     RatingScale,
     Reviewer,
-    UTCDateTime,
 )
 
-CANONICAL_FORMAT = 1
+CANONICAL_FORMAT = 2  # 1: records only; 2: records and their change log
+HISTORY = "history"  # the manifest kind of a record's change-log digest
 
 # Order matters: parents before children (merge inserts in this order).
 CONTENT_MODELS: tuple[Any, ...] = (
@@ -112,7 +120,6 @@ def read_snapshot(
     """Read one project's records. Attachment ``data`` is read only with ``with_data``;
     ``data_sha256`` (the digest of the stored bytes) is always filled in."""
     wanted = set(kinds)
-    conv = Converters(conn.dialect)
     records: dict[str, dict[uuid.UUID, Row]] = {k: {} for k in KINDS}
     scale_ids = list(
         conn.execute(
@@ -128,7 +135,8 @@ def read_snapshot(
         cols = [c for c in table.c if c.name != "data"]
         query = select(*cols).where(_project_filter(table, project_id, scale_ids))
         out = records[table.name]
-        _read_rows(conn, conv, query, cols, out)
+        for row in conn.execute(query).mappings():
+            out[row["id"]] = dict(row)
         if table.name == "attachment":
             _hash_attachments(conn, table, out, keep=with_data)
     changelog: dict[uuid.UUID, Row] = {}
@@ -137,39 +145,6 @@ def read_snapshot(
         for row in conn.execute(select(log).where(log.c.project_id == project_id)).mappings():
             changelog[row["id"]] = dict(row)
     return Snapshot(project_id, records, changelog)
-
-
-def _converter(conv: Converters, column_type: Any) -> Callable[[Any], Any] | None:
-    """How to turn a driver value into the value SQLAlchemy's mapping would hold."""
-    if isinstance(column_type, Uuid):
-        return conv.uuid_value
-    if isinstance(column_type, UTCDateTime):
-        return conv.utc
-    if isinstance(column_type, DateTime):
-        raise TypeError("naive DateTime columns are not read in bulk")
-    if isinstance(column_type, Date):
-        return conv.day
-    if isinstance(column_type, LargeBinary):
-        return lambda v: bytes(v) if v is not None else None
-    return None
-
-
-def _read_rows(
-    conn: Connection, conv: Converters, query: Any, cols: list[Any], out: dict[uuid.UUID, Row]
-) -> None:
-    """Rows of ``query`` as ``{column: value}`` dicts keyed by id, read in bulk.
-
-    The values are those ``conn.execute(query).mappings()`` gives (a test compares them),
-    read as driver rows with exact cheap conversions (:mod:`app.models.rawread`).
-    """
-    names = [c.name for c in cols]
-    converters = [(i, f) for i, c in enumerate(cols) if (f := _converter(conv, c.type))]
-    id_index = names.index("id")
-    for raw in driver_rows(conn, query):
-        values = list(raw)
-        for i, f in converters:
-            values[i] = f(values[i])
-        out[values[id_index]] = dict(zip(names, values, strict=True))
 
 
 def _hash_attachments(
@@ -216,19 +191,47 @@ def manifest_key(kind: str, record_id: uuid.UUID | str) -> str:
     return f"{kind}:{record_id}"
 
 
-def project_manifest(snapshot: Snapshot) -> dict[str, str]:
-    return {
+def project_manifest(snapshot: Snapshot, fmt: int = CANONICAL_FORMAT) -> dict[str, str]:
+    """Digest of every record (and, from format 2, of each record's change log)."""
+    manifest = {
         manifest_key(kind, record_id): record_digest(kind, row)
         for kind, rows in snapshot.records.items()
         for record_id, row in rows.items()
     }
+    if fmt >= 2:
+        manifest.update(history_manifest(snapshot.changelog))
+    return manifest
 
 
-def content_digest(project_id: uuid.UUID | str, manifest: Mapping[str, str]) -> str:
+def history_manifest(changelog: Mapping[uuid.UUID, Row]) -> dict[str, str]:
+    """``"history:<record id>"`` -> SHA-256 of that record's log entries, by entry id.
+
+    Per record rather than one digest for the whole log, so ``verify`` can say whose
+    history was rewritten.
+    """
+    entries: dict[uuid.UUID, list[tuple[str, bytes]]] = defaultdict(list)
+    for entry_id, entry in changelog.items():
+        form = canonical_json({k: json_value(v) for k, v in entry.items()})
+        entries[entry["record_id"]].append((str(entry_id), form))
+    out = {}
+    for record_id, forms in entries.items():
+        digest = hashlib.sha256()
+        for _entry_id, form in sorted(forms):
+            digest.update(form + b"\n")
+        out[manifest_key(HISTORY, record_id)] = digest.hexdigest()
+    return out
+
+
+def history_kinds(changelog: Mapping[uuid.UUID, Row]) -> dict[str, str]:
+    """record id (as text) -> the table its log entries name, to label a history."""
+    return {str(e["record_id"]): str(e["table_name"]) for e in changelog.values()}
+
+
+def content_digest(
+    project_id: uuid.UUID | str, manifest: Mapping[str, str], fmt: int = CANONICAL_FORMAT
+) -> str:
     return hashlib.sha256(
-        canonical_json(
-            {"format": CANONICAL_FORMAT, "project": str(project_id), "records": dict(manifest)}
-        )
+        canonical_json({"format": fmt, "project": str(project_id), "records": dict(manifest)})
     ).hexdigest()
 
 

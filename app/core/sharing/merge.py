@@ -41,7 +41,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from app.core.convert import json_value, to_json
 from app.core.errors import (
     CorruptProjectError,
     FactdeskError,
@@ -60,6 +59,7 @@ from app.core.sharing.canonical import (
     table_of,
 )
 from app.core.sharing.safeopen import damaged_file_errors, open_for_sharing
+from app.models.history import json_value, to_json
 from app.models.tables import ChangeLog, Project
 
 if TYPE_CHECKING:
@@ -256,12 +256,12 @@ def plan_merge(mine: ProjectService, theirs_path: Path | str) -> MergePlan:
         raise ValidationError("a project cannot be merged with itself.")
     other = open_for_sharing(theirs_path, view_only=True)
     try:
-        with damaged_file_errors(theirs_path.name), other.engine.connect() as conn:
+        with damaged_file_errors(theirs_path.name), other.snapshot() as conn:
             theirs_pid = _project_id(conn)
             theirs = read_snapshot(conn, theirs_pid, with_data=True)
     finally:
         other.close()
-    with damaged_file_errors(mine.db.label), mine.db.engine.connect() as conn:
+    with damaged_file_errors(mine.db.label, mine.db.kind), mine.db.snapshot() as conn:
         ours = read_snapshot(conn, mine.project_id)
     return _plan(ours, theirs, theirs_path.name)
 
@@ -699,7 +699,7 @@ def apply_merge(
         }
         log_rows.append(entry)
 
-    with damaged_file_errors(db.label), db.engine.begin() as conn:
+    with damaged_file_errors(db.label, db.kind), db.snapshot(write=True) as conn:
         # 1. Deletions, children first (the rows are kept whole for undo).
         done_deletes: set[uuid.UUID] = set()
         for kind, row in sorted(deletes, key=lambda kr: -_ORDER.index(kr[0])):
@@ -823,7 +823,7 @@ def undo_merge(mine: ProjectService, undo: MergeUndo) -> frozenset[str]:
     if undo.project_id != mine.project_id:
         raise ValidationError("this undo belongs to another project.")
     touched: set[str] = set()
-    with damaged_file_errors(db.label), db.engine.begin() as conn:
+    with damaged_file_errors(db.label, db.kind), db.snapshot(write=True) as conn:
         for kind, row in sorted(undo.deleted, key=lambda kr: _ORDER.index(kr[0])):
             table = table_of(kind)
             names = {c.name for c in table.c}

@@ -1,18 +1,25 @@
 """Signing a project with the reviewer's Ed25519 key, and verifying a signed project.
 
 What is signed: the canonical content digest (:mod:`app.core.sharing.canonical`) of the
-project's articles, claims, ratings, explanations, evidence, attachment hashes, rating
-scale and reviewers, together with the signer's name, key fingerprint and the time.
+project's articles, claims, ratings, explanations, evidence, attachments (hashed from
+their stored bytes), rating scale and reviewers, and of the change log (who changed what,
+when), together with the signer's name, key fingerprint and the time. All of it is read
+in one snapshot, so the signature covers the project as it was at one moment.
 The Signature row keeps the public key, its fingerprint (SHA-256 of the raw public key),
 the manifest of per-record digests and the signature; the private key stays in the
 operating system's keyring (:mod:`app.core.secrets`) and is made on first use.
 
 A verifier recomputes the manifest from the file as it is now: a record whose digest
-differs (or that appeared or disappeared) is reported by kind, id and a human label.
+differs (or that appeared or disappeared) is reported by kind, id and a human label, and
+a record whose change log differs is reported as its history rewritten.
+
+Signatures made before the change log was covered (format 1) still verify, over what they
+covered; the result says they were made by an older format and do not cover the log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -32,8 +39,12 @@ from sqlalchemy import Connection, insert, select, update
 from app.core import secrets
 from app.core.errors import ProjectReadOnlyError, SecretStoreError
 from app.core.sharing.canonical import (
+    CANONICAL_FORMAT,
+    HISTORY,
     KIND_LABEL,
+    Snapshot,
     content_digest,
+    history_kinds,
     project_manifest,
     read_snapshot,
     record_label,
@@ -46,7 +57,13 @@ if TYPE_CHECKING:
     from app.core.project import ProjectService
 
 ALGORITHM = "ed25519"
-SIGNED_FORMAT = "factdesk-signature/1"
+# The signed message names the canonical format: format 1 covered the records only,
+# format 2 (made now) also covers the change log.
+SIGNED_FORMATS = {1: "factdesk-signature/1", 2: "factdesk-signature/2"}
+OLDER_FORMAT_NOTE = (
+    "signed by an older format of Factdesk signatures that does not cover the change "
+    "log (who changed what, when): sign again to cover it"
+)
 
 
 class VerifyStatus(StrEnum):
@@ -92,6 +109,11 @@ class VerifyResult:
     trusted_name: str | None = None  # the name the user trusted this key under
     changed: tuple[ChangedRecord, ...] = field(default=())
     signature_intact: bool = False  # the signature itself checks against its public key
+    signed_format: int = CANONICAL_FORMAT  # 1: records only (older); 2: and the change log
+
+    @property
+    def older_format(self) -> bool:
+        return self.signed_format < CANONICAL_FORMAT
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -101,6 +123,8 @@ class VerifyResult:
             "fingerprint": self.key_fingerprint,
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
             "trusted_as": self.trusted_name,
+            "signed_format": self.signed_format,
+            "covers_history": not self.older_format,
             "changed": [
                 {"kind": c.kind, "id": c.id, "label": c.label, "change": c.change}
                 for c in self.changed
@@ -160,11 +184,16 @@ def my_fingerprint(reviewer: str) -> str | None:
 
 
 def _signed_message(
-    project_id: str, signer: str, fingerprint: str, signed_at: datetime, digest: str
+    project_id: str,
+    signer: str,
+    fingerprint: str,
+    signed_at: datetime,
+    digest: str,
+    fmt: int = CANONICAL_FORMAT,
 ) -> bytes:
     return json.dumps(
         {
-            "format": SIGNED_FORMAT,
+            "format": SIGNED_FORMATS[fmt],
             "project": project_id,
             "signer": signer,
             "fingerprint": fingerprint,
@@ -179,7 +208,10 @@ def _signed_message(
 
 
 def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> SignatureInfo:
-    """Sign the project's current content as ``service.author``, in one transaction.
+    """Sign the project's current content and history as ``service.author``.
+
+    One write transaction: the reviewer's key is recorded, the project read and the
+    signature written over exactly what was read (:meth:`Database.snapshot`).
 
     Raises :class:`SecretStoreError` with a clear message when there is no keyring.
     """
@@ -192,9 +224,9 @@ def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> Sign
     public = _public_bytes(key)
     fingerprint = fingerprint_of(public)
     now = datetime.now(UTC).replace(microsecond=0)
-    with damaged_file_errors(db.label), db.engine.begin() as conn:
+    with damaged_file_errors(db.label, db.kind), db.snapshot(write=True) as conn:
         _record_reviewer_key(conn, service.project_id, signer, fingerprint, public, now)
-        snapshot = read_snapshot(conn, service.project_id, with_changelog=False)
+        snapshot = read_snapshot(conn, service.project_id)
         manifest = project_manifest(snapshot)
         digest = content_digest(service.project_id, manifest)
         message = _signed_message(str(service.project_id), signer, fingerprint, now, digest)
@@ -322,7 +354,7 @@ def _record_reviewer_key(
 def signatures(service: ProjectService) -> list[SignatureInfo]:
     """Every signature of the project, newest first."""
     table = Signature.__table__  # type: ignore[attr-defined]
-    with damaged_file_errors(service.db.label), service.db.engine.connect() as conn:
+    with damaged_file_errors(service.db.label, service.db.kind), service.db.snapshot() as conn:
         rows = (
             conn.execute(
                 select(table)
@@ -370,7 +402,7 @@ def verify_project(
     )
     db = service.db
     table = Signature.__table__  # type: ignore[attr-defined]
-    with damaged_file_errors(db.label), db.engine.connect() as conn:
+    with damaged_file_errors(db.label, db.kind), db.snapshot() as conn:
         sig = (
             conn.execute(
                 select(table)
@@ -383,36 +415,51 @@ def verify_project(
         )
         if sig is None:
             return VerifyResult(VerifyStatus.UNSIGNED, "the project is not signed.")
-        snapshot = read_snapshot(conn, service.project_id, with_changelog=False)
+        snapshot = read_snapshot(conn, service.project_id)
     signer, fingerprint = str(sig["signer_name"]), str(sig["key_fingerprint"])
     signed_at = sig["signed_at"]
     base = {"signer_name": signer, "key_fingerprint": fingerprint, "signed_at": signed_at}
 
     public = bytes(sig["public_key"] or b"")
-    intact = fingerprint_of(public) == fingerprint and _signature_checks(
-        public,
-        bytes(sig["signature"] or b""),
-        _signed_message(
-            str(service.project_id), signer, fingerprint, signed_at, str(sig["content_sha256"])
-        ),
-    )
+    stored_digest = str(sig["content_sha256"])
     signed_manifest = _parse_manifest(sig["manifest"])
-    if signed_manifest is None or content_digest(service.project_id, signed_manifest) != str(
-        sig["content_sha256"]
-    ):
-        intact = False
-    current = project_manifest(snapshot)
+    # The format the signature was made with is the one whose digest of the stored
+    # manifest is the signed digest; a manifest that matches neither is not intact.
+    fmt = next(
+        (
+            f
+            for f in sorted(SIGNED_FORMATS, reverse=True)
+            if signed_manifest is not None
+            and content_digest(service.project_id, signed_manifest, f) == stored_digest
+        ),
+        None,
+    )
+    intact = (
+        fmt is not None
+        and fingerprint_of(public) == fingerprint
+        and _signature_checks(
+            public,
+            bytes(sig["signature"] or b""),
+            _signed_message(
+                str(service.project_id), signer, fingerprint, signed_at, stored_digest, fmt
+            ),
+        )
+    )
+    fmt = fmt or CANONICAL_FORMAT
+    base["signed_format"] = fmt
+    current = project_manifest(snapshot, fmt)
+    changed = _diff(signed_manifest or {}, current, snapshot)
     if not intact:
         return VerifyResult(
             VerifyStatus.CHANGED,
             "the signature does not match: the signature record itself was altered, "
             "so nothing in this file can be relied on.",
-            changed=_diff(signed_manifest or {}, current, snapshot),
+            changed=changed,
             **base,
         )
-    changed = _diff(signed_manifest or {}, current, snapshot)
+    older = f"; {OLDER_FORMAT_NOTE}" if fmt < CANONICAL_FORMAT else ""
     if changed:
-        what = ", ".join(f"{c.kind_label} {c.label!r}" for c in changed[:3])
+        what = ", ".join(_changed_text(c) for c in changed[:3])
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         return VerifyResult(
             VerifyStatus.CHANGED,
@@ -425,14 +472,14 @@ def verify_project(
         return VerifyResult(
             VerifyStatus.UNTRUSTED,
             f"signed by {signer} and unchanged, but with a key not in your trusted list "
-            f"(fingerprint {format_fingerprint(fingerprint)}).",
+            f"(fingerprint {format_fingerprint(fingerprint)}){older}.",
             signature_intact=True,
             **base,
         )
     known_as = trusted[fingerprint]
     return VerifyResult(
         VerifyStatus.VALID,
-        f"signed by {signer} and unchanged since {signed_at:%Y-%m-%d %H:%M} UTC.",
+        f"signed by {signer} and unchanged since {signed_at:%Y-%m-%d %H:%M} UTC{older}.",
         trusted_name=known_as,
         signature_intact=True,
         **base,
@@ -476,21 +523,49 @@ _KIND_ORDER = {
 }
 
 
+def _kind_of(snapshot: Snapshot, record_id: str) -> str:
+    """The table of a record whose whole change log was removed (its row may remain)."""
+    with contextlib.suppress(ValueError):
+        wanted = uuid.UUID(record_id)
+        for kind, rows in snapshot.records.items():
+            if wanted in rows:
+                return kind
+    return "record"
+
+
+def _changed_text(change: ChangedRecord) -> str:
+    if change.change == HISTORY:
+        return f"the change log of {change.kind_label} {change.label!r} was rewritten"
+    return f"{change.kind_label} {change.label!r}"
+
+
 def _diff(
-    signed: dict[str, str], current: dict[str, str], snapshot: Any
+    signed: dict[str, str], current: dict[str, str], snapshot: Snapshot
 ) -> tuple[ChangedRecord, ...]:
-    found: list[ChangedRecord] = []
-    for key in signed.keys() | current.keys():
+    """What differs between two manifests, one entry per record.
+
+    A record whose content changed is reported once, as modified (its history changed
+    with it); a record whose history alone differs is reported as ``history``.
+    """
+    found: dict[str, ChangedRecord] = {}
+    histories = history_kinds(snapshot.changelog)
+    for key in sorted(signed.keys() | current.keys()):
         before, now = signed.get(key), current.get(key)
         if before == now:
             continue
         kind, _, record_id = key.partition(":")
+        if kind == HISTORY:
+            kind = histories.get(record_id) or _kind_of(snapshot, record_id)
+            if signed.get(f"{kind}:{record_id}") != current.get(f"{kind}:{record_id}"):
+                continue  # reported as the record itself
+            change = HISTORY
+        else:
+            change = "added" if before is None else "removed" if now is None else "modified"
         row = None
         try:
             row = snapshot.row(kind, uuid.UUID(record_id))
         except (KeyError, ValueError):
             row = None
-        change = "added" if before is None else "removed" if now is None else "modified"
-        found.append(ChangedRecord(kind, record_id, record_label(kind, row), change))
-    found.sort(key=lambda c: (_KIND_ORDER.get(c.kind, 99), c.label, c.id))
-    return tuple(found)
+        found[record_id] = ChangedRecord(kind, record_id, record_label(kind, row), change)
+    out = sorted(found.values(), key=lambda c: (_KIND_ORDER.get(c.kind, 99), c.label, c.id))
+    return tuple(out)

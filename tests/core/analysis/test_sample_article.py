@@ -39,9 +39,9 @@ def test_northbridge_claims_and_claimants() -> None:
     marked = {
         "The alert covers roughly 42,000 households": "Northbridge Water",
         "In March last year, the city council approved": None,
-        "Only $3.1 million has been spent so far": None,
+        "Only $3.1 million has been spent so far": "council budget documents",
         "Gov. Patricia Lowell said": "Patricia Lowell",
-        "The state environment department claimed": "the state environment department",
+        "The state environment department claimed": "state environment department",
         "We were quoted a price that had jumped by 40 percent": "Thomas Whitfield",
         "The No. 2 pump stopped working": "Gareth Molloy",
     }

@@ -6,6 +6,7 @@ import pytest
 
 from app.core.analysis import analyse, infer_paragraphs
 from app.core.analysis.segment import split_lines, split_sentences
+from app.core.analysis.structure import asserts_fact
 from app.core.records import ParagraphRole
 
 
@@ -123,8 +124,11 @@ def test_roles_of_a_plain_text_article() -> None:
 
 def test_credits_never_checkworthy_even_at_threshold_zero() -> None:
     result = analyse(ARTICLE, threshold=0.0)
-    assert all(s.checkworthy for s in result if s.role is not ParagraphRole.CREDIT)
+    assert all(s.checkworthy for s in result if s.role is ParagraphRole.BODY)
     assert not any(s.checkworthy for s in result if s.role is ParagraphRole.CREDIT)
+    # headings and captions only when they state a fact, whatever the threshold
+    headings = [s for s in result if s.role in {ParagraphRole.SUBHEADING, ParagraphRole.CAPTION}]
+    assert all(s.checkworthy == asserts_fact(s.text) for s in headings)
 
 
 def test_given_paragraphs_keep_their_roles() -> None:
@@ -136,3 +140,29 @@ def test_given_paragraphs_keep_their_roles() -> None:
     assert [s.role for s in result] == [ParagraphRole.CAPTION, ParagraphRole.BODY]
     assert [s.paragraph for s in result] == [0, 1]
     assert result[1].checkworthy
+
+
+def test_a_figure_with_its_unit_ends_a_sentence() -> None:
+    text = (
+        "The dividend was cut to 4.2p a share, down from 7.1p. "
+        "Finance director Ada Brook said debt fell to £1.1bn. Sales rose."
+    )
+    assert [s.text for s in analyse(text)] == [
+        "The dividend was cut to 4.2p a share, down from 7.1p.",
+        "Finance director Ada Brook said debt fell to £1.1bn.",
+        "Sales rose.",
+    ]
+
+
+def test_agency_credit_lines_and_picture_bylines_are_credits() -> None:
+    from app.core.analysis.structure import is_credit
+
+    for line in (
+        "(Reporting by Tomas Lind; Editing by Clare Dunn)",
+        "Picture by Gemma Low",
+        "Interview by Lucy Farr",
+        "Credit: Jon Tarr/Getty Images",
+        "By Selma Quist",
+    ):
+        assert is_credit(line), line
+    assert not is_credit("By 2030 the town will need 400 more homes.")

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from app.core.records import ClaimInfo, ClaimStatus
-from app.core.reports.markup import excerpt, one_line
+from app.core.reports.escaping import excerpt, one_line
 from app.core.reports.model import ReportData
 
 STRICT = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -75,7 +75,9 @@ def check_markdown(md: str, data: ReportData) -> dict[str, int]:
     claim_headings = [text for level, text in headings if level == 4]
     assert len(claim_headings) == len(claims), (claim_headings, len(claims))
     assert levels.count(5) == levels.count(6) == 0
-    for n, (text, claim) in enumerate(zip(claim_headings, claims, strict=True), 1):
+    numbered = [c for a in data.articles for c in a.claims]
+    for text, (n, claim) in zip(claim_headings, numbered, strict=True):
+        # Each claim keeps its number in the article, as the window shows it.
         assert text == f"Claim {n} — {headline(claim)}", (text, claim.rating_label)
     # Article headings carry the article titles, exactly.
     article_titles = [text for level, text in headings if level == 2][: len(data.articles)]
@@ -86,11 +88,10 @@ def check_markdown(md: str, data: ReportData) -> dict[str, int]:
     tables = _tables(tokens)
     summaries = [t for t in tables if t[0] == ["#", "Claim", "Claimant", "Verdict"]]
     assert len(summaries) == len(with_claims)
-    n = 1
     rows = 0
     for (_, body), report in zip(summaries, with_claims, strict=True):
         assert len(body) == len(report.claims)
-        for row, claim in zip(body, report.claims, strict=True):
+        for row, (n, claim) in zip(body, report.claims, strict=True):
             expected = [
                 str(n),
                 excerpt(claim.wording or claim.quote, 140) or "—",
@@ -98,7 +99,6 @@ def check_markdown(md: str, data: ReportData) -> dict[str, int]:
                 headline(claim),
             ]
             assert row == expected, (row, expected)
-            n += 1
             rows += 1
 
     # Claim sections: a quote, the facts list, then the evidence list with every item.

@@ -150,6 +150,21 @@ def test_claimreview_matches_google_properties(sample: ProjectService) -> None:
     assert len({r["url"] for r in graph}) == 3
 
 
+def test_claimreview_never_names_the_articles_author_as_the_claimant(
+    sample: ProjectService,
+) -> None:
+    # A rated claim with no claimant: the article's reporter did not make it.
+    unnamed = next(c for c in sample.claims() if not c.rating_label and not c.claimant)
+    sample.set_rating(unnamed.id, "Half true")
+    graph = _reviews(sample)["@graph"]
+    (review,) = [r for r in graph if r["url"].endswith(unnamed.id)]
+    assert "author" not in review["itemReviewed"]
+    assert review["itemReviewed"]["appearance"]["url"].startswith("https://courier.example/")
+    authors = [r["itemReviewed"].get("author", {}).get("name") for r in graph]
+    assert "Amira Collins" not in authors and "The Northbridge Courier" not in authors
+    validate(_reviews(sample))
+
+
 def test_claimreview_conclusion_only_has_no_numbers(tmp_path: Path) -> None:
     service = make_sample_project(tmp_path / "c.factdesk", scale="conclusion-only")
     document = _reviews(service)

@@ -10,8 +10,9 @@ import pytest
 from app.core.errors import NotFoundError
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ArticleMetadata, ClaimStatus, ParagraphRole
-from app.core.reports import ReportOptions, build_report, render_markdown
+from app.core.reports import ReportOptions, build_report, render_html, render_markdown
 from tests.core.reports.report_checks import STRICT, check_markdown
+from tests.core.reports.report_projects import make_sample_project
 
 HOSTILE = [
     "a | b || c",
@@ -93,7 +94,7 @@ def _project(tmp_path: Path) -> ProjectService:
 
 
 def test_sample_report_structure(sample: ProjectService) -> None:
-    data = build_report(sample, ReportOptions(include_dismissed=True))
+    data = build_report(sample, ReportOptions(include_unrated=True, include_dismissed=True))
     md = render_markdown(data)
     counts = check_markdown(md, data)
     assert counts["rows"] == 6
@@ -104,16 +105,17 @@ def test_sample_report_structure(sample: ProjectService) -> None:
 
 
 def test_options_choose_claims(sample: ProjectService) -> None:
-    everything = build_report(sample, ReportOptions(include_dismissed=True))
-    default = build_report(sample, ReportOptions())
+    everything = build_report(sample, ReportOptions(include_unrated=True, include_dismissed=True))
+    live = build_report(sample, ReportOptions(include_unrated=True))
     done = build_report(sample, ReportOptions(only_done=True))
-    rated = build_report(sample, ReportOptions(include_unrated=False))
+    default = build_report(sample, ReportOptions())
     assert len(everything.claims) == 6
-    assert len(default.claims) == 5
-    assert all(c.status != ClaimStatus.DISMISSED for c in default.claims)
+    assert len(live.claims) == 5
+    assert all(c.status != ClaimStatus.DISMISSED for c in live.claims)
     assert len(done.claims) == 3 and all(c.status == ClaimStatus.DONE for c in done.claims)
-    assert len(rated.claims) == 3 and all(c.rating_label for c in rated.claims)
-    for data in (everything, default, done, rated):
+    # By default the report leads with verdicts: the rated claims only.
+    assert len(default.claims) == 3 and all(c.rating_label for c in default.claims)
+    for data in (everything, live, done, default):
         check_markdown(render_markdown(data), data)
     assert "Scope: finished claims only" in render_markdown(done)
 
@@ -168,3 +170,98 @@ def test_hostile_fields_through_the_service(tmp_path: Path) -> None:
     }
     assert "<script>" not in md and "\x00" not in md and "\u202e" not in md
     service.close()
+
+
+def _window_numbers(service: ProjectService, article_id: str) -> dict[str, int]:
+    """Claim id -> the number the window's claim list shows (its row, from 1)."""
+    from app.core.records import ClaimFilter
+
+    listed = sorted(service.claims(ClaimFilter(article_id=article_id)), key=lambda c: c.start)
+    return {c.id: row for row, c in enumerate(listed, 1)}
+
+
+def test_default_report_has_the_verdicts_numbered_as_in_the_window(
+    sample: ProjectService,
+) -> None:
+    article = sample.articles()[0]
+    claims = sample.claims()
+    sample.set_rating(claims[4].id, "Mostly false")  # the fifth claim, after two unrated
+    numbers = _window_numbers(sample, article.id)
+    data = build_report(sample)
+    md = render_markdown(data)
+    check_markdown(md, data)
+    rated = [c for c in claims if c.rating_label or c.id == claims[4].id]
+    expected = [numbers[c.id] for c in rated if c.status != ClaimStatus.DISMISSED]
+    assert expected == [1, 2, 3, 5]
+    assert [n for a in data.articles for n, _c in a.claims] == expected
+    assert "#### Claim 5 — Mostly false" in md and "#### Claim 4" not in md
+    assert "| 5 | " in md and "No explanation written yet" in md  # claim 5 has none
+    assert md.count("No explanation written yet") == 1
+    html = render_html(data)
+    assert '<span class="claim-number">Claim 5</span>' in html
+    with_unrated = render_markdown(build_report(sample, ReportOptions(include_unrated=True)))
+    assert "#### Claim 4 — Unrated" in with_unrated
+
+
+def test_title_comes_from_the_article_not_the_file_name(tmp_path: Path) -> None:
+    service = ProjectService.create_file(tmp_path / "p.factdesk", author="Ana Lima")
+    text = "The council said 40 percent of homes were affected last year."
+    service.add_article(
+        text,
+        metadata=ArticleMetadata(title="Council repairs behind schedule"),
+        detected=[DetectedSentence(0, len(text), 0.9, None, (), ParagraphRole.BODY)],
+    )
+    service.set_rating(service.claims()[0].id, "False")
+    md = render_markdown(build_report(service))
+    assert md.startswith("# Verdict report: Council repairs behind schedule\n")
+    assert "<title>Verdict report: Council repairs behind schedule</title>" in render_html(
+        build_report(service)
+    )
+    # Two articles: the project's own name.
+    service.add_article("A second text that says 12 things.", metadata=ArticleMetadata(title="B"))
+    assert render_markdown(build_report(service)).startswith("# Verdict report: p\n")
+    service.close()
+
+
+def test_reviewed_by_names_who_gave_the_verdict(tmp_path: Path) -> None:
+    path = tmp_path / "r.factdesk"
+    service = make_sample_project(path)  # rated by "Ana Reviewer"
+    service.close()
+    other = ProjectService.open_file(path, author="jdoe")  # a login name, editing later
+    claim = next(c for c in other.claims() if c.rating_label)
+    other.update_claim(claim.id, explanation="Checked again.")
+    md = render_markdown(build_report(other))
+    assert md.count("- **Reviewed by:** Ana Reviewer, ") == 3
+    assert "jdoe" not in md
+    other.close()
+
+
+def test_reviewer_is_the_accounts_full_name_rather_than_the_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a name in the settings, verdicts are signed with the account's full name
+    (the login name only when the system has none)."""
+    import getpass
+    import pwd
+
+    from app.core.settings import Settings, reviewer_name
+
+    monkeypatch.delenv("FACTDESK_REVIEWER", raising=False)
+    monkeypatch.setattr(getpass, "getuser", lambda: "alima")
+    account = pwd.struct_passwd(("alima", "x", 1000, 1000, "Ana Lima,,,", "/home/a", "/bin/sh"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda _uid: account)
+    name = reviewer_name(Settings())
+    assert name == "Ana Lima"
+    service = ProjectService.create_file(tmp_path / "n.factdesk", author=name)
+    text = "The council said 40 percent of homes were affected last year."
+    service.add_article(
+        text, detected=[DetectedSentence(0, len(text), 0.9, None, (), ParagraphRole.BODY)]
+    )
+    service.set_rating(service.claims()[0].id, "False")
+    md = render_markdown(build_report(service))
+    assert "- **Reviewed by:** Ana Lima, " in md and "alima" not in md
+    service.close()
+    bare = pwd.struct_passwd(("alima", "x", 1000, 1000, "", "/home/a", "/bin/sh"))
+    monkeypatch.setattr(pwd, "getpwuid", lambda _uid: bare)
+    assert reviewer_name(Settings()) == "alima"
+    assert reviewer_name(Settings(reviewer_name=" Ana  ")) == "Ana"

@@ -24,8 +24,6 @@ ARTICLE = (
 )
 
 
-
-
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
@@ -57,8 +55,8 @@ def ensure_reviewer(service: ProjectService) -> None:
     Works around the service flushing a claim's reviewer_id before inserting a new
     reviewer row (a foreign-key failure the first time a new author rates a claim).
     """
-    with service._write() as s:
-        service._reviewer_id(s)
+    with service.store.write() as s:
+        service.store.reviewer_id(s)
 
 
 def build_project(path: Path, author: str = "Ann", text: str = ARTICLE) -> ProjectService:

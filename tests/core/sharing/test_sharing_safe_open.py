@@ -129,7 +129,7 @@ def test_attachment_names_cannot_escape(tmp_path: Path, project: Any, name: str)
 
 
 def test_attachment_size_limit(project: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.core.service_evidence as evidence_ops
+    import app.core.project.evidence as evidence_ops
 
     monkeypatch.setattr(evidence_ops, "MAX_ATTACHMENT_BYTES", 10)
     with pytest.raises(ValidationError, match="limit"):

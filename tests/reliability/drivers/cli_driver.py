@@ -47,8 +47,16 @@ def run_cli(project: str, claims: list[str], seed: int) -> None:
         edits = (("rating", rating), ("explanation", explanation), ("claimant", claimant))
         for field, text in edits:
             say("BEGIN", claim, field, text)
-        argv = ["rate", project, claim, rating, "--explanation", explanation,
-                "--claimant", claimant]
+        argv = [
+            "rate",
+            project,
+            claim,
+            rating,
+            "--explanation",
+            explanation,
+            "--claimant",
+            claimant,
+        ]
         with redirect_stdout(io.StringIO()):
             status = main(argv)
         if status != 0:

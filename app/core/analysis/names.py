@@ -1,0 +1,596 @@
+"""People and organisations of one article, and who a speaker phrase refers to.
+
+:class:`NameBook` reads an article's sentences in order. It remembers:
+
+* people with their full name as first introduced, their role ("Shadow Health Secretary
+  Wes Tarrant", "Marta Oyelaran, an economist at ...") and, when the article shows it,
+  their gender (Mr/Ms/Mrs, "spokeswoman", or the pronoun the article uses for them);
+* organisations, the type the article gives them ("supermarket group Northwind Foods")
+  and their abbreviations ("the Department for Education (DfE)", or initials);
+* who was mentioned last, so that "he"/"she" go to the latest person who agrees with the
+  pronoun and "it"/"they" to the latest organisation or group that made a claim.
+
+:meth:`NameBook.resolve` turns a :class:`~.claimant.Speaker` into (claimant, role).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.core.analysis.claimant import IMPERSONAL, Speaker
+from app.core.analysis.claimant_words import (
+    DATA_NOUNS,
+    DETERMINERS,
+    FEMALE_HONORIFICS,
+    GROUP_NOUNS,
+    HONORIFICS,
+    MALE_HONORIFICS,
+    NOT_A_NAME,
+    ORG_TYPE_KIN,
+    ORG_TYPES,
+    ORG_WORDS,
+    PLACES,
+    ROLE_HEADS,
+    split_words,
+)
+
+_POST_NOMINALS = frozenset(
+    split_words(
+        """
+        kc qc mp msp ms am mep jr jr. sr sr. obe cbe mbe phd
+        """
+    )
+)
+_NAME_CONNECTORS = frozenset(
+    ["of", "for", "and", "on", "de", "van", "von", "der", "da", "al", "bin", "the", "&"]
+)
+_SPOKES = re.compile(r"^(?:spokes(?:man|woman|person)|representative|press officer)$")
+_FEMALE_ROLES = frozenset(["spokeswoman", "chairwoman", "councilwoman", "congresswoman"])
+_MALE_ROLES = frozenset(["spokesman", "chairman", "councilman", "congressman"])
+_ACRONYM_DEF = re.compile(
+    r"\b((?:[A-Z][\w'’-]*|of|for|and|the|on|&)(?:\s+(?:[A-Z][\w'’-]*|of|for|and|the|on|&)){1,8})"
+    r"\s+\(([A-Z][A-Za-z&]{1,9})\)"
+)
+_HONORIFIC_NAME = re.compile(
+    r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Cllr|Lord|Lady)\.?\s+"
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+_ROLE_NAME = re.compile(
+    r"\b(?i:"
+    + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
+    + r")\b\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+)
+_LOWER_WORDS = re.compile(r"[a-z]+")
+# ROLE_HEADS as the plain words _LOWER_WORDS finds ("gov." -> "gov")
+_ROLE_HEAD_WORDS = frozenset(w.rstrip(".") for w in ROLE_HEADS)
+_AGE_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+\d{1,3},")
+_CAP_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'’.-]*)*")
+_DESCRIBED_ORG = re.compile(
+    r"\b(" + "|".join(sorted(ORG_TYPES)) + r")\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
+)
+_WORD = re.compile(r"[\w'’.&-]+")
+_LEADING_JUNK = frozenset(
+    ["but", "and", "so", "yet", "however", "meanwhile", "then", "also", "speaking"]
+)
+
+
+@dataclass(slots=True)
+class Person:
+    full: str
+    role: str | None = None
+    gender: str | None = None  # "f", "m" or unknown
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A speaker phrase taken apart: a name, the role given with it, and what it is."""
+
+    name: str
+    role: str | None = None
+    kind: str = "person"  # person, org, group, pronoun, type (the ministry)
+    gender: str | None = None
+    org_type: str | None = None
+
+
+def _strip_determiners(words: list[str]) -> list[str]:
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return words
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+def _looks_like_org(words: list[str]) -> bool:
+    if not words:
+        return False
+    if sum(_is_cap(w) for w in words) >= 4 and not any(
+        w.lower().rstrip(".") in ROLE_HEADS or w.lower().rstrip(".") in HONORIFICS for w in words
+    ):
+        return True  # people's names are shorter: "National Grid Electricity Distribution"
+    if len(words) == 1 and (_is_acronym(words[0]) or words[0].lower() in PLACES):
+        return True
+    if _possessive_free(words[-1]) not in ORG_WORDS and any(
+        w.lower().rstrip(".") in ROLE_HEADS for w in words
+    ):
+        return False  # "Energy Minister Piotr Nowak": a titled person
+    return any(_possessive_free(w) in ORG_WORDS for w in words)
+
+
+def _initials(name: str) -> tuple[str, str]:
+    """Initials of a name's capitalised words, and of all its words ("DfE" keeps the f)."""
+    words = name.replace("&", " ").split()
+    caps = "".join(w[0] for w in words if w[:1].isupper())
+    every = "".join(w[0] for w in words if w.lower() not in {"the", "and", "of"})
+    return caps.upper(), every.upper()
+
+
+def _possessive_free(word: str) -> str:
+    low = word.lower()
+    return low[:-2] if low.endswith(("'s", "’s")) else low
+
+
+def split_name(words: list[str]) -> Parsed | None:
+    """Take a determiner-free phrase apart: role words, honorifics and the name itself."""
+    while words and words[0].lower() in _LEADING_JUNK:
+        words = words[1:]
+    if not words:
+        return None
+    # the name: the capitalised run at the end ("Brazilian trade minister | Ana Lopes")
+    start = len(words)
+    while start > 0 and (
+        _is_cap(words[start - 1])
+        or (
+            words[start - 1].lower() in _NAME_CONNECTORS
+            and start < len(words)
+            and start - 1 > 0
+            and (_is_cap(words[start - 2]) or words[start - 2].lower() in {"of", "for"})
+        )
+    ):
+        start -= 1
+    while start < len(words) and words[start].lower() in _NAME_CONNECTORS:
+        start += 1
+    role_words = words[:start]
+    run = words[start:]
+    if not run:
+        return None
+    gender: str | None = None
+    # "Joanna Pereira of Halden Securities": the person, then where they work
+    tail: list[str] = []
+    for i, word in enumerate(run):
+        if word.lower() in {"of", "at"} and 1 <= i < len(run) - 1:
+            if (not _looks_like_org(run[:i]) and _looks_like_org(run[i + 1 :])) or (
+                i >= 2
+                and (
+                    run[i - 1].lower() not in ROLE_HEADS
+                    and not _looks_like_org(run[:i])
+                    and _is_cap(run[i + 1])
+                    and run[i + 1].lower() != "the"
+                    and any(w.lower() in HONORIFICS | ROLE_HEADS for w in run[:i])
+                )
+            ):
+                tail = run[i:]
+                run = run[:i]
+            break
+    # job titles at the front of the run ("Shadow Health Secretary | Wes Tarrant")
+    last_head = -1
+    for i, word in enumerate(run[:-1]):
+        low = word.lower()
+        if (low in ROLE_HEADS or low.rstrip(".") in ROLE_HEADS) and low.rstrip(".") not in (
+            HONORIFICS
+        ):
+            last_head = i
+    if last_head >= 0 and not _looks_like_org(run[last_head + 1 :]):
+        role_words = role_words + run[: last_head + 1]
+        run = run[last_head + 1 :]
+    # honorifics are neither name nor role
+    while len(run) > 1 and run[0].lower().rstrip(".") in HONORIFICS:
+        low = run[0].lower().rstrip(".")
+        if low in FEMALE_HONORIFICS:
+            gender = "f"
+        elif low in MALE_HONORIFICS:
+            gender = "m"
+        run = run[1:]
+    while len(run) > 1 and run[-1].lower() in _POST_NOMINALS:
+        run = run[:-1]
+    if tail and role_words:
+        role_words = [*role_words, *tail]
+    for word in role_words:
+        low = word.lower()
+        if low in _FEMALE_ROLES:
+            gender = "f"
+        elif low in _MALE_ROLES:
+            gender = "m"
+    role = " ".join(role_words).strip(" ,") or None
+    if run[0].lower() in NOT_A_NAME:
+        return None
+    kind = "org" if _looks_like_org(run) else "person"
+    org_type = None
+    if role_words and role_words[-1].lower() in ORG_TYPES and kind == "person" and len(run) <= 4:
+        # "research firm Kantar", "the charity Hope Rising": a described organisation
+        kind = "org"
+    if kind == "org":
+        org_type = next((w.lower() for w in reversed(role_words) if w.lower() in ORG_TYPES), None)
+        role = None
+    return Parsed(" ".join(run), role, kind, gender, org_type)
+
+
+def parse_phrase(phrase: str) -> Parsed | None:
+    """What a speaker phrase names, before looking anything up in the article."""
+    words = _WORD.findall(phrase)
+    if not words:
+        return None
+    while words and words[0].lower() in _LEADING_JUNK:
+        words = words[1:]
+    if not words:
+        return None
+    had_determiner = words[0].lower() in DETERMINERS
+    words = _strip_determiners(words)
+    if words and words[-1][:1].islower() and words[-1].endswith(("'s", "’s")):
+        words = [*words[:-1], words[-1][:-2]]  # "the ministry's (spokesman)": the ministry
+    if not words:
+        return None
+    lowered = [w.lower() for w in words]
+    if len(words) == 1 and lowered[0] in {"he", "she", "it", "they"}:
+        return Parsed(lowered[0], kind="pronoun")
+    # "a spokesman for the LGA", "an MDC spokeswoman": the organisation speaks
+    for i, low in enumerate(lowered):
+        if _SPOKES.match(low):
+            if i + 2 < len(words) and lowered[i + 1] in {"for", "at", "of"}:
+                inner = parse_phrase(" ".join(words[i + 2 :]))
+            elif i > 0:
+                inner = parse_phrase(" ".join(words[:i]))
+            else:
+                return None
+            if inner is not None and inner.kind in {"person", "type"}:
+                return Parsed(
+                    inner.name,
+                    kind="org" if inner.kind == "person" else inner.kind,
+                    org_type=inner.org_type,
+                )
+            return inner
+    # "Economists at the Institute for Fiscal Studies": the institution;
+    # "figures from research firm Kantar", "data published by the DfE": the source
+    for i, low in enumerate(lowered):
+        if (low in GROUP_NOUNS or low in DATA_NOUNS) and i + 2 < len(words):
+            nxt = lowered[i + 1]
+            rest = words[i + 2 :]
+            if nxt in {"from", "by"} or (nxt in {"at", "of"} and low in GROUP_NOUNS):
+                inner = parse_phrase(" ".join(rest))
+                if inner is not None and inner.kind in {"org", "type"}:
+                    return inner
+            if nxt == "published" and len(words) > i + 3 and lowered[i + 2] == "by":
+                inner = parse_phrase(" ".join(words[i + 3 :]))
+                if inner is not None:
+                    return inner
+    if lowered[-1] in DATA_NOUNS and not _is_cap(words[-1]):
+        # "the latest NHS England data shows": the body that publishes it
+        caps: list[str] = []
+        for word in reversed(words[:-1]):
+            if not _is_cap(word) or word.lower() in NOT_A_NAME:
+                break
+            caps.insert(0, word)
+        if caps:
+            return Parsed(" ".join(caps), kind="org")
+        return Parsed(" ".join(words), kind="group")
+    if (any(low in GROUP_NOUNS for low in lowered) and not _is_cap(words[-1])) or (
+        lowered[0] in GROUP_NOUNS
+    ):
+        return Parsed(" ".join(words), kind="group")
+    if len(words) == 1 and lowered[0] in ORG_TYPES:
+        return Parsed(lowered[0], kind="type", org_type=lowered[0])
+    if not _is_cap(words[-1]):
+        if lowered[-1] in ORG_TYPES and len(words) <= 4:
+            # "the GMB union": the organisation named before its type
+            caps = [w for w in words[:-1] if _is_cap(w)]
+            if caps and all(_is_cap(w) for w in words[len(words) - 1 - len(caps) : -1]):
+                return Parsed(" ".join(caps), kind="org", org_type=lowered[-1])
+            # "the state environment department": the phrase, unless one is known
+            return Parsed(" ".join(words), kind="type", org_type=lowered[-1])
+        if had_determiner and len(words) <= 5 and lowered[0] not in NOT_A_NAME:
+            return Parsed(" ".join(words), kind="group")  # "the opposition", "a witness"
+        if len(words) <= 3 and lowered[-1].endswith("s") and lowered[0] not in NOT_A_NAME:
+            return Parsed(" ".join(words), kind="group")  # "energy network operators"
+        return None
+    return split_name(words)
+
+
+@dataclass
+class NameBook:
+    """What one article has said so far about its people and organisations."""
+
+    people: dict[str, Person] = field(default_factory=dict)  # by surname and by full name
+    orgs: list[tuple[str, str | None]] = field(default_factory=list)  # (name, type)
+    acronyms: dict[str, str] = field(default_factory=dict)
+    recent_people: list[Person] = field(default_factory=list)
+    last_org: str | None = None  # latest organisation or group that made a claim
+    last_claimant: str | None = None
+    claims: dict[str, int] = field(default_factory=dict)  # claimant -> sentences so far
+    first_names: dict[str, str] = field(default_factory=dict)  # surname -> first full form
+    sentence: int = 0  # sentences read so far
+    mentioned_at: dict[int, int] = field(default_factory=dict)  # id(person) -> sentence
+    org_seen: dict[str, int] = field(default_factory=dict)  # organisation -> last sentence
+
+    # --- reading the article ---------------------------------------------------------
+
+    def register(self, masked: str) -> None:
+        """Note the names a sentence introduces (before its speaker is resolved)."""
+        self.sentence += 1
+        if "(" in masked:
+            for match in _ACRONYM_DEF.finditer(masked):
+                words = _strip_determiners(match.group(1).split())
+                name = " ".join(words)
+                # keep only the words the abbreviation's letters can cover
+                acronym = match.group(2)
+                while (
+                    sum(w.lower() not in _NAME_CONNECTORS for w in words) > len(acronym)
+                    and words[0].lower() not in ORG_WORDS
+                ) or (words and words[0].lower() in _NAME_CONNECTORS):
+                    words = words[1:]
+                name = " ".join(words)
+                self.acronyms[acronym.upper()] = name
+                self._add_org(name, None)
+        # the costly patterns run only on sentences holding one of the words they need
+        lowered = set(_LOWER_WORDS.findall(masked.lower()))
+        if not ORG_TYPES.isdisjoint(lowered):
+            for match in _DESCRIBED_ORG.finditer(masked):
+                parsed = split_name(match.group(2).split())
+                if parsed is not None:
+                    self._add_org(parsed.name, match.group(1).lower())
+        for match in _HONORIFIC_NAME.finditer(masked):
+            title = match.group(1).lower()
+            gender = (
+                "f" if title in FEMALE_HONORIFICS else "m" if title in MALE_HONORIFICS else None
+            )
+            self.person(match.group(2), None, gender)
+        for match in _AGE_NAME.finditer(masked):
+            self.person(match.group(1), None, None)
+        if not _ROLE_HEAD_WORDS.isdisjoint(lowered):
+            for match in _ROLE_NAME.finditer(masked):
+                # up to two capitalised words before the role belong to it ("Shadow Health")
+                before = masked[: match.start()].split()[-2:]
+                # only words right before the role, with no punctuation between
+                while before and (not _is_cap(before[0]) or before[0][-1] in ",;:.—–)"):
+                    before = before[1:]
+                if before and before[-1][-1] in ",;:.—–)":
+                    before = []
+                parsed = split_name([*before, *match.group(0).split()])
+                if parsed is not None and parsed.kind == "person" and " " in parsed.name:
+                    self.person(parsed.name, parsed.role, parsed.gender)
+        for match in _CAP_RUN.finditer(masked):
+            words = match.group(0).split()
+            if len(words) < 2 or words[0].lower() in NOT_A_NAME:
+                continue
+            if _looks_like_org(words):
+                self._add_org(" ".join(words), None)
+            elif len(words) <= 3 and all(
+                w[1:].islower()
+                and w.lower() not in ROLE_HEADS
+                and w.lower() not in PLACES
+                and w.lower() not in HONORIFICS
+                for w in words
+            ):
+                # a name as the article first gives it, for a later "Mr Vega" or "Vega said"
+                self.first_names.setdefault(words[-1], " ".join(words))
+
+    def note_mentions(self, masked: str, claimant: str | None) -> None:
+        """The people a sentence mentions, its claimant last: "he" and "she" look here."""
+        if not self.people:
+            return
+        for word in _WORD.findall(masked):
+            key = word[:-2] if word.endswith(("'s", "’s")) else word
+            person = self.people.get(key)
+            if person is not None:
+                self._mention(person)
+        speaker = self.people.get(claimant) if claimant else None
+        if speaker is not None:
+            self._mention(speaker)
+
+    def _mention(self, person: Person) -> None:
+        if person in self.recent_people:
+            self.recent_people.remove(person)
+        self.recent_people.append(person)
+        self.mentioned_at[id(person)] = self.sentence
+        del self.recent_people[:-12]
+
+    def _add_org(self, name: str, org_type: str | None) -> None:
+        """Remember an organisation; the list runs from least to most recently named."""
+        for i, (known, kind) in enumerate(self.orgs):
+            if known == name:
+                del self.orgs[i]
+                org_type = org_type or kind
+                break
+        self.orgs.append((name, org_type))
+        self.org_seen[name] = self.sentence
+
+    def person(self, name: str, role: str | None, gender: str | None) -> Person:
+        """The person called ``name`` here, introduced now if the article had not yet."""
+        words = name.split()
+        known = self.people.get(name) or self.people.get(words[-1])
+        if known is not None and (len(words) == 1 or known.full.split()[0] == words[0]):
+            if role and (known.role is None or role.lower().endswith(" " + known.role.lower())):
+                known.role = role  # "minister" seen first, "Argentine farm minister" in full
+            if known.gender is None and gender:
+                known.gender = gender
+            return known
+        if len(words) == 1 and words[0] in self.first_names:
+            name = self.first_names[words[0]]
+            words = name.split()
+        person = Person(name, role, gender)
+        if len(words) >= 2:
+            self.people[name] = person
+            self.people[words[-1]] = person
+        return person
+
+    # --- resolving a speaker ---------------------------------------------------------
+
+    def org_name(self, name: str) -> str:
+        """The full name of an organisation as the article gave it."""
+        key = name.upper().replace(".", "")
+        if key in self.acronyms:
+            return self.acronyms[key]
+        if _is_acronym(name):
+            for known, _ in reversed(self.orgs):
+                if key in _initials(known) and " " in known:
+                    return known
+            return name
+        words = name.split()
+        if len(words) == 1:
+            low = name.lower()
+            for known, _ in reversed(self.orgs):
+                parts = known.lower().split()
+                if len(parts) > 1 and (parts[0] == low or parts[-1] == low):
+                    return known
+        return name
+
+    def org_of_type(self, org_type: str) -> str | None:
+        """ "the company": the organisation of that type the article quotes most."""
+        kin = ORG_TYPE_KIN.get(org_type, org_type)
+        typed = [
+            known
+            for known, kind in self.orgs
+            if kind is not None and ORG_TYPE_KIN.get(kind, kind) == kin
+        ]
+        if typed:
+            # the latest wins a tie: max() keeps the first of equals, so walk backwards
+            return max(reversed(typed), key=lambda name: self.claims.get(name, 0))
+        for known, _ in reversed(self.orgs):
+            if org_type in known.lower().split():
+                return known
+        # an organisation of no stated type named in this or the last sentence
+        for known, kind in reversed(self.orgs):
+            if kind is None and " " in known and self.org_seen[known] >= self.sentence - 1:
+                return known
+        return None
+
+    def _pronoun(self, pronoun: str) -> str | None:
+        if pronoun in {"he", "she"}:
+            wanted = "f" if pronoun == "she" else "m"
+            recent = self.recent_people
+            last = self.people.get(self.last_claimant) if self.last_claimant else None
+            # the last speaker if just mentioned, then whoever the last sentence named, then
+            # the latest of the pronoun's gender, then anyone not of the other gender
+            just_named = [
+                p for p in reversed(recent) if self.mentioned_at.get(id(p), 0) >= self.sentence - 1
+            ]
+            candidates = (
+                ([last] if last is not None and last in recent[-2:] else [])
+                + just_named[:1]
+                + [p for p in reversed(recent[-4:]) if p.gender == wanted]
+                + list(reversed(recent))
+            )
+            for person in candidates:
+                if person is not None and person.gender in (None, wanted):
+                    person.gender = wanted
+                    return person.full
+            return None
+        return self.last_org
+
+    def resolve(self, speaker: Speaker) -> tuple[str, str | None] | None:
+        """(claimant, role) of a speaker phrase; None if it names nobody."""
+        if speaker is IMPERSONAL or not speaker.phrase:
+            return None
+        parsed = parse_phrase(speaker.phrase)
+        apposed = parse_phrase(speaker.apposition) if speaker.apposition else None
+        head_words = _WORD.findall(speaker.phrase)
+        described = (
+            any(w[:1].islower() and w.lower() not in _NAME_CONNECTORS for w in head_words)
+            or (parsed is not None and parsed.kind != "person")
+            or (bool(head_words) and head_words[0].lower() in DETERMINERS)
+            or any(w.lower() in ROLE_HEADS for w in head_words)
+        )
+        if (
+            apposed is not None
+            and apposed.kind == "person"
+            and speaker.apposition is not None
+            and not speaker.apposition[:1].islower()
+            and described
+        ):
+            # "Its chief executive, Sunil Bahra, said": the person in apposition speaks
+            role = _role_of(speaker.phrase, self)
+            person = self.person(apposed.name, apposed.role or role, apposed.gender)
+            return self._said(person.full, person.role, person)
+        if (
+            apposed is not None
+            and apposed.kind == "org"
+            and parsed is not None
+            and parsed.kind in {"type", "group"}
+        ):
+            # "The water company, Sel Valley Water, disputes ...": the organisation
+            name = self.org_name(apposed.name)
+            self._add_org(name, parsed.org_type)
+            return self._said(name, None, None, group=True)
+        if parsed is None:
+            return None
+        if parsed.kind == "pronoun":
+            meant = self._pronoun(parsed.name)
+            if meant is None:
+                return None
+            person_or_none = self.people.get(meant)
+            role = person_or_none.role if person_or_none else None
+            return self._said(meant, role, person_or_none)
+        if parsed.kind == "type":
+            org = self.org_of_type(parsed.org_type or parsed.name)
+            return self._said(org or parsed.name, None, None, group=True)
+        if parsed.kind == "group":
+            return self._said(parsed.name, None, None, group=True)
+        if parsed.kind == "org":
+            name = self.org_name(parsed.name)
+            self._add_org(name, parsed.org_type)
+            return self._said(name, None, None, group=True)
+        # a person; a single known word may be an organisation ("Northwind", "Kenya")
+        words = parsed.name.split()
+        if len(words) == 1 and words[0] not in self.people:
+            org = self.org_name(parsed.name)
+            if org != parsed.name or parsed.name.lower() in PLACES:
+                return self._said(org, None, None, group=True)
+        role = parsed.role
+        if speaker.apposition and (
+            speaker.apposition[:1].islower() or speaker.apposition.split()[0].lower() in DETERMINERS
+        ):
+            role = role or _clause_free(speaker.apposition) or None
+        person = self.person(parsed.name, role, parsed.gender)
+        return self._said(person.full, person.role, person)
+
+    def _said(
+        self, name: str, role: str | None, person: Person | None, group: bool = False
+    ) -> tuple[str, str | None]:
+        if person is not None:
+            self._mention(person)
+        if group:
+            self.last_org = name
+        self.last_claimant = name
+        self.claims[name] = self.claims.get(name, 0) + 1
+        return name, role
+
+
+def _clause_free(apposition: str) -> str:
+    """An apposition as a role: no article, no relative clause ("who was not involved")."""
+    words = _strip_determiners(apposition.split())
+    if words and words[0] in {"of", "from", "in"}:
+        return ""  # "Colin Marsh, 44, of Elm Street": an address, not a role
+    for i, word in enumerate(words):
+        if word.lower() in {"who", "which", "whose", "that"}:
+            words = words[:i]
+            break
+    return " ".join(words)
+
+
+def _role_of(phrase: str, book: NameBook) -> str | None:
+    """The role in front of an apposed name: "Its chief executive" -> "chief executive of X"."""
+    words = phrase.split()
+    if not words:
+        return None
+    possessive = words[0].lower() in {"its", "their"}
+    words = _strip_determiners(words)
+    role = " ".join(words) or None
+    if role and possessive and book.last_org:
+        role = f"{role} of {book.last_org}"
+    return role

@@ -1,0 +1,71 @@
+"""What an undo or redo did, in words a fact-checker reads in the status bar.
+
+"Undid rating of claim 12: False → Half true". The window shows this after every undo
+and redo, together with the claim itself, so history never changes anything out of sight.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from app.core.records import ClaimStatus, RatingScaleInfo
+from app.ui import commands
+from app.ui.models import STATUS_TEXT
+
+# What each edited claim field is called in a sentence.
+_FIELD_NAMES = {
+    "rating_id": "rating",
+    "conclusion": "conclusion",
+    "status": "status",
+    "explanation": "explanation",
+    "wording": "wording",
+    "claimant": "claimant",
+}
+
+
+def claim_of(command: QUndoCommand | None) -> str | None:
+    """The claim an undo command changes (the surviving one, for a merge)."""
+    for name in ("claim_id", "first_id"):
+        value = getattr(command, name, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def article_of(command: QUndoCommand | None) -> str | None:
+    """The article an undo command changes, when it changes an article itself."""
+    value = getattr(command, "article_id", None)
+    return value if isinstance(value, str) else None
+
+
+def _value_text(field: str, value: Any, scale: RatingScaleInfo | None) -> str:
+    if field == "rating_id":
+        level = scale.level_by_id(value) if scale is not None and value else None
+        return level.label if level is not None else "Unrated"
+    if field == "status" and value:
+        return STATUS_TEXT[ClaimStatus(value)]
+    if value in (None, ""):
+        return "(empty)"
+    text = " ".join(str(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def describe(
+    command: QUndoCommand | None, *, undone: bool, number: int | None, scale: RatingScaleInfo | None
+) -> str:
+    verb = "Undid" if undone else "Redid"
+    where = f" of claim {number}" if number is not None else ""
+    if isinstance(command, commands.EditClaimCommand):
+        field = next((f for f in ("rating_id", "conclusion", "status") if f in command.new), None)
+        field = field or next(iter(command.new), "")
+        before, after = (command.new, command.old) if undone else (command.old, command.new)
+        name = _FIELD_NAMES.get(field, field.replace("_", " "))
+        if field in ("rating_id", "status", "conclusion", "claimant"):
+            change = f"{_value_text(field, before.get(field), scale)} → "
+            change += _value_text(field, after.get(field), scale)
+            return f"{verb} {name}{where}: {change}"
+        return f"{verb} {name} edit{where}"
+    text = command.text() if command is not None else "change"
+    return f"{verb} “{text[:1].lower() + text[1:]}”{where}"

@@ -1,0 +1,236 @@
+"""Building a project file in one go (app.models.build_file) and the bulk insert paths.
+
+A built file must be a project like any other (it opens with the full check, has the
+schema, header and WAL mode of a new file); a failed, rejected or killed build must leave
+nothing at the target, or the file that was there byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from app import SQLITE_APPLICATION_ID
+from app.core.errors import CorruptProjectError, ProjectExistsError
+from app.core.project import ClaimFilter, ProjectService
+from app.models.build_file import build_project_file
+from app.models.database import create_project_file, open_project_file
+from app.models.fileformat import SCHEMA_VERSION, read_header
+from app.models.history import Editor, edit_session
+from app.models.ids import new_id, new_ids
+from app.models.tables import Claim, Evidence
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fill(db: object, n_claims: int) -> None:
+    """One article and ``n_claims`` claims with two evidence rows each, the bench's way:
+    bulk inserts through the write path (stamped, revision 1, logged)."""
+    service = ProjectService.create_in_database(db, name="Built", author="Ana")  # type: ignore[arg-type]
+    text = " ".join(f"Sentence {i} says {i * 3} percent." for i in range(n_claims))
+    article, _ = service.add_article(text)
+    level = uuid.UUID(service.scale().levels[0].id)
+    claims, evidence, pos = [], [], 0
+    for i, claim_id in enumerate(new_ids(n_claims)):
+        quote = f"Sentence {i} says {i * 3} percent."
+        claims.append({"id": claim_id, "project_id": service.project_id,
+                       "article_id": uuid.UUID(article.id), "start_offset": pos,
+                       "end_offset": pos + len(quote), "quote": quote,
+                       "rating_id": level if i % 2 else None, "kinds": ["statistic"],
+                       "score": 0.25})  # fmt: skip
+        for position, url in enumerate((f"https://example.org/{i}", None)):
+            evidence.append({"project_id": service.project_id, "claim_id": claim_id,
+                             "position": position, "url": url, "accessed": date(2026, 4, 30),
+                             "title": "A source"})  # fmt: skip
+        pos += len(quote) + 1
+    with service.store.write() as s:
+        s.execute(insert(Claim), claims)
+        s.execute(insert(Evidence), evidence)
+
+
+def _orphan_evidence(service: ProjectService) -> None:
+    editor = Editor(service.project_id, None, "Ana")
+    with edit_session(service.db.engine, editor) as s:  # a claim that does not exist
+        s.execute(insert(Evidence), [{"project_id": service.project_id, "claim_id": new_id()}])
+
+
+def schema_sql(path: Path) -> set[tuple[str, str, str]]:
+    with sqlite3.connect(path) as conn:
+        return set(conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master"))
+
+
+def test_built_file_is_a_project_like_a_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "built.factdesk"
+    with build_project_file(path) as db:
+        fill(db, 300)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["built.factdesk"]  # no leftovers
+    header = read_header(path)
+    assert header.application_id == SQLITE_APPLICATION_ID
+    assert header.user_version == SCHEMA_VERSION
+    assert header.wal_mode
+    reference = tmp_path / "reference" / "new.factdesk"
+    reference.parent.mkdir()
+    create_project_file(reference).close()
+    # The same tables and the very same index DDL, although the indexes came last.
+    assert schema_sql(path) == schema_sql(reference)
+    open_project_file(path, quick_check=True).close()
+    service = ProjectService.open_file(path, author="Ana", quick_check=True)
+    try:
+        claims = service.claims(with_evidence=True)
+        assert len(claims) == 300
+        rated = service.claims(ClaimFilter(rating_id=service.scale().levels[0].id))
+        assert len(rated) == 150
+        assert [len(c.evidence) for c in claims] == [2] * 300
+    finally:
+        service.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_existing_target_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "taken.factdesk"
+    path.write_bytes(b"someone else's file")
+    with pytest.raises(ProjectExistsError), build_project_file(path):
+        pass
+    assert path.read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.factdesk"]
+
+
+def test_target_taken_during_the_build_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "race.factdesk"
+    with pytest.raises(ProjectExistsError), build_project_file(path) as db:
+        fill(db, 5)
+        path.write_bytes(b"made meanwhile")
+    assert path.read_bytes() == b"made meanwhile"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.factdesk"]
+
+
+def test_missing_parent_fails_at_insert_and_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "orphans.factdesk"
+    with pytest.raises(IntegrityError), build_project_file(path) as db:
+        fill(db, 5)
+        _orphan_evidence(ProjectService.for_database(db, author="Ana"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rows_written_with_foreign_keys_off_are_caught_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "sneaky.factdesk"
+    previous = tmp_path / "previous.factdesk"
+    ProjectService.create_file(previous, author="Ana").close()
+    path.write_bytes(previous.read_bytes())
+    before = digest(path)
+    failing = pytest.raises(CorruptProjectError, match="without their parent")
+    with failing, build_project_file(path, replace=True) as db:
+        fill(db, 5)
+        service = ProjectService.for_database(db, author="Ana")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        _orphan_evidence(service)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["previous.factdesk", "sneaky.factdesk"]
+
+
+def test_an_error_in_the_block_removes_the_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "failed.factdesk"
+    with pytest.raises(RuntimeError), build_project_file(path) as db:
+        fill(db, 5)
+        raise RuntimeError("the download broke off")
+    assert list(tmp_path.iterdir()) == []
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, {repo!r})
+    from app.models.build_file import build_project_file
+    from tests.models.test_build_file import fill
+    with build_project_file(Path(sys.argv[1]), replace=True) as db:
+        print("BUILDING", flush=True)
+        fill(db, int(sys.argv[2]))
+    print("DONE", flush=True)
+    """
+)
+
+
+def run_child(target: Path, claims: int, kill_after: float | None) -> bool:
+    """Build in a real process; SIGKILL it ``kill_after`` s after it starts building."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(repo=str(REPO)), str(target), str(claims)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "BUILDING"
+    if kill_after is None:
+        proc.wait(timeout=120)
+        return proc.returncode == 0
+    time.sleep(kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    return False
+
+
+def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
+    previous = tmp_path / "previous.factdesk"
+    ProjectService.create_file(previous, author="Ana").close()
+    original = digest(previous)
+    claims = 20_000
+    timed = tmp_path / "timed" / "p.factdesk"
+    timed.parent.mkdir()
+    started = time.perf_counter()
+    assert run_child(timed, claims, None)
+    duration = time.perf_counter() - started
+    open_project_file(timed, quick_check=True).close()
+    outcomes = []
+    for i, fraction in enumerate((0.05, 0.25, 0.45, 0.65, 0.8, 0.9)):
+        folder = tmp_path / f"kill{i}"
+        folder.mkdir()
+        target = folder / "p.factdesk"
+        target.write_bytes(previous.read_bytes())
+        run_child(target, claims, duration * fraction)
+        # Either the old file, byte for byte, or (killed after the rename) a whole new one.
+        if digest(target) == original:
+            outcomes.append("previous")
+        else:
+            service = ProjectService.open_file(target, author="Ana", quick_check=True)
+            try:
+                assert len(service.claim_ids(ClaimFilter())) == claims
+            finally:
+                service.close()
+            outcomes.append("complete")
+        # What a kill can leave besides: the build's hidden temporary file, never a project.
+        for leftover in folder.iterdir():
+            assert leftover.name == "p.factdesk" or leftover.name.startswith(".factdesk-build-")
+    assert "previous" in outcomes
+
+
+def test_id_blocks_are_version_7_and_increase_with_single_ids() -> None:
+    made = [new_id(), *new_ids(10_000), new_id(), *new_ids(10_000), new_id()]
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in made)
+    assert all(a.int < b.int for a, b in itertools.pairwise(made))
+    # More than 4,096 ids in one millisecond borrow the next ones, as new_id does.
+    milliseconds = {u.int >> 80 for u in made}
+    assert len(milliseconds) >= 4
+    assert new_ids(0) == []

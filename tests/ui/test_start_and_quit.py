@@ -1,0 +1,67 @@
+"""Starting and quitting as a person does it: from a terminal, with or without a display."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_RUNTIME_DIR=str(tmp_path),
+        FACTDESK_CONFIG_DIR=str(tmp_path / "config"),
+        PYTHONPATH=str(REPO),
+        **extra,
+    )
+    return env
+
+
+def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path, project):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app", str(project)],
+        env=_env(tmp_path, QT_QPA_PLATFORM="offscreen"),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(4)  # the window is up and the project open
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    # Closed the normal way: the write-ahead log was folded back into the file.
+    assert not Path(str(project) + "-wal").exists()
+
+
+def test_no_display_is_one_line_that_says_so(tmp_path):
+    env = _env(tmp_path)
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "app"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "no display" in lines[0] and "xcb" not in lines[0]
