@@ -72,17 +72,24 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
-    from app.core.sharing.signing import format_fingerprint, my_fingerprint
+    from app.core.errors import SecretStoreError
+    from app.core.sharing.signing import format_fingerprint, my_fingerprint, signing_key
     from app.core.sharing.trust import trusted_keys
 
     me = _author()
-    mine = my_fingerprint(me)
+    try:
+        signing_key(me, create=False)
+        unusable = False
+    except SecretStoreError:
+        unusable = True
+    mine = None if unusable else my_fingerprint(me)
     keys = trusted_keys()
-    lines = [
-        f"Your key ({me}): {format_fingerprint(mine)}"
-        if mine
-        else f"Your key ({me}): none yet; it is made when you first sign or export it."
-    ]
+    if mine:
+        lines = [f"Your key ({me}): {format_fingerprint(mine)}"]
+    elif unusable:
+        lines = [f"Your key ({me}): the keyring is not usable here, so you cannot sign."]
+    else:
+        lines = [f"Your key ({me}): none yet; it is made when you first sign or export it."]
     lines.append(f"You trust {plural(len(keys), 'key')}" + (":" if keys else "."))
     lines += [f"  {k.name or '(no name)'}: {format_fingerprint(k.fingerprint)}" for k in keys]
     data = {

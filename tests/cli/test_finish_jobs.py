@@ -182,6 +182,14 @@ def test_a_colleague_trusts_verifies_merges_and_exports(
     assert report.count("Checked.") == 3
 
 
+def test_without_a_keyring_keys_say_so_and_trust_still_works(ben: Person) -> None:
+    ben.env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    assert "keyring is not usable" in ben.ok("keys")
+    assert "keyring" in error_line(ben.run("keys", "export"))
+    ben.ok("keys", "trust", "ab" * 32, "--name", "Ana")  # trust needs no secret
+    assert "Ana" in ben.ok("keys")
+
+
 def test_trust_refuses_what_is_not_a_key(ben: Person, tmp_path: Path) -> None:
     unsigned = "plain.factdesk"
     ben.ok("new", unsigned)
