@@ -421,7 +421,8 @@ class CheckedBeforeController(QObject):
             self.widget.show_message("Looking for earlier verdicts…")
         elif claim_id in self.results:
             found = self.results[claim_id]
-            self.widget.show_matches(found.text, list(found.results))
+            # Only matches worth a look: "likely the same claim" or "related".
+            self.widget.show_matches(found.text, [m for m in found.results if m.label])
         else:
             self.widget.show_message("This claim has not been matched yet.")
 

@@ -35,7 +35,7 @@ from app.core.matching.text import (
 )
 
 FEATURES = (
-    "text_score",  # full-text score relative to the best candidate (1 for the best)
+    "text_score",  # full-text score against the statement's own (its words' BM25 IDF sum)
     "text_rank",  # 1 / (1 + rank in the full-text results)
     "char_claim",  # rapidfuzz token-set similarity, statement vs the checked claim
     "char_title",  # the same against the fact-check's headline and sub-headline
@@ -111,6 +111,9 @@ class Statement:
     when: date | None
     speaker: str | None
     idf: dict[str, float] = field(default_factory=dict)  # by word; 1.0 when unknown
+    # What the full-text score of a perfect match would be about (the sum of the words'
+    # BM25 IDF in the library searched); 0 when the library cannot tell.
+    reference: float = 0.0
 
     @classmethod
     def prepare(cls, raw: str, when: date | None = None, speaker: str | None = None) -> Statement:
@@ -156,7 +159,13 @@ def with_rarity(statement: Statement, total: int, frequency: dict[str, int]) -> 
         w: math.log(1.0 + (total - frequency.get(w, 0) + 0.5) / (frequency.get(w, 0) + 0.5))
         for w in statement.words
     }
-    return replace(statement, idf=idf)
+    # SQLite FTS5's own BM25 IDF (floored as FTS5 floors it), for words it indexes.
+    reference = sum(
+        max(1e-6, math.log((total - n + 0.5) / (n + 0.5)))
+        for n in (frequency.get(w, 0) for w in statement.words)
+        if n
+    )
+    return replace(statement, idf=idf, reference=reference)
 
 
 def features(
@@ -197,7 +206,10 @@ def features(
         else 0.0
     )
     return [
-        candidate.text_score / top_score if top_score > 0 else 0.0,
+        # Against the statement's own score where the library gives word frequencies, so
+        # that a weak best candidate in a small library is not taken for a strong one;
+        # against the best candidate's otherwise (PostgreSQL).
+        min(1.0, candidate.text_score / (statement.reference or top_score or 1.0)),
         1.0 / (1.0 + rank),
         fuzz.token_set_ratio(statement.flat, " ".join(claim_words)) / 100.0,
         fuzz.token_set_ratio(statement.flat, " ".join(head_words)) / 100.0 if head_words else 0.0,
