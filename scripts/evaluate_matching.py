@@ -13,11 +13,13 @@ matched. Two systems are scored in the same run:
 
 Measures: MAP@5 (the official one), MRR and recall@10.
 
-``--fit`` also fits the fusion weights (a logistic regression over the ten signals of
+``--fit`` also fits the fusion weights (a logistic regression over the signals of
 app.core.matching.rank.FEATURES, on the TRAIN queries of both tasks together, candidates
 from the full-text search labelled by the gold ids) and scores the fitted weights on
-train and dev. Those weights, rounded, are what rank.WEIGHTS ships: eleven numbers, the
-only thing fitted to these sets. Needs scikit-learn (the ``train`` extra).
+train and dev, beside the same without the two rank-based signals. rank.WEIGHTS holds
+such a fit, rounded (thirteen numbers, the only thing fitted to these sets; see the note
+there). Needs scikit-learn (the ``train`` extra). The threshold table (train) is where
+rank.LIKELY and rank.RELATED were read.
 
 The date of each query is the tweet's date (2A, from the tweet's own tail) or the debate's
 date (2B, from the query id, as an article's publication date is known in the app); the
