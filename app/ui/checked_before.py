@@ -243,7 +243,12 @@ class MatchMarks(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
-        view.verticalScrollBar().valueChanged.connect(lambda _v: self.update())
+        view.verticalScrollBar().valueChanged.connect(self._on_scrollbar_valueChanged)
+
+    def _on_scrollbar_valueChanged(self, _value: int) -> None:
+        # Scrolling moves the viewport's children with its pixels: put the overlay back.
+        self.setGeometry(self.view.viewport().rect())
+        self.update()
 
     def set_claims(self, claim_ids: set[str]) -> None:
         self.claim_ids = set(claim_ids)
