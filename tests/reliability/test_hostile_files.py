@@ -83,7 +83,7 @@ def test_hostile_file_is_refused_by_every_command(
     good_before, hostile_before = sha256_of(good), sha256_of(hostile)
     for argv in (
         ("claims", str(hostile)),
-        ("export", str(hostile), "--format", "claimreview"),
+        ("export", str(hostile), "--format", "claimreview", *ORGANISATION),
         ("export", str(hostile), "--format", "html"),
         ("merge", str(good), str(hostile)),
         ("merge", str(good), str(hostile), "--prefer", "theirs"),
