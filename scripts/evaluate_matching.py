@@ -13,11 +13,13 @@ matched. Two systems are scored in the same run:
 
 Measures: MAP@5 (the official one), MRR and recall@10.
 
-``--fit`` also fits the fusion weights (a logistic regression over the ten signals of
+``--fit`` also fits the fusion weights (a logistic regression over the signals of
 app.core.matching.rank.FEATURES, on the TRAIN queries of both tasks together, candidates
 from the full-text search labelled by the gold ids) and scores the fitted weights on
-train and dev. Those weights, rounded, are what rank.WEIGHTS ships: eleven numbers, the
-only thing fitted to these sets. Needs scikit-learn (the ``train`` extra).
+train and dev, beside the same without the two rank-based signals. rank.WEIGHTS holds
+such a fit, rounded (thirteen numbers, the only thing fitted to these sets; see the note
+there). Needs scikit-learn (the ``train`` extra). The threshold table (train) is where
+rank.LIKELY and rank.RELATED were read.
 
 The date of each query is the tweet's date (2A, from the tweet's own tail) or the debate's
 date (2B, from the query id, as an article's publication date is known in the app); the
@@ -240,8 +242,28 @@ def main() -> int:
                     f"{task:<4} {split:<6} {name + variant:<18} {ours[0]:7.4f} {ours[1]:7.4f} "
                     f"{ours[2]:7.4f}   MAP@5 {ours[0] - base[0]:+.4f} vs BM25"
                 )
+    threshold_sweep(prepared)
     calibration(prepared)
     return 0
+
+
+def threshold_sweep(prepared: dict) -> None:
+    """For candidate thresholds: of the train queries whose best match scores at least
+    that much, how many there are and how often that best match is right (with dates)."""
+    print(f"\n{'task':<4} {'threshold':>9} {'labelled':>9} {'right':>7}   (train, best match)")
+    for (task, split), (queries, _bm25, rows, _undated) in prepared.items():
+        if split != "train":
+            continue
+        best = []
+        for query, (ids, feats) in zip(queries, rows, strict=True):
+            if ids:
+                top = max(zip(ids, feats, strict=True), key=lambda p: rank.fuse(p[1]))
+                best.append((rank.fuse(top[1]), top[0] in query.gold))
+        for threshold in (0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
+            kept = [right for score, right in best if score >= threshold]
+            share = len(kept) / len(queries)
+            right = sum(kept) / len(kept) if kept else 0.0
+            print(f"{task:<4} {threshold:>9.2f} {share:>9.1%} {right:>7.1%}")
 
 
 def calibration(prepared: dict) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
-from app.cli import library, reports, server, sharing
+from app.cli import keys, library, reports, server, sharing
 from app.cli.support import CliError, plural, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
 from app.cli.support import author as _author
@@ -207,20 +207,62 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
+    from app.core.claim_refs import claim_numbers
     from app.core.project import ClaimFilter
 
     service = _open_service(args, read_only=not args.db)
     try:
         claims = service.claims(ClaimFilter(article_id=args.article), with_evidence=True)
+        numbers = claim_numbers(service)
     finally:
         service.close()
     lines = [plural(len(claims), "claim")]
     for c in claims:
         verdict = c.rating_label or "unrated"
         who = f" — {c.claimant}" if c.claimant else ""
-        mark = "x" if c.status == ClaimStatus.DISMISSED else " "
-        lines.append(f"[{mark}] {c.id}  {verdict:<14} {_excerpt(c.wording, 90)}{who}")
+        number = f"#{numbers.get(c.id, 0)}"
+        lines.append(
+            f"{number:>5} {c.id}  {STATUS_WORDS[c.status]:<9} {verdict:<14} "
+            f"{_excerpt(c.wording, 90)}{who}"
+        )
     _emit(args, {"claims": [claim_json(c) for c in claims]}, "\n".join(lines))
+    return EXIT_OK
+
+
+# What people type and read for each status ("in review", "in-review" and "in_review").
+STATUS_WORDS = {
+    ClaimStatus.NEW: "new",
+    ClaimStatus.IN_REVIEW: "in review",
+    ClaimStatus.DONE: "done",
+    ClaimStatus.DISMISSED: "dismissed",
+}
+
+
+def parse_status(word: str) -> ClaimStatus:
+    key = "_".join(word.lower().replace("-", " ").split())
+    try:
+        return ClaimStatus(key)
+    except ValueError:
+        choices = ", ".join(STATUS_WORDS.values())
+        raise CliError(f"unknown status {word!r}; choose one of: {choices}") from None
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from app.core.claim_refs import resolve_claim
+
+    _split_positionals(args, ("claim_id", "status"))
+    status = parse_status(args.status)
+    service = _open_service(args)
+    try:
+        claim = resolve_claim(service, args.claim_id)
+        claim, _ = service.update_claim(claim.id, status=status)
+    finally:
+        service.close()
+    _emit(
+        args,
+        {"claim": claim_json(claim)},
+        f"{_excerpt(claim.wording, 70)!r}: {STATUS_WORDS[claim.status]}",
+    )
     return EXIT_OK
 
 
@@ -228,10 +270,16 @@ def cmd_rate(args: argparse.Namespace) -> int:
     _split_positionals(args, ("claim_id", "rating"))
     if args.evidence_title and len(args.evidence_title) > len(args.evidence or []):
         raise CliError("--evidence-title must follow an --evidence URL")
+    status = parse_status(args.status) if args.status is not None else None
     service = _open_service(args)
     try:
-        claim = service.claim(args.claim_id)  # unknown id fails before anything is written
+        from app.core.claim_refs import resolve_claim
+
+        # An unknown or ambiguous claim fails before anything is written.
+        claim = resolve_claim(service, args.claim_id)
         fields: dict[str, Any] = {}
+        if status is not None:
+            fields["status"] = status
         if args.explanation is not None:
             fields["explanation"] = args.explanation
         if args.claimant is not None:
@@ -254,7 +302,8 @@ def cmd_rate(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"claim": claim_json(claim)},
-        f"Rated {_excerpt(claim.wording, 70)!r}: {claim.rating_label}",
+        f"Rated {_excerpt(claim.wording, 70)!r}: {claim.rating_label}"
+        + (f" ({STATUS_WORDS[claim.status]})" if status is not None else ""),
     )
     return EXIT_OK
 
@@ -366,9 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "rate",
         help="give a claim a verdict",
-        usage="factdesk rate PROJECT CLAIM_ID RATING [options]",
+        usage="factdesk rate PROJECT CLAIM RATING [options]",
+        description="CLAIM is the claim's #NUMBER as 'factdesk claims' and the window show "
+        "it (#12), its id, or a unique start of its id.",
     )
-    p.add_argument("items", nargs="*", metavar="PROJECT CLAIM_ID RATING")
+    p.add_argument("items", nargs="*", metavar="PROJECT CLAIM RATING")
+    p.add_argument("--status", help="also set the claim's status: new, in review, done, dismissed")
     p.add_argument("--explanation")
     p.add_argument("--claimant")
     p.add_argument("--evidence", action="append", metavar="URL")
@@ -376,6 +428,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _add_db(p)
     p.set_defaults(func=cmd_rate)
+
+    p = sub.add_parser(
+        "status",
+        help="set a claim's status (new, in review, done, dismissed)",
+        usage="factdesk status PROJECT CLAIM STATUS [--json]",
+        description="CLAIM is the claim's #NUMBER (#12), its id, or a unique start of its id.",
+    )
+    p.add_argument("items", nargs="*", metavar="PROJECT CLAIM STATUS")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("detect", help="list an article's sentences worth checking")
     p.add_argument("article", metavar="ARTICLE")
@@ -388,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_self_test)
 
-    for feature in (reports, sharing, server, library):
+    for feature in (reports, sharing, keys, server, library):
         feature.register(sub)
     return parser
 

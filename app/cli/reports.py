@@ -63,6 +63,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         settings.organisation = args.organisation
     if args.organisation_url is not None:
         settings.organisation_url = args.organisation_url
+    if args.fmt == "claimreview":
+        check_claimreview_settings(settings.organisation, settings.organisation_url)
     options = ReportOptions(
         article_id=args.article,
         only_done=args.only_done,
@@ -80,3 +82,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_atomically(target, text)
     return 0
+
+
+def check_claimreview_settings(organisation: str, organisation_url: str) -> None:
+    """Name every setting ClaimReview still needs at once, each with the flag that sets it."""
+    from app.cli.support import CliError
+    from app.core.validation import is_web_url
+
+    missing = []
+    if not organisation.strip():
+        missing.append("your organisation's name (--organisation NAME)")
+    if not is_web_url(organisation_url.strip()):
+        missing.append(
+            "the http(s) address where your verdicts are published (--organisation-url URL)"
+        )
+    if missing:
+        raise CliError(
+            "ClaimReview needs " + " and ".join(missing) + "; or set them in the window's Settings"
+        )

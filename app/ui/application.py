@@ -63,19 +63,6 @@ def screenshot(window: object, out: str, project: str | None) -> int:
     return 0
 
 
-def no_display_reason() -> str | None:
-    """Why no window can be shown here, or None. Qt itself would abort the process with a
-    message about a missing xcb plugin, which sends people hunting for libraries."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-        "the subcommands work without one (factdesk --help)"
-    )
-
-
 def quit_on_interrupt(window: Any) -> None:
     """Ctrl-C in the terminal closes the window the normal way (the project is closed
     cleanly), instead of being held until the next Python call, or never.
@@ -130,12 +117,6 @@ def run_gui(argv: Sequence[str]) -> int:
             return 2
         shot = args[i + 1]
         del args[i : i + 2]
-    reason = no_display_reason()
-    if reason is not None:
-        if shot is None:
-            print(f"{APP_NAME}: {reason}.", file=sys.stderr)
-            return 2
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     paths = [a for a in args if not a.startswith("-")]
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer

@@ -231,10 +231,9 @@ def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None, offsets: TextOffset
 
 def is_weak_detection(claim: ClaimInfo) -> bool:
     """A detected claim in the detector's weak band (shown with a quieter underline)."""
-    from app.core.analysis import DEFAULT_THRESHOLD
+    from app.core.analysis import STRONG_THRESHOLD  # the detector's bands, not the window's
 
-    # TODO(merge): take the band from the detector once it exposes its two bands.
-    return claim.origin.value == "detected" and (claim.score or 0.0) < 2 * DEFAULT_THRESHOLD
+    return claim.origin.value == "detected" and (claim.score or 0.0) < STRONG_THRESHOLD
 
 
 class ArticleView(QPlainTextEdit):

@@ -243,7 +243,12 @@ class MatchMarks(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setGeometry(view.viewport().rect())
         view.viewport().installEventFilter(self)
-        view.verticalScrollBar().valueChanged.connect(lambda _v: self.update())
+        view.verticalScrollBar().valueChanged.connect(self._on_scrollbar_valueChanged)
+
+    def _on_scrollbar_valueChanged(self, _value: int) -> None:
+        # Scrolling moves the viewport's children with its pixels: put the overlay back.
+        self.setGeometry(self.view.viewport().rect())
+        self.update()
 
     def set_claims(self, claim_ids: set[str]) -> None:
         self.claim_ids = set(claim_ids)
@@ -421,7 +426,8 @@ class CheckedBeforeController(QObject):
             self.widget.show_message("Looking for earlier verdicts…")
         elif claim_id in self.results:
             found = self.results[claim_id]
-            self.widget.show_matches(found.text, list(found.results))
+            # Only matches worth a look: "likely the same claim" or "related".
+            self.widget.show_matches(found.text, [m for m in found.results if m.label])
         else:
             self.widget.show_message("This claim has not been matched yet.")
 

@@ -353,8 +353,11 @@ class MainWindow(QMainWindow):
     def set_author(self, name: str) -> None:
         """Who the edits from now on are recorded as (also in the open project)."""
         self.author = name
-        if self.service is not None:
-            self.service.author = name
+        if self.service is not None and self.service.author != name:
+            try:
+                self.service.rename_author(name)
+            except FactdeskError as exc:
+                self.handle_error(exc)
 
     def set_text_size(self, points: float) -> None:
         self.text_size = max(7.0, min(32.0, points))
@@ -663,6 +666,10 @@ class MainWindow(QMainWindow):
         self.article_id = article_id
         self.settings.setValue(f"project/{self.project_id}/article", article_id)
         self._show_article_details(info)
+        from app.core.claim_refs import claim_numbers, first_number
+
+        # Numbered over the whole project, as the command line and the reports number them.
+        self.workspace.claims_model.first_number = first_number(claim_numbers(service), claims)
         self.workspace.claims_model.set_claims(claims)
         self.workspace.view.show_article(text.text, list(text.paragraphs), claims, self.scale)
         self.checked_before.article_shown(claims)  # matched in the background

@@ -89,6 +89,8 @@ class ClaimTableModel(_FlatTable):
         self._ids: list[str] = []
         self._cache: dict[str, ClaimInfo] = {}
         self._scale: RatingScaleInfo | None = None
+        # The number of the first row's claim (claim_refs numbers over the whole project).
+        self.first_number = 1
 
     # --- feeding -----------------------------------------------------------------
 
@@ -195,7 +197,7 @@ class ClaimTableModel(_FlatTable):
 
     def _display(self, claim: ClaimInfo, col: int, row: int) -> str | None:
         if col == self.POSITION:
-            return str(row + 1)
+            return str(self.first_number + row)
         if col == self.EXCERPT:
             return excerpt(claim.wording)
         if col == self.CLAIMANT:

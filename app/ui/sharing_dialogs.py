@@ -301,8 +301,8 @@ class MergeConflictsDialog(QDialog):
 
 
 class MergeCommand(QUndoCommand):
-    """One merge on the undo stack: redo merges (re-planned after an undo), undo puts the
-    project back with :func:`undo_merge`."""
+    """One merge on the undo stack: undo puts the project back with :func:`undo_merge`
+    (forward edits), redo applies the edits that undo returned."""
 
     def __init__(
         self,
@@ -321,6 +321,7 @@ class MergeCommand(QUndoCommand):
         self.refresh = refresh
         self.on_error = on_error
         self.result: Any = None
+        self.redo_edits: Any = None
         self._first = True
 
     def perform(self) -> Any:
@@ -335,11 +336,14 @@ class MergeCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        from app.core.sharing.merge import apply_merge, plan_merge
+        from dataclasses import replace
+
+        from app.core.sharing.merge import undo_merge
 
         try:
-            plan = plan_merge(self.service, self.path)
-            self.result = apply_merge(self.service, plan, resolve=self.resolve, prefer="mine")
+            # Redo is the undo's own inverse: forward edits again, not a new merge (the
+            # undo is in the history, so a new plan would keep it).
+            self.result = replace(self.result, undo=undo_merge(self.service, self.redo_edits))
         except FactdeskError as exc:
             self.setObsolete(True)
             self.on_error(exc)
@@ -350,7 +354,7 @@ class MergeCommand(QUndoCommand):
         from app.core.sharing.merge import undo_merge
 
         try:
-            undo_merge(self.service, self.result.undo)
+            self.redo_edits = undo_merge(self.service, self.result.undo)
         except FactdeskError as exc:
             self.setObsolete(True)
             self.on_error(exc)

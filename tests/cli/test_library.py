@@ -117,3 +117,29 @@ def test_a_project_is_not_a_library(tmp_path: Path) -> None:
     result = factdesk("library", "stats", "--library", str(project))
     assert "not a library" in assert_one_line_error(result)
     assert project.read_bytes() == before
+
+
+@pytest.mark.postgres
+def test_library_and_match_on_a_server(postgres, tmp_path: Path) -> None:
+    """On a team server the library lives in the desk's database (PostgreSQL full text)."""
+    url = postgres.new_database()
+    assert factdesk("new", "--db", url).returncode == 0
+    imported = factdesk("import", str(SAMPLE), "--db", url, "--json")
+    assert imported.returncode == 0, imported.stderr
+    source = tmp_path / "reviews.csv"
+    source.write_text(CSV, encoding="utf-8")
+    first = factdesk("library", "import", str(source), "--db", url, "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["added"] == 2
+    again = factdesk("library", "import", str(source), "--db", url, "--json")
+    assert json.loads(again.stdout)["already_present"] == 2
+    stats = json.loads(factdesk("library", "stats", "--db", url, "--json").stdout)
+    assert stats["reviews"] == 2
+    result = factdesk("match", "--db", url, "--top", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    matches = json.loads(result.stdout)["matches"]
+    assert any(
+        m["results"] and m["results"][0]["id"] == "nb-1" and "42,000" in m["text"] for m in matches
+    )
+    both = factdesk("library", "stats", "--db", url, "--library", str(tmp_path / "l.sqlite3"))
+    assert_one_line_error(both)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Uuid, create_engine, literal_column, select, type_coerce
 
 from app.cli import main as cli_main
 from app.core import records_from_rows as convert
@@ -24,7 +25,7 @@ from app.core.errors import (
     FactdeskError,
 )
 from app.core.project import ProjectService
-from app.models.database import open_project_file, open_server
+from app.models.database import open_project_file, open_server, raised_decoding_a_stored_value
 
 TEXT = "The bridge cost twice as much as planned. Crime doubled since 2019."
 
@@ -100,12 +101,23 @@ def test_a_damaged_value_is_still_reported_as_damaged(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "p.factdesk") as conn:
         conn.execute("UPDATE claim SET status='hacked'")
     conn.close()
-    service = ProjectService.open_file(tmp_path / "p.factdesk", author="Ann")
+    with pytest.raises(CorruptProjectError, match="damaged"):  # on opening, or reading
+        ProjectService.open_file(tmp_path / "p.factdesk", author="Ann").claims()
+
+
+def test_a_value_sqlalchemy_cannot_decode_counts_as_damage_and_a_bug_does_not() -> None:
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        try:
+            conn.execute(select(type_coerce(literal_column("'not a uuid'"), Uuid))).all()
+        except ValueError as exc:
+            assert raised_decoding_a_stored_value(exc)
+        else:
+            raise AssertionError("SQLAlchemy decoded a bad UUID")
     try:
-        with pytest.raises(CorruptProjectError, match="damaged"):
-            service.claims()
-    finally:
-        service.close()
+        len(None)  # type: ignore[arg-type]
+    except TypeError as exc:
+        assert not raised_decoding_a_stored_value(exc)
 
 
 def test_the_error_kinds_are_distinct() -> None:

@@ -66,6 +66,8 @@ def test_matches_show_in_the_panel_and_mark_the_article(library, window, qtbot) 
     assert claim.id in window.checked_before.likely_claims()
     marks = window.checked_before.marks
     assert marks.positions(), "the article view marks the claim with a likely match"
+    window.workspace.view.verticalScrollBar().setValue(40)  # scrolling keeps it in place
+    assert marks.isVisible() and marks.geometry() == window.workspace.view.viewport().rect()
     rain = claim_with(window, "Rain was light")
     assert rain.id not in window.checked_before.likely_claims()
 

@@ -142,7 +142,7 @@ def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project
     window.sharing.ask_conflicts = ask
     command = window.sharing.merge_file(str(theirs))
     assert command is not None
-    assert seen["rows"] == [("explanation", "My reasoning", "Bob's reasoning")]
+    assert seen["rows"] == [("verdict", "unrated: My reasoning", "unrated: Bob's reasoning")]
     merged = window.service.claim(claim_id)
     assert (merged.explanation, merged.claimant) == ("Bob's reasoning", "Minister")
     assert window.undo_stack.count() == 1

@@ -14,7 +14,7 @@ from app.core.project.store import ProjectStore, apply, as_uuid
 from app.core.records import ChangeEntry, Changes, ProjectInfo, RatingScaleInfo
 from app.core.scales import LevelSpec, check_levels
 from app.core.validation import single_line
-from app.models.tables import ChangeLog, Project, RatingLevel, RatingScale
+from app.models.tables import ChangeLog, Project, RatingLevel, RatingScale, Reviewer
 
 
 class ProjectOps:
@@ -45,6 +45,24 @@ class ProjectOps:
         with self.store.write() as s:
             project = self.store.get(s, Project, self.store.project_id, "project")
             apply(project, {"name": clean})
+        return Changes(project=True)
+
+    def rename_author(self, name: str) -> Changes:
+        """The person editing corrected their own name (in Settings).
+
+        Their Reviewer row is renamed through the write path, so their id, and with it
+        every change they made, stays theirs; edits from now on carry the new name.
+        """
+        clean = single_line(name, "reviewer name", 200)
+        if not clean:
+            raise ValidationError("a reviewer needs a name.")
+        self.store.author = clean
+        if self.store.author_id is None or self.store.db.read_only_reason is not None:
+            return Changes()  # their Reviewer row is made, with this name, on a first write
+        with self.store.write() as s:
+            row = s.get(Reviewer, self.store.author_id)
+            if row is not None:
+                apply(row, {"display_name": clean})
         return Changes(project=True)
 
     def scale(self) -> RatingScaleInfo:

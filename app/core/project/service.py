@@ -247,6 +247,7 @@ class ProjectService:
 
     info = _part(ProjectOps.info, "_project")
     rename = _part(ProjectOps.rename, "_project")
+    rename_author = _part(ProjectOps.rename_author, "_project")
     scale = _part(ProjectOps.scale, "_project")
     set_scale_levels = _part(ProjectOps.set_scale_levels, "_project")
     history = _part(ProjectOps.history, "_project")

@@ -34,10 +34,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
+from sqlmodel import Session
 
 from app.core import secrets
-from app.core.errors import ProjectReadOnlyError, SecretStoreError
+from app.core.errors import ProjectReadOnlyError, SecretStoreError, ValidationError
+from app.core.project.store import apply
 from app.core.sharing.canonical import (
     CANONICAL_FORMAT,
     HISTORY,
@@ -51,7 +53,8 @@ from app.core.sharing.canonical import (
     sa_table,
 )
 from app.core.sharing.safeopen import damaged_file_errors
-from app.models.tables import ChangeLog, Reviewer, Signature
+from app.models.history import begin_edit
+from app.models.tables import Reviewer, Signature
 
 if TYPE_CHECKING:
     from app.core.project import ProjectService
@@ -225,7 +228,7 @@ def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> Sign
     fingerprint = fingerprint_of(public)
     now = datetime.now(UTC).replace(microsecond=0)
     with damaged_file_errors(db.label, db.kind), db.snapshot(write=True) as conn:
-        _record_reviewer_key(conn, service.project_id, signer, fingerprint, public, now)
+        _record_reviewer_key(service, conn, fingerprint, public)
         snapshot = read_snapshot(conn, service.project_id)
         manifest = project_manifest(snapshot)
         digest = content_digest(service.project_id, manifest)
@@ -257,98 +260,22 @@ def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> Sign
 
 
 def _record_reviewer_key(
-    conn: Connection,
-    project_id: uuid.UUID,
-    name: str,
-    fingerprint: str,
-    public: bytes,
-    now: datetime,
+    service: ProjectService, conn: Connection, fingerprint: str, public: bytes
 ) -> None:
-    table = Reviewer.__table__  # type: ignore[attr-defined]
-    row = (
-        conn.execute(
-            select(table).where(table.c.project_id == project_id, table.c.display_name == name)
-        )
-        .mappings()
-        .first()
-    )
-    log = ChangeLog.__table__  # type: ignore[attr-defined]
-    if row is None:
-        record_id = uuid.uuid4()
-        conn.execute(
-            insert(table),
-            [
-                {
-                    "id": record_id,
-                    "project_id": project_id,
-                    "display_name": name,
-                    "key_fingerprint": fingerprint,
-                    "public_key": public,
-                    "created_at": now,
-                    "updated_at": now,
-                    "created_by": name,
-                    "updated_by": name,
-                    "revision": 1,
-                }
-            ],
-        )
-        conn.execute(
-            insert(log),
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "project_id": project_id,
-                    "at": now,
-                    "author": name,
-                    "table_name": "reviewer",
-                    "record_id": record_id,
-                    "operation": "insert",
-                    "new_value": json.dumps({"display_name": name, "key_fingerprint": fingerprint}),
-                    "record_revision": 1,
-                }
-            ],
-        )
-        return
-    if row["key_fingerprint"] == fingerprint and row["public_key"] == public:
-        return
-    revision = int(row["revision"]) + 1
-    conn.execute(
-        update(table)
-        .where(table.c.id == row["id"])
-        .values(
-            key_fingerprint=fingerprint,
-            public_key=public,
-            updated_at=now,
-            updated_by=name,
-            revision=revision,
-        )
-    )
-    conn.execute(
-        insert(log),
-        [
-            {
-                "id": uuid.uuid4(),
-                "project_id": project_id,
-                "at": now,
-                "author": name,
-                "table_name": "reviewer",
-                "record_id": row["id"],
-                "operation": "update",
-                "field": field_name,
-                "old_value": json.dumps(old),
-                "new_value": json.dumps(new),
-                "record_revision": revision,
-            }
-            for field_name, old, new in (
-                ("key_fingerprint", row["key_fingerprint"], fingerprint),
-                (
-                    "public_key",
-                    row["public_key"].hex() if row["public_key"] else None,
-                    public.hex(),
-                ),
-            )
-        ],
-    )
+    """Record the signer's key on their Reviewer row, through the one write path.
+
+    Written in the signing transaction (``conn``), so the signature covers the row and
+    its log entry; nothing is written when the row already holds this key.
+    """
+    with Session(bind=conn, expire_on_commit=False) as s:
+        editor = service.store.editor(s)
+        begin_edit(s, editor)
+        reviewer = s.get(Reviewer, editor.author_id)
+        if reviewer is None:
+            raise ValidationError("the signer's reviewer record is missing.")
+        apply(reviewer, {"key_fingerprint": fingerprint, "public_key": public})
+        # Flushes into ``conn``'s transaction; the signing transaction commits it.
+        s.commit()
 
 
 def signatures(service: ProjectService) -> list[SignatureInfo]:

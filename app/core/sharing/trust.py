@@ -100,3 +100,30 @@ def untrust_key(fingerprint: str) -> bool:
         return False
     _save(kept)
     return True
+
+
+# --- key files: how a colleague's key travels (``factdesk keys export`` / ``trust``) ---
+
+KEY_FILE_FORMAT = "factdesk-public-key"
+
+
+def key_file_text(name: str, fingerprint: str) -> str:
+    """A small JSON file naming a reviewer and their key's fingerprint (nothing secret)."""
+    payload = {
+        "format": KEY_FILE_FORMAT,
+        "name": " ".join(name.split())[:200],
+        "fingerprint": normalise_fingerprint(fingerprint),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_key_file(data: bytes) -> TrustedKey | None:
+    """The key a key file names, or None when ``data`` is not a key file."""
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != KEY_FILE_FORMAT:
+        return None
+    fingerprint = normalise_fingerprint(str(payload.get("fingerprint", "")))
+    return TrustedKey(fingerprint, str(payload.get("name", "")), "")

@@ -133,3 +133,23 @@ def test_fts5_tables_only_in_the_library_file(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "lib.sqlite3") as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
     assert "library_review_fts" in names
+
+
+def test_rated_claims_of_another_project_become_library_items(tmp_path: Path) -> None:
+    project = tmp_path / "earlier.factdesk"
+    service = ProjectService.create_file(project, name="Earlier desk work", author="A")
+    text = "Crime doubled in the city since 2010. The mayor will visit on Friday."
+    article, _ = service.add_article(text)
+    rated, _ = service.add_claim(article.id, 0, 37)
+    service.add_claim(article.id, 38, len(text))  # unrated: not a verdict
+    service.set_rating(rated.id, "Mostly false")
+    service.close()
+    before = project.read_bytes()
+    library = LibraryStore.open_file(tmp_path / "lib.sqlite3")
+    report = library.import_files([project])
+    assert (report.added, report.skipped) == (1, [])
+    (match, *_) = Matcher([library]).match("Since 2010 crime in the city has doubled")
+    assert match.item.id == rated.id and match.item.rating == "Mostly false"
+    assert match.item.publisher == "Earlier desk work"
+    library.close()
+    assert project.read_bytes() == before

@@ -14,6 +14,7 @@ from app.core.project import ProjectService
 from app.core.sharing.canonical import project_manifest, read_snapshot
 from app.core.sharing.merge import (
     RECORD,
+    VERDICT,
     UnresolvedConflictsError,
     apply_merge,
     merge_projects,
@@ -55,7 +56,10 @@ def test_same_change_both_sides_is_no_conflict(two_copies: Make) -> None:
 
 
 @pytest.mark.parametrize("side", ["mine", "theirs"])
-def test_both_changed_is_a_conflict_per_field(two_copies: Make, side: str) -> None:
+def test_rating_and_explanation_are_resolved_together(two_copies: Make, side: str) -> None:
+    """Before: rating and explanation were two conflicts, and --prefer theirs for the
+    rating alone left their rating with my explanation."""
+
     def edit(t: ProjectService) -> None:
         c = _claim(t, 0)
         t.set_rating(c.id, "Half true")
@@ -66,18 +70,21 @@ def test_both_changed_is_a_conflict_per_field(two_copies: Make, side: str) -> No
     mine.set_rating(c.id, "Mostly false")
     mine.update_claim(c.id, explanation="Ann's reasoning")
     plan = plan_merge(mine, theirs)
-    assert sorted(x.field for x in plan.conflicts) == ["explanation", "rating_id"]
-    rating = next(x for x in plan.conflicts if x.field == "rating_id")
-    assert (rating.mine_display, rating.theirs_display) == ("Mostly false", "Half true")
+    assert [x.field for x in plan.conflicts] == [VERDICT]
+    verdict = plan.conflicts[0]
+    assert verdict.mine_display == "Mostly false: Ann's reasoning"
+    assert verdict.theirs_display == "Half true: Bob's reasoning"
     with pytest.raises(UnresolvedConflictsError):
         apply_merge(mine, plan)
-    result = apply_merge(mine, plan, resolve={rating.key: side}, prefer="mine")
+    result = apply_merge(mine, plan, resolve={verdict.key: side})  # type: ignore[dict-item]
     merged = _claim(mine, 0)
     assert merged.claimant == "Minister"  # theirs only: taken
-    assert merged.explanation == "Ann's reasoning"
-    assert merged.rating_label == ("Mostly false" if side == "mine" else "Half true")
-    assert merged.reviewer == ("Ann" if side == "mine" else "Bob")
-    assert result.resolved[rating.key] == side
+    assert (merged.rating_label, merged.explanation, merged.reviewer) == (
+        ("Mostly false", "Ann's reasoning", "Ann")
+        if side == "mine"
+        else ("Half true", "Bob's reasoning", "Bob")
+    )
+    assert result.resolved[verdict.key] == side
 
 
 def test_records_added_on_either_side(two_copies: Make) -> None:
@@ -155,23 +162,34 @@ def test_attachments_are_deduplicated_by_hash(two_copies: Make) -> None:
         assert conn.exec_driver_sql("SELECT count(*) FROM attachment").scalar() == 2
 
 
-def test_merge_is_logged_idempotent_and_undoable(two_copies: Make) -> None:
+def _content(service: ProjectService) -> dict[str, dict[Any, dict[str, Any]]]:
+    """Every record's content, without the stamps an edit (or an undo) renews."""
+    stamps = {"revision", "updated_at", "updated_by"}
+    with service.db.snapshot() as conn:
+        snap = read_snapshot(conn, service.project_id)
+    return {
+        kind: {rid: {k: v for k, v in row.items() if k not in stamps} for rid, row in rows.items()}
+        for kind, rows in snap.records.items()
+    }
+
+
+def test_merge_is_logged_idempotent_undoable_and_redoable(two_copies: Make) -> None:
     def edit(t: ProjectService) -> None:
         t.update_claim(_claim(t, 1).id, explanation="Bob")
         t.add_evidence(_claim(t, 2).id, url="https://bob.example")
         t.delete_claim(_claim(t, 3).id)
 
     mine, theirs = two_copies(edit)
-    before = _state(mine)
-    first = plan_merge(mine, theirs)
-    result = apply_merge(mine, first)
+    before = _content(mine)
+    result = apply_merge(mine, plan_merge(mine, theirs))
     assert any(h.operation == "merge" for h in mine.history())
+    merged = _content(mine)
     again = plan_merge(mine, theirs)
     assert again.changes == 0 and not again.conflicts
-    undo_merge(mine, result.undo)
-    assert _state(mine) == before
-    redo = plan_merge(mine, theirs)
-    assert (redo.changes, len(redo.conflicts)) == (first.changes, len(first.conflicts))
+    redo = undo_merge(mine, result.undo)
+    assert _content(mine) == before
+    undo_merge(mine, redo)
+    assert _content(mine) == merged
 
 
 def test_stale_plan_writes_nothing(two_copies: Make) -> None:
@@ -208,7 +226,8 @@ def test_cli_merge_lists_conflicts_then_prefers(
     mine.close()
     assert cli_main(["merge", str(mine_path), str(theirs)]) == 1
     out = capsys.readouterr().out
-    assert "explanation" in out and "nothing was merged" in out
+    assert "the verdict" in out and "nothing was merged" in out
+    assert "#2 'Crime in the city doubled since 2019.'" in out  # named as the window does
     assert cli_main(["merge", str(mine_path), str(theirs), "--prefer", "theirs", "--json"]) == 0
     reopened = ProjectService.open_file(mine_path, author="Ann")
     assert _claim(reopened, 1).explanation == "Bob"

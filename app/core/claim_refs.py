@@ -1,0 +1,69 @@
+"""Claim numbers and the short ways people name a claim (``#12``, an id prefix).
+
+A claim's number is its place among all of the project's claims (dismissed ones
+included) in article order: articles in import order, then claims by position in the
+article. The window's claim list, the reports and the command line show these numbers,
+so ``#12`` on the command line is the claim the window shows as 12.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from app.core.errors import NotFoundError, ValidationError
+from app.core.records import ClaimFilter, ClaimInfo
+
+_NUMBER = re.compile(r"^#(\d+)$")
+_ID_PREFIX = re.compile(r"^[0-9a-fA-F-]+$")
+MIN_PREFIX = 4
+
+
+class _ClaimSource(Protocol):
+    def claim_ids(self, flt: ClaimFilter | None = None) -> list[str]: ...
+
+    def claim(self, claim_id: str) -> ClaimInfo: ...
+
+
+def claim_numbers(service: _ClaimSource) -> dict[str, int]:
+    """{claim id: number}, numbered from 1 in article order over the whole project."""
+    ids = service.claim_ids(ClaimFilter(include_dismissed=True))
+    return {claim_id: number for number, claim_id in enumerate(ids, start=1)}
+
+
+def first_number(numbers: dict[str, int], article_claims: list[ClaimInfo]) -> int:
+    """The number of an article's first claim (its claims are numbered consecutively)."""
+    return min((numbers[c.id] for c in article_claims if c.id in numbers), default=1)
+
+
+def resolve_claim(service: _ClaimSource, ref: str) -> ClaimInfo:
+    """The claim ``ref`` names: ``#12``, a full id, or a unique prefix of an id."""
+    text = ref.strip()
+    match = _NUMBER.match(text)
+    ids = service.claim_ids(ClaimFilter(include_dismissed=True))
+    if match:
+        number = int(match.group(1))
+        if not 1 <= number <= len(ids):
+            raise NotFoundError(
+                f"there is no claim #{number}: the project's claims are #1 to #{len(ids)}."
+                if ids
+                else "the project has no claims yet."
+            )
+        return service.claim(ids[number - 1])
+    if not _ID_PREFIX.match(text):
+        raise ValidationError(f"{text[:60]!r} is not a claim: give #NUMBER or the claim's id.")
+    wanted = text.lower().replace("-", "")
+    if len(wanted) < MIN_PREFIX:
+        raise ValidationError(
+            f"{text!r} is too short to name a claim: give at least {MIN_PREFIX} characters "
+            "of its id, or its #NUMBER."
+        )
+    found = [i for i in ids if i.replace("-", "").startswith(wanted)]
+    if not found:
+        raise NotFoundError(f"no claim's id starts with {text!r}.")
+    if len(found) > 1:
+        raise ValidationError(
+            f"{text!r} is the start of {len(found)} claims' ids; give more of it, "
+            "or the claim's #NUMBER ('factdesk claims PROJECT' lists them)."
+        )
+    return service.claim(found[0])
