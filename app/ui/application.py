@@ -209,4 +209,4 @@ def open_paths(window: Any, paths: Sequence[str]) -> None:
             )
             return
     for path in articles:
-        window.import_article(path)
+        window.importing.import_file(path)

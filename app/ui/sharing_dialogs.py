@@ -390,7 +390,7 @@ def refresh_views(window: Any) -> None:
     if keep and ws.claims_model.row_of(keep) >= 0:
         ws.select_claim(keep)
     window._update_counts()
-    window._update_actions()
+    window.update_actions()
 
 
 class SharingController(QObject):

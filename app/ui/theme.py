@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 SYSTEM, LIGHT, DARK = "system", "light", "dark"
+DEFAULT_TEXT_PT = 11.0  # the article text size, in points, until the person changes it
 
 _LIGHT = {
     QPalette.ColorRole.Window: "#f3f3f1",

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from app.core.errors import NotFoundError
 from app.core.records import ClaimStatus, RatingScaleInfo
 from app.ui import commands
 from app.ui.models import STATUS_TEXT
@@ -69,3 +70,29 @@ def describe(
         return f"{verb} {name} edit{where}"
     text = command.text() if command is not None else "change"
     return f"{verb} “{text[:1].lower() + text[1:]}”{where}"
+
+
+def show_undo_step(window: Any, command: QUndoCommand, *, undone: bool) -> None:
+    """Undo and redo happen in sight: go to the claim they changed and say what they did."""
+    claim_id = claim_of(command)
+    claim = None
+    if claim_id is not None:
+        try:
+            claim = window.service.claim(claim_id)
+        except NotFoundError:
+            claim = None
+    number = None
+    article_id = article_of(command)
+    if claim is None and article_id is not None and article_id != window.article_id:
+        window.show_article(article_id)
+    if claim is not None:
+        if claim.article_id != window.article_id:
+            window.show_article(claim.article_id)
+        window.workspace.select_claim(claim.id)
+        window.workspace.view.flash_claim(claim.id)
+        model = window.workspace.claims_model
+        number = model.first_number + model.row_of(claim.id)  # as the list numbers it
+    window.statusBar().showMessage(
+        describe(command, undone=undone, number=number, scale=window.scale),
+        8000,
+    )

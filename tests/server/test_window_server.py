@@ -73,9 +73,9 @@ def test_dialog_tests_connects_and_keeps_password_in_keyring(
 
 def poll_now(qtbot: Any, window: Any) -> None:
     """Run the window's server poll (on its worker) and wait for its answer."""
-    qtbot.waitUntil(lambda: window._poll_task is None, timeout=10_000)
-    window._on_server_timer_timeout()
-    qtbot.waitUntil(lambda: window._poll_task is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.server._poll_task is None, timeout=10_000)
+    window.server.poll()
+    qtbot.waitUntil(lambda: window.server._poll_task is None, timeout=10_000)
 
 
 def test_two_windows_see_each_others_edits_and_conflicts(
@@ -84,21 +84,21 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     url, service = new_server_project(postgres, author="Setup")
     project_id = str(service.project_id)
     service.close()
-    from app.ui.main_window import SERVER_POLL_MS
+    from app.ui.server_link import POLL_MS as SERVER_POLL_MS
 
     alice = _window(qtbot, tmp_path, "alice", "Alice")
     bob = _window(qtbot, tmp_path, "bob", "Bob")
     for win in (alice, bob):
-        win.open_server_project(url, project_id=project_id)
+        win.server.open_project(url, project_id=project_id)
         qtbot.waitUntil(lambda w=win: w.service is not None, timeout=10_000)
-    assert alice.server_timer.isActive() and alice.server_status.text() == "Server: connected"
+    assert alice.server.timer.isActive() and alice.server.status.text() == "Server: connected"
     claim_id = alice.workspace.current_claim_id()
     assert claim_id and bob.workspace.current_claim_id() == claim_id
     bob_before = bob.workspace.current_claim()
 
     # An edit in one window shows in the other at its next poll.
     label = alice.scale.levels[0].label
-    alice.rate_current(label)
+    alice.edits.rate_current(label)
     assert not shown
     # No manual refresh: Bob's window's own poll timer picks it up within seconds.
     qtbot.waitUntil(
@@ -120,20 +120,20 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     postgres.pg_ctl("stop")
     try:
         poll_now(qtbot, alice)
-        assert "not answering" in alice.server_status.text()
+        assert "not answering" in alice.server.status.text()
         assert "not answering" in alice.statusBar().currentMessage()
         count = len(shown)
-        alice.rate_current(alice.scale.levels[1].label)
+        alice.edits.rate_current(alice.scale.levels[1].label)
         assert len(shown) == count + 1 and "not saved" in shown[-1]
         assert alice.undo_stack.count() == 1  # the refused edit is not recorded as done
     finally:
         postgres.pg_ctl("start")
     poll_now(qtbot, alice)
-    assert alice.server_status.text() == "Server: connected"
+    assert alice.server.status.text() == "Server: connected"
     assert "back" in alice.statusBar().currentMessage()
-    alice.rate_current(alice.scale.levels[1].label)
+    alice.edits.rate_current(alice.scale.levels[1].label)
     assert alice.service.claim(claim_id).rating_label == alice.scale.levels[1].label
     for win in (alice, bob):
         win.close_project()
         poll_now(qtbot, win)
-        assert not win.server_timer.isActive()
+        assert not win.server.timer.isActive()

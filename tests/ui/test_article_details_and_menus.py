@@ -11,7 +11,7 @@ from app.ui.models import ID_ROLE
 
 def test_article_details_edit_and_undo(window, errors):
     article_id = window.article_id
-    dialog = window.article_dialog()
+    dialog = window.edits.article_dialog()
     dialog.edits["author"].setText("Priya Nair")
     dialog.edits["published"].setText("2026-11-30")
     dialog.accept()
@@ -25,7 +25,7 @@ def test_article_details_edit_and_undo(window, errors):
 
 
 def test_a_bad_date_keeps_the_dialog_open_and_changes_nothing(window, errors):
-    dialog = window.article_dialog()
+    dialog = window.edits.article_dialog()
     dialog.edits["published"].setText("last Tuesday")
     dialog.accept()
     assert errors, "the person is told what is wrong"

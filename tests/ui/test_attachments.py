@@ -11,7 +11,7 @@ def add_evidence_with_file(window, tmp_path):
     claim = window.workspace.current_claim()
     source = tmp_path / "minutes.pdf"
     source.write_bytes(b"%PDF-1.4 council minutes, 12 March\n")
-    dialog = window.evidence_dialog(claim.id)
+    dialog = window.edits.evidence_dialog(claim.id)
     dialog.url.setText("https://example.org/minutes")
     dialog.attach_path(str(source))
     dialog.accept()
@@ -20,7 +20,7 @@ def add_evidence_with_file(window, tmp_path):
 
 
 def test_new_evidence_starts_as_context(window):
-    dialog = window.evidence_dialog(window.workspace.current_claim_id())
+    dialog = window.edits.evidence_dialog(window.workspace.current_claim_id())
     assert dialog.stance.currentData() == Stance.CONTEXT.value
 
 
@@ -31,7 +31,7 @@ def test_save_as_writes_the_attached_bytes(window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    dialog = window.evidence_dialog(_claim.id, evidence.id)
+    dialog = window.edits.evidence_dialog(_claim.id, evidence.id)
     assert dialog.save_file_button.isEnabled()
     dialog.save_file_button.click()
     assert target.read_bytes() == source.read_bytes()
@@ -45,7 +45,7 @@ def test_a_changed_file_is_neither_opened_nor_saved(window, tmp_path, monkeypatc
     from PySide6.QtGui import QDesktopServices
 
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
-    dialog = window.evidence_dialog(claim.id, evidence.id)
+    dialog = window.edits.evidence_dialog(claim.id, evidence.id)
     dialog.open_file_button.click()
     assert opened == []
     assert errors and "does not match the SHA-256" in errors[-1]
@@ -54,7 +54,7 @@ def test_a_changed_file_is_neither_opened_nor_saved(window, tmp_path, monkeypatc
 def test_remove_file_is_undoable(window, tmp_path):
     claim, evidence, _source = add_evidence_with_file(window, tmp_path)
     assert evidence.attachment is not None
-    dialog = window.evidence_dialog(claim.id, evidence.id)
+    dialog = window.edits.evidence_dialog(claim.id, evidence.id)
     dialog.remove_file_button.click()
     dialog.accept()
     assert window.service.evidence(evidence.id).attachment is None

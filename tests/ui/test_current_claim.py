@@ -55,7 +55,7 @@ def test_split_keeps_all_three_on_one_claim(window, qtbot):
     cursor = ws.view.textCursor()
     cursor.setPosition(target.start + (target.end - target.start) // 2)
     ws.view.setTextCursor(cursor)
-    window.split_at_cursor()
+    window.edits.split_at_cursor()
     now = assert_in_sync(window)
     assert window.service.claim(now).start == target.start
 
@@ -123,7 +123,7 @@ def test_import_opens_the_new_article_on_its_first_claim(window, qtbot, tmp_path
         encoding="utf-8",
     )
     before = window.article_id
-    window.import_article(str(article))
+    window.importing.import_file(str(article))
     qtbot.waitUntil(lambda: window.article_id not in (None, before), timeout=20_000)
     first = window.workspace.claims_model.claims()[0]
     assert assert_in_sync(window) == first.id

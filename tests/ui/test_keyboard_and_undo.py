@@ -120,7 +120,7 @@ def test_undo_across_articles_shows_the_other_article(window, qtbot, helpers):
     cursor = ws.view.textCursor()
     cursor.setPosition(target.start + 5)
     ws.view.setTextCursor(cursor)
-    window.split_at_cursor()
+    window.edits.split_at_cursor()
     second_article = helpers["add_article"](
         window.service, "Another story\n\nThe port handled 12 million tonnes in 2024.\n", "Port"
     )

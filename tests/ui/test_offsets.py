@@ -87,7 +87,7 @@ def test_marking_by_hand_after_emoji_takes_the_selected_words(emoji_window) -> N
     cursor.setPosition(view.offsets.to_qt(start + len(words)), QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
     assert cursor.selectedText() == words
-    emoji_window.mark_selection()
+    emoji_window.edits.mark_selection()
     claim = emoji_window.service.claim(ws.current_claim_id())
     assert claim.quote == words
     assert (claim.start, claim.end) == (start, start + len(words))

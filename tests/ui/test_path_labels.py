@@ -31,6 +31,6 @@ def test_title_and_open_recent_tell_two_copies_apart(window, tmp_path):
     assert window.open_project(str(copy))
     assert window.windowTitle() != first_title
     assert "from-colleague" in window.windowTitle()
-    window._on_recent_menu_aboutToShow()
+    window.on_recent_menu_about_to_show()
     texts = [a.text() for a in window.recent_menu.actions()]
     assert len(texts) == len(set(texts)) == 2

@@ -42,7 +42,7 @@ def test_opening_shows_the_project_ready_for_editing(qtbot, qsettings, project, 
     assert win.actions_[ActionId.DISMISS].isEnabled()
     third = win.workspace.claims_model.claims()[2].id
     win.workspace.select_claim(third)
-    win.rate_by_number(1)  # editing works and is saved
+    win.edits.rate_by_number(1)  # editing works and is saved
     win.close_project()
     assert not errors
     reopened = ProjectService.open_file(project, author="Tester")

@@ -15,7 +15,7 @@ def rate_first(window, n: int = 1):
     ws = window.workspace
     claim = ws.claims_model.claims()[0]
     ws.select_claim(claim.id)
-    window.rate_by_number(n)
+    window.edits.rate_by_number(n)
     return claim.id, window.scale.levels[n - 1].label
 
 
@@ -67,7 +67,7 @@ def test_export_leads_with_verdicts_numbered_as_in_the_window(window, qtbot, tmp
     ws = window.workspace
     third = ws.claims_model.claims()[2]
     ws.select_claim(third.id)
-    window.rate_by_number(2)
+    window.edits.rate_by_number(2)
     dialog = ExportDialog(window, window.service, window.article_id, window.project_path)
     qtbot.addWidget(dialog)
     assert not dialog.include_unrated.isChecked()  # by default: the rated claims only

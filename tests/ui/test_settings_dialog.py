@@ -39,7 +39,7 @@ def test_first_run_asks_and_the_name_is_recorded_with_edits(window, config_dir, 
     assert window.text_size == 14
     assert window.actions_[ActionId.THEME_DARK].isChecked()
     claim_id = window.workspace.current_claim_id()
-    window.rate_by_number(1)
+    window.edits.rate_by_number(1)
     assert window.service.claim(claim_id).reviewer == "Ana Souza"
 
 

@@ -52,7 +52,7 @@ def test_signing_without_keyring_says_so(window, qtbot, errors):
     assert not window.sharing.sign()
     assert errors and "keyring" in errors[-1]
     assert window.sharing.badge.result.status is VerifyStatus.UNSIGNED
-    window.rate_by_number(2)  # everything else keeps working
+    window.edits.rate_by_number(2)  # everything else keeps working
     assert not errors[1:]
 
 

@@ -71,7 +71,7 @@ def test_rating_change_recolours_exactly_that_claim(window):
     target, neighbour = claims[2], claims[3]
     before_neighbour = formats_in_block(ws.view, neighbour.start)
     ws.select_claim(target.id)
-    window.rate_by_number(5)  # "False" on the five-level scale
+    window.edits.rate_by_number(5)  # "False" on the five-level scale
     level = window.scale.levels[4]
     hl = ws.view.highlighter
     want = colours.readable_tint(level.colour, hl.base, hl.text, colours.TINT_SELECTED).name()
@@ -137,10 +137,10 @@ def test_mark_selection_split_merge_and_undo(window):
     cursor = QTextCursor(ws.view.document())
     cursor.setPosition(claim.start + 12)
     ws.view.setTextCursor(cursor)
-    window.split_at_cursor()
+    window.edits.split_at_cursor()
     assert ws.claims_model.rowCount() == count + 1
     ws.select_claim(claim.id)
-    window.merge_with_next()
+    window.edits.merge_with_next()
     assert ws.claims_model.rowCount() == count
     assert window.service.claim(claim.id).end == claim.end
     window.undo_stack.undo()
@@ -153,7 +153,7 @@ def test_evidence_dialog_refuses_non_web_links_and_undoes(window, errors):
     ws = window.workspace
     claim = ws.claims_model.claims()[0]
     ws.select_claim(claim.id)
-    dialog = window.evidence_dialog(claim.id)
+    dialog = window.edits.evidence_dialog(claim.id)
     dialog.url.setText("file:///etc/passwd")
     dialog.accept()
     assert errors and dialog.result() == 0
@@ -171,7 +171,7 @@ def test_attach_file_shows_sha256(window, tmp_path):
     claim = window.workspace.claims_model.claims()[0]
     path = tmp_path / "scan.txt"
     path.write_bytes(b"evidence")
-    dialog = window.evidence_dialog(claim.id)
+    dialog = window.edits.evidence_dialog(claim.id)
     dialog.attach_path(str(path))
     import hashlib
 
@@ -220,7 +220,7 @@ def test_drop_project_and_article_files(window, qtbot, tmp_path, monkeypatch, he
     assert window.workspace.articles_model.index(0, 0).data() == "Gas bills"
 
     imported = []
-    monkeypatch.setattr(window, "import_article", lambda p: imported.append(p))
+    monkeypatch.setattr(window.importing, "import_file", lambda p: imported.append(p))
     article = tmp_path / "story.txt"
     article.write_text("A story.", encoding="utf-8")
     drop(window, [article])
@@ -239,7 +239,7 @@ def test_import_runs_on_a_worker_and_can_be_cancelled(window, qtbot):
             check()
         calls.append("finished")
 
-    task = window.run_import(slow_job, "slow")
+    task = window.importing.run(slow_job, "slow")
     task.cancel()
     qtbot.waitUntil(lambda: task not in window.tasks, timeout=5000)
     assert calls == []
@@ -273,7 +273,7 @@ def test_reopen_keeps_everything_and_restores_layout(qtbot, qsettings, project, 
     win.open_project(str(project))
     claim = win.workspace.claims_model.claims()[1]
     win.workspace.select_claim(claim.id)
-    win.rate_by_number(1)
+    win.edits.rate_by_number(1)
     win.resize(760, 560)
     saved = win.size()
     win.close()

@@ -94,7 +94,7 @@ def main() -> int:
         if kind == "rating":
             label = rng.choice(labels)
             say("BEGIN", claim_id, "rating", label)
-            window.rate_current(label)
+            window.edits.rate_current(label)
         else:
             text = f"{kind[:3]}-{args.seed}-{n}-{'y' * rng.randrange(0, 300)}-✓"
             say("BEGIN", claim_id, kind, text)
