@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from app.core.errors import FactdeskError
@@ -47,15 +48,25 @@ class Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.job(self._check, self.signals.progress.emit)
+            result = self.job(self._check, self._report)
         except Cancelled:
-            self.signals.cancelled.emit()
+            self._tell(self.signals.cancelled)
         except FactdeskError as exc:
-            self.signals.failed.emit(exc.message)
+            self._tell(self.signals.failed, exc.message)
         except Exception as exc:  # a worker must never die silently
-            self.signals.failed.emit(f"unexpected error: {type(exc).__name__}: {exc}")
+            self._tell(self.signals.failed, f"unexpected error: {type(exc).__name__}: {exc}")
         else:
-            self.signals.done.emit(result)
+            self._tell(self.signals.done, result)
+
+    def _report(self, text: str) -> None:
+        self._tell(self.signals.progress, text)
+
+    def _tell(self, signal: Any, *args: Any) -> None:
+        # The window that asked may be gone by the time the job ends (closed, or a
+        # screenshot already taken): then Qt has deleted the signals' object and nobody
+        # is left to tell.
+        if shiboken6.isValid(self.signals):
+            signal.emit(*args)
 
 
 def start(task: Task) -> None:
