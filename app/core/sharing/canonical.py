@@ -159,8 +159,28 @@ def _hash_attachments(
             row["data"] = data
 
 
-def canonical_record(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+def _as_schema_1(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A record as schema 1 stored it, which is what a format-1 signature covered.
+
+    Schema 2 stores a claim's kinds as a list (schema 1: comma-separated text) and adds
+    the claimant's role; a file signed before its migration must still verify.
+    """
+    out = dict(row)
+    if kind == "claim":
+        kinds = out.get("kinds")
+        if isinstance(kinds, list):
+            out["kinds"] = ",".join(str(k) for k in kinds)
+        if out.get("claimant_role") is None:
+            out.pop("claimant_role", None)
+    return out
+
+
+def canonical_record(
+    kind: str, row: Mapping[str, Any], fmt: int = CANONICAL_FORMAT
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if fmt < 2:
+        row = _as_schema_1(kind, row)
     for key, value in row.items():
         if key in BOOKKEEPING or key == "data_sha256":
             continue
@@ -181,9 +201,9 @@ def canonical_json(value: Any) -> bytes:
     ).encode("utf-8")
 
 
-def record_digest(kind: str, row: Mapping[str, Any]) -> str:
+def record_digest(kind: str, row: Mapping[str, Any], fmt: int = CANONICAL_FORMAT) -> str:
     return hashlib.sha256(
-        kind.encode("ascii") + b"\x00" + canonical_json(canonical_record(kind, row))
+        kind.encode("ascii") + b"\x00" + canonical_json(canonical_record(kind, row, fmt))
     ).hexdigest()
 
 
@@ -194,7 +214,7 @@ def manifest_key(kind: str, record_id: uuid.UUID | str) -> str:
 def project_manifest(snapshot: Snapshot, fmt: int = CANONICAL_FORMAT) -> dict[str, str]:
     """Digest of every record (and, from format 2, of each record's change log)."""
     manifest = {
-        manifest_key(kind, record_id): record_digest(kind, row)
+        manifest_key(kind, record_id): record_digest(kind, row, fmt)
         for kind, rows in snapshot.records.items()
         for record_id, row in rows.items()
     }
