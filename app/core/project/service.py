@@ -13,6 +13,7 @@ has moved on (someone else saved first), nothing is written and
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +89,11 @@ class ProjectService:
     @property
     def author(self) -> str:
         return self.store.author
+
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """Reads inside ``with service.snapshot():`` (on this thread) see one consistent
+        state of the project: one read transaction (a report reads several tables)."""
+        return self.store.snapshot()
 
     @property
     def author_id(self) -> uuid.UUID | None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col
 
@@ -73,15 +74,38 @@ class ProjectStore:
         self.author = author.strip() or "Unknown reviewer"
         self.author_id = author_id
         self._reviewer_known = False
+        self._snapshot: ContextVar[Connection | None] = ContextVar(
+            f"snapshot-{id(self)}", default=None
+        )
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for reading: inside :meth:`snapshot` (on this thread), its snapshot."""
+        conn = self._snapshot.get()
         with (
             translate_storage_errors(self.db),
-            self.db.session() as s,
+            Session(bind=conn) if conn is not None else self.db.session() as s,
             translate_value_errors(self.db),
         ):
             yield s
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads made inside this block on this thread all see one consistent state.
+
+        One read transaction (:meth:`Database.snapshot`) that :meth:`read` uses instead of
+        a session of its own. Kept per thread (a context variable): the window reads on
+        the GUI thread while a report is read on a worker.
+        """
+        if self._snapshot.get() is not None:  # already inside one: the same snapshot
+            yield
+            return
+        with translate_storage_errors(self.db), self.db.snapshot() as conn:
+            token = self._snapshot.set(conn)
+            try:
+                yield
+            finally:
+                self._snapshot.reset(token)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:

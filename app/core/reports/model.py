@@ -105,6 +105,27 @@ def build_report(
     not show evidence (ClaimReview).
     """
     options = options or ReportOptions()
+    with service.snapshot():  # one consistent state, whatever colleagues save meanwhile
+        project, articles, claims = _read(service, options, with_evidence)
+    by_article: dict[str, list[NumberedClaim]] = {a.id: [] for a in articles}
+    numbers: dict[str, int] = {}
+    for claim in claims:
+        number = numbers[claim.article_id] = numbers.get(claim.article_id, 0) + 1
+        chosen = by_article.get(claim.article_id)
+        if chosen is not None and wanted(claim, options):
+            chosen.append(NumberedClaim(number, claim))
+    return ReportData(
+        project=project,
+        scale=project.scale,
+        articles=tuple(ArticleReport(a, tuple(by_article[a.id])) for a in articles),
+        options=options,
+        generated_at=datetime.now(UTC),
+    )
+
+
+def _read(
+    service: Any, options: ReportOptions, with_evidence: bool
+) -> tuple[ProjectInfo, list[ArticleInfo], list[ClaimInfo]]:
     project = service.info()
     articles: list[ArticleInfo] = service.articles()
     if options.article_id is not None:
@@ -120,17 +141,4 @@ def build_report(
     claims: list[ClaimInfo] = service.claims(
         ClaimFilter(article_id=only, include_dismissed=True), with_evidence=with_evidence
     )
-    by_article: dict[str, list[NumberedClaim]] = {a.id: [] for a in articles}
-    numbers: dict[str, int] = {}
-    for claim in claims:
-        number = numbers[claim.article_id] = numbers.get(claim.article_id, 0) + 1
-        chosen = by_article.get(claim.article_id)
-        if chosen is not None and wanted(claim, options):
-            chosen.append(NumberedClaim(number, claim))
-    return ReportData(
-        project=project,
-        scale=project.scale,
-        articles=tuple(ArticleReport(a, tuple(by_article[a.id])) for a in articles),
-        options=options,
-        generated_at=datetime.now(UTC),
-    )
+    return project, articles, claims

@@ -265,3 +265,27 @@ def test_reviewer_is_the_accounts_full_name_rather_than_the_login(
     monkeypatch.setattr(pwd, "getpwuid", lambda _uid: bare)
     assert reviewer_name(Settings()) == "alima"
     assert reviewer_name(Settings(reviewer_name=" Ana  ")) == "Ana"
+
+
+def test_report_reads_one_consistent_state(sample: ProjectService, tmp_path: Path) -> None:
+    """A colleague's edit made while the report is being read is either all in it or
+    not at all: here it lands between the report's read of the articles and of the
+    claims, and the report still shows the project as it was when reading began."""
+    from app.core.records import ClaimFilter
+
+    unrated = next(c for c in sample.claims() if not c.rating_label and c.status == "new")
+    real_claims = sample.claims
+
+    def claims_after_a_colleagues_edit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        colleague = ProjectService.open_file(tmp_path / "sample.factdesk", author="Colleague")
+        colleague.set_rating(unrated.id, "True")
+        colleague.close()
+        return real_claims(*args, **kwargs)
+
+    sample.claims = claims_after_a_colleagues_edit  # type: ignore[method-assign]
+    data = build_report(sample, ReportOptions(include_unrated=True))
+    (shown,) = [c for c in data.claims if c.id == unrated.id]
+    assert shown.rating_label is None  # as when the report began
+    sample.claims = real_claims  # type: ignore[method-assign]
+    assert sample.claims(ClaimFilter())[0].id  # the colleague's edit is stored all the same
+    assert next(c for c in sample.claims() if c.id == unrated.id).rating_label == "True"
