@@ -143,9 +143,12 @@ def test_a_column_added_by_a_migration_is_the_same_table(
 ) -> None:
     """ALTER TABLE ADD COLUMN puts a column last, with other CREATE text: still accepted,
     so migration steps may add columns; a changed type or constraint is not accepted."""
-    for added, accepted in (("conclusion VARCHAR(200)", True), ("conclusion TEXT", False),
-                            ("conclusion VARCHAR(200) CHECK (length(conclusion) < 9)", False),
-                            ("conclusion VARCHAR(200) COLLATE NOCASE", False)):
+    for added, accepted in (
+        ("conclusion VARCHAR(200)", True),
+        ("conclusion TEXT", False),
+        ("conclusion VARCHAR(200) CHECK (length(conclusion) < 9)", False),
+        ("conclusion VARCHAR(200) COLLATE NOCASE", False),
+    ):
         path = tmp_path / "migrated.factdesk"
         shutil.copyfile(signed_project, path)
         with contextlib.closing(sqlite3.connect(path)) as conn:
