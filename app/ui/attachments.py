@@ -3,13 +3,12 @@
 The bytes come from the project and are checked against the SHA-256 recorded when the
 file was attached, so a fact-checker never opens or passes on a file that is not the one
 cited. Opening writes a private temporary copy for the system's viewer; saving writes
-the copy atomically where the person chooses.
+the copy atomically where the person chooses (the reports' atomic write).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -57,18 +56,12 @@ def save_attachment_as(parent: QWidget | None, info: AttachmentInfo, data: bytes
     )
     if not target:
         return None
-    return write_copy(parent, Path(target), data)
+    from app.core.errors import FactdeskError
+    from app.core.reports.export import write_atomically
 
-
-def write_copy(parent: QWidget | None, target: Path, data: bytes) -> Path | None:
-    """Write ``data`` to ``target`` in one step (a temporary file, then a rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        dialogs.show_error(parent, f"Cannot write {target}: {exc.strerror or exc}.")
+        write_atomically(Path(target), data)
+    except FactdeskError as exc:
+        dialogs.show_error(parent, exc.message)
         return None
-    return target
+    return Path(target)

@@ -152,9 +152,10 @@ class SignatureDetailsDialog(QDialog):
 
         self.verify_result = result
         self.summary.setText(f"<b>{BADGE_TEXT[result.status]}</b><br>{result.message}")
-        signer = result.signer_name or "—"
+        # The name you trusted the key under first; the name the file claims only beside it.
+        signer = result.trusted_name or result.signer_name or "—"
         if result.trusted_name and result.trusted_name != result.signer_name:
-            signer += f" (trusted as {result.trusted_name})"
+            signer += f" (the file calls the signer {result.signer_name})"
         self.signer.setText(signer)
         self.fingerprint.setText(
             format_fingerprint(result.key_fingerprint) if result.key_fingerprint else "—"

@@ -63,9 +63,9 @@ def check_report_target(target: Path, project: str | None) -> None:
                 raise ValidationError("refusing to write the report over the project file.")
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` in one step: all of it or, on failure, nothing."""
-    data = text.encode("utf-8")
+def write_atomically(target: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``target`` in one step: all of it or nothing."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
     try:

@@ -341,7 +341,7 @@ def verify_project(
             .first()
         )
         if sig is None:
-            return VerifyResult(VerifyStatus.UNSIGNED, "the project is not signed.")
+            return VerifyResult(VerifyStatus.UNSIGNED, _unsigned_message(conn, service))
         snapshot = read_snapshot(conn, service.project_id)
     signer, fingerprint = str(sig["signer_name"]), str(sig["key_fingerprint"])
     signed_at = sig["signed_at"]
@@ -403,13 +403,39 @@ def verify_project(
             signature_intact=True,
             **base,
         )
-    known_as = trusted[fingerprint]
+    # The name the person trusted this key under is the one that means something; the
+    # name written in the file is anyone's to choose, so it only stands beside it.
+    known_as = trusted[fingerprint] or signer
+    claimed = f" (the file calls the signer {signer!r})" if known_as != signer else ""
     return VerifyResult(
         VerifyStatus.VALID,
-        f"signed by {signer} and unchanged since {signed_at:%Y-%m-%d %H:%M} UTC{older}.",
+        f"signed by {known_as}{claimed} and unchanged since {signed_at:%Y-%m-%d %H:%M} UTC{older}.",
         trusted_name=known_as,
         signature_intact=True,
         **base,
+    )
+
+
+def _unsigned_message(conn: Any, service: Any) -> str:
+    """ "Not signed", or, when a reviewer's signing key is recorded in the file (signing
+    records it), that a signature appears to have been removed."""
+    reviewers = Reviewer.__table__  # type: ignore[attr-defined]
+    signers = (
+        conn.execute(
+            select(reviewers.c.display_name).where(
+                reviewers.c.project_id == service.project_id,
+                reviewers.c.key_fingerprint.is_not(None),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not signers:
+        return "the project is not signed."
+    names = ", ".join(sorted(str(n) for n in signers))
+    return (
+        f"the project is not signed, but it records the signing key of {names}: "
+        "a signature was removed from it, so its content cannot be vouched for."
     )
 
 
