@@ -289,13 +289,16 @@ def cmd_rate(args: argparse.Namespace) -> int:
 
         for url in args.evidence or []:
             web_url_or_none(url, "evidence link")
-        claim, _ = service.set_rating(claim.id, args.rating)
-        if fields:
-            claim, _ = service.update_claim(claim.id, **fields)
-        titles = list(args.evidence_title or [])
-        for index, url in enumerate(args.evidence or []):
-            title = titles[index] if index < len(titles) else ""
-            service.add_evidence(claim.id, url=url, title=title)
+        # One command, one transaction: the verdict, its explanation and its evidence are
+        # saved together, or (a refusal, a crash) none of them is.
+        with service.transaction():
+            claim, _ = service.set_rating(claim.id, args.rating)
+            if fields:
+                claim, _ = service.update_claim(claim.id, **fields)
+            titles = list(args.evidence_title or [])
+            for index, url in enumerate(args.evidence or []):
+                title = titles[index] if index < len(titles) else ""
+                service.add_evidence(claim.id, url=url, title=title)
         claim = service.claim(claim.id)
     finally:
         service.close()

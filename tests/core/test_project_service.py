@@ -294,6 +294,8 @@ READS = {
     "claim_ids", "claims", "claims_by_ids", "evidence", "find_article_by_sha256", "history",
     "info", "rating_counts", "scale", "close", "for_database", "open_file",
     "open_file_for_window", "snapshot",
+    # Groups other operations' edits into one transaction: tested below on its own.
+    "transaction",
 }  # fmt: skip
 Context = dict[str, Any]
 

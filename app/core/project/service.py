@@ -95,6 +95,11 @@ class ProjectService:
         state of the project: one read transaction (a report reads several tables)."""
         return self.store.snapshot()
 
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Edits inside ``with service.transaction():`` (on this thread) are saved together
+        or, if any of them fails, not at all: one command, one transaction."""
+        return self.store.transaction()
+
     @property
     def author_id(self) -> uuid.UUID | None:
         """The author's Reviewer id (known once they have written, or when given)."""

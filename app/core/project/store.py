@@ -74,6 +74,8 @@ class ProjectStore:
         self.author = author.strip() or "Unknown reviewer"
         self.author_id = author_id
         self._reviewer_known = False
+        # The session of an open :meth:`transaction` on this thread, if any.
+        self._unit: ContextVar[Session | None] = ContextVar(f"unit-{id(self)}", default=None)
         self._snapshot: ContextVar[Connection | None] = ContextVar(
             f"snapshot-{id(self)}", default=None
         )
@@ -81,6 +83,11 @@ class ProjectStore:
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading: inside :meth:`snapshot` (on this thread), its snapshot."""
+        unit = self._unit.get()
+        if unit is not None:  # inside a transaction: read what it has written so far
+            with translate_value_errors(self.db):
+                yield unit
+            return
         conn = self._snapshot.get()
         with (
             translate_storage_errors(self.db),
@@ -108,8 +115,31 @@ class ProjectStore:
                 self._snapshot.reset(token)
 
     @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every write made in this block on this thread is one transaction: committed
+        whole at the end, or, when anything in it fails, not at all.
+
+        A command that makes several edits (a rating, its explanation and its evidence)
+        uses it, so a refusal or a crash half-way never leaves half of them saved.
+        """
+        if self._unit.get() is not None:  # already inside one: part of it
+            yield
+            return
+        with self.write() as s:
+            token = self._unit.set(s)
+            try:
+                yield
+            finally:
+                self._unit.reset(token)
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One short transaction, committed at the end, written as this author."""
+        unit = self._unit.get()
+        if unit is not None:  # part of a transaction(): flushed now, committed with it
+            yield unit
+            unit.flush()
+            return
         if self.db.read_only_reason is not None:
             raise ProjectReadOnlyError(
                 f"{self.db.label}: changes are not possible ({self.db.read_only_reason})."
