@@ -27,9 +27,7 @@ def test_valid_names_the_trusted_name_first_and_the_claimed_one_beside(
     assert "calls the signer" not in same.message
 
 
-def test_a_removed_signature_is_reported_as_such(
-    tmp_path: Path, build: Callable[..., Any]
-) -> None:
+def test_a_removed_signature_is_reported_as_such(tmp_path: Path, build: Callable[..., Any]) -> None:
     path, _ = _signed(tmp_path, build)
     with sqlite3.connect(path) as conn:
         conn.execute("DELETE FROM signature")
