@@ -24,7 +24,9 @@ APT_PACKAGES := libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 l
 	bench dist train stress fuzz sample wheel-check clean
 
 setup: system-packages $(STAMP)-app
-setup-dev: system-packages $(STAMP)-dev
+# The test suite also checks that the training script rebuilds the shipped model (with
+# the shared data beside the checkout), so the test tools come with the training extra.
+setup-dev: system-packages $(STAMP)-dev,train
 setup-build: system-packages $(STAMP)-build
 setup-train: system-packages $(STAMP)-train
 
