@@ -56,6 +56,7 @@ class ActionId(StrEnum):
     RATE_9 = "rate_9"
     SHOW_DISMISSED = "show_dismissed"
     EDIT_ARTICLE = "edit_article"
+    IMPORT_FACT_CHECKS = "import_fact_checks"
     REPORT_PREVIEW = "report_preview"
     THEME_SYSTEM = "theme_system"
     THEME_LIGHT = "theme_light"
@@ -144,6 +145,10 @@ def _specs() -> dict[ActionId, ActionSpec]:
             "Add &Evidence…", "Add a source to the claim", ("Ctrl+Shift+E",)
         ),
         ActionId.CLEAR_RATING: ActionSpec("Clear Rating", "Remove the claim's rating", ("0",)),
+        ActionId.IMPORT_FACT_CHECKS: ActionSpec(
+            "Import &Fact-Checks…",
+            "Add published verdicts (ClaimReview, CSV, other projects) to the library",
+        ),
         ActionId.EDIT_ARTICLE: ActionSpec(
             "Article &Details…", "Edit the article's title, outlet, author, address and date"
         ),

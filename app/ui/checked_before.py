@@ -14,6 +14,7 @@ mark in its right margin beside each claim that has a likely match.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThreadPool, QTimer, QUrl, Signal
@@ -31,8 +32,9 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import FactdeskError
 from app.core.records import Changes, ClaimInfo, ClaimStatus
+from app.ui import dialogs
 from app.ui.commands import Notify, OnError, ServiceCommand, claim_values, rating_fields
-from app.ui.workers import Task
+from app.ui.workers import Cancelled, Task
 
 if TYPE_CHECKING:  # the matching modules load SQLAlchemy: imported when first used
     from app.core.matching.rank import Match
@@ -337,6 +339,57 @@ class CheckedBeforeController(QObject):
                 self._library = LibraryStore.open_file(self.library_path)
             self._where = where
         return self._library
+
+    # --- importing collections of published verdicts ------------------------------------
+
+    def import_dialog(self) -> Task | None:
+        """File > Import Fact-Checks: ClaimReview JSON-LD, Data Commons feeds, pages, CSV."""
+        from PySide6.QtWidgets import QFileDialog
+
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window,
+            "Import Fact-Checks",
+            "",
+            "Fact-checks (*.json *.jsonld *.html *.htm *.csv *.factdesk);;All files (*)",
+        )
+        return self.import_files([Path(p) for p in paths]) if paths else None
+
+    def import_files(self, paths: list[Path]) -> Task:
+        """Add collections to the library on a worker, with progress and cancel; each batch
+        is committed on its own, so cancelling keeps what was added."""
+        library = self.library()
+
+        def job(check: Any, report: Any) -> Any:
+            def progress(done: int, _total: int) -> None:
+                report(f"Importing fact-checks… {done:,} read")
+
+            def cancelled() -> bool:
+                try:
+                    check()
+                except Cancelled:
+                    return True
+                return False
+
+            return library.import_files(paths, progress=progress, cancelled=cancelled)
+
+        def done(result: Any) -> None:
+            skipped = f", {len(result.skipped):,} skipped" if result.skipped else ""
+            stopped = " (cancelled: what was read is kept)" if result.cancelled else ""
+            self.window.statusBar().showMessage(
+                f"Fact-checks imported: {result.added:,} new, {result.already_present:,} "
+                f"already in the library{skipped}{stopped}.",
+                10000,
+            )
+            claims = self.window.workspace.claims_model.claims()
+            if claims:
+                self.article_shown(claims)  # matched again with what was added
+
+        return self.window.operations.run(
+            "Importing fact-checks…",
+            job,
+            done,
+            on_failed=lambda message: dialogs.show_error(self.window, message),
+        )
 
     # --- matching in the background ------------------------------------------------------
 

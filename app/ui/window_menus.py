@@ -32,6 +32,7 @@ def build_menus(window: Any) -> None:
         ActionId.IMPORT_ARTICLE,
         ActionId.PASTE_ARTICLE,
         ActionId.EDIT_ARTICLE,
+        ActionId.IMPORT_FACT_CHECKS,
         ActionId.EXPORT_REPORT,
     ):
         file_menu.addAction(a[aid])
@@ -192,6 +193,7 @@ def connect_actions(window: Any) -> None:
         ActionId.ABOUT: lambda: dialogs.show_about(window),
         ActionId.SETTINGS: window.settings_dialog,
         ActionId.EDIT_ARTICLE: window.edits.article_dialog,
+        ActionId.IMPORT_FACT_CHECKS: window.checked_before.import_dialog,
     }
     for aid, handler in handlers.items():
         a[aid].triggered.connect(lambda _checked=False, h=handler: h())

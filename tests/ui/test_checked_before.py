@@ -168,3 +168,33 @@ def test_an_unknown_rating_adds_evidence_without_changing_the_rating(service) ->
     push(stack, ReuseVerdictCommand(service, claim, Match(odd, 0.9)))
     after = service.claim(claim.id)
     assert after.rating_label is None and after.evidence[0].url == "https://c.example/o"
+
+
+def test_fact_checks_imported_from_the_window_are_matched(window, qtbot, tmp_path) -> None:
+    """File > Import Fact-Checks: a ClaimReview file, on a worker; the article is re-matched."""
+    import json
+
+    feed = tmp_path / "gazette-checks.json"
+    feed.write_text(
+        json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "claimReviewed": "Water bills in the city went up 40% in 2023, the council says.",
+                "url": "https://checks.example/gz-9",
+                "datePublished": "2024-02-01",
+                "author": {"@type": "Organization", "name": "Gazette Checks"},
+                "reviewRating": {"@type": "Rating", "alternateName": "False"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    task = window.checked_before.import_files([feed])
+    qtbot.waitUntil(lambda: task not in window.tasks, timeout=20000)
+    assert "1 new" in window.statusBar().currentMessage()
+    wait_for_matches(window, qtbot)
+    claim = claim_with(window, "bills rose by 40 percent in 2023")
+    assert claim.id in window.checked_before.likely_claims()
+    again = window.checked_before.import_files([feed])  # the same file again adds nothing
+    qtbot.waitUntil(lambda: again not in window.tasks, timeout=20000)
+    assert "0 new, 1 already" in window.statusBar().currentMessage()
