@@ -52,12 +52,15 @@ def store_imported(
         return ImportResult(existing, created=False, detected=0)
     paragraphs = imported.paragraphs or tuple(infer_paragraphs(imported.text))
     sentences = analyse(imported.text, paragraphs)
+    # A claimant a reviewer corrected in this project ("Tarrant" -> "Wes Tarrant") is
+    # named the corrected way in every article imported after.
+    corrections = service.claimant_corrections()
     detected = [
         DetectedSentence(
             start=s.start,
             end=s.end,
             score=s.score,
-            claimant=s.claimant,
+            claimant=corrections.get(s.claimant, s.claimant) if s.claimant else None,
             kinds=s.kinds,
             role=s.role,
             claimant_role=s.claimant_role,

@@ -7,24 +7,18 @@ typing pauses or focus leaves, so each pause is saved at once.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -33,14 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import FactdeskError
 from app.core.records import (
-    AttachmentInfo,
     ClaimInfo,
+    ClaimKind,
     ClaimStatus,
     EvidenceInfo,
     RatingScaleInfo,
-    Stance,
 )
 from app.ui.dialogs import show_error
 from app.ui.markdown import MarkdownPreview
@@ -88,6 +80,18 @@ class ClaimEditor(QWidget):
         self.claimant.setObjectName("claimant_edit")
         self.claimant.setAccessibleName("Claimant")
         self.claimant.setPlaceholderText("Who made the claim")
+        self.claimant_role = PanelLineEdit()
+        self.claimant_role.setObjectName("claimant_role_edit")
+        self.claimant_role.setAccessibleName("Claimant's role")
+        self.claimant_role.setPlaceholderText("Their role, as the article gives it")
+        # The claim's kinds: a check box each, so they are seen and set at a glance.
+        self.kinds: dict[ClaimKind, QCheckBox] = {}
+        for kind in ClaimKind:
+            box = QCheckBox(kind.value.capitalize())
+            box.setObjectName(f"kind_{kind.value}")
+            box.setAccessibleName(f"Kind: {kind.value}")
+            box.toggled.connect(self._on_kind_toggled)
+            self.kinds[kind] = box
 
         self.rating = QComboBox()
         self.rating.setObjectName("rating_combo")
@@ -155,7 +159,18 @@ class ClaimEditor(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Wording", self.wording)
-        form.addRow("Clai&mant", self.claimant)
+        claimant_row = QHBoxLayout()
+        claimant_row.addWidget(self.claimant, 3)
+        role_label = QLabel("R&ole")
+        role_label.setBuddy(self.claimant_role)
+        claimant_row.addWidget(role_label)
+        claimant_row.addWidget(self.claimant_role, 2)
+        form.addRow("Clai&mant", claimant_row)
+        kinds_row = QHBoxLayout()
+        for box in self.kinds.values():
+            kinds_row.addWidget(box)
+        kinds_row.addStretch(1)
+        form.addRow("Kinds", kinds_row)
         rating_row = QHBoxLayout()
         rating_row.addWidget(self.rating, 2)
         rating_row.addWidget(self.conclusion, 2)
@@ -164,12 +179,15 @@ class ClaimEditor(QWidget):
         rating_row.addWidget(status_label)
         rating_row.addWidget(self.status, 1)
         form.addRow("&Rating", rating_row)
-        for label_widget in (form.labelForField(self.wording), form.labelForField(self.claimant)):
+        for label_widget in (form.labelForField(self.wording), form.labelForField(claimant_row)):
             if isinstance(label_widget, QLabel):
                 label_widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         rating_label = form.labelForField(rating_row)
         if isinstance(rating_label, QLabel):
             rating_label.setBuddy(self.rating)
+        claimant_label = form.labelForField(claimant_row)
+        if isinstance(claimant_label, QLabel):
+            claimant_label.setBuddy(self.claimant)
 
         explain = QSplitter(Qt.Orientation.Horizontal)
         explain.setObjectName("explanation_splitter")
@@ -208,6 +226,7 @@ class ClaimEditor(QWidget):
         self.wording.focus_lost.connect(self.commit_text)
         self.explanation.focus_lost.connect(self.commit_text)
         self.claimant.editingFinished.connect(self.commit_text)
+        self.claimant_role.editingFinished.connect(self.commit_text)
         self.conclusion.editingFinished.connect(self._on_conclusion_editingFinished)
         self.rating.activated.connect(self._on_rating_activated)
         self.status.activated.connect(self._on_status_activated)
@@ -243,6 +262,8 @@ class ClaimEditor(QWidget):
             for w in (
                 self.wording,
                 self.claimant,
+                self.claimant_role,
+                *self.kinds.values(),
                 self.rating,
                 self.conclusion,
                 self.status,
@@ -255,6 +276,9 @@ class ClaimEditor(QWidget):
                 self.heading.setText("No claim selected")
                 self.wording.setPlainText("")
                 self.claimant.setText("")
+                self.claimant_role.setText("")
+                for box in self.kinds.values():
+                    box.setChecked(False)
                 self.explanation.setPlainText("")
                 self.markdown_preview.show("")
                 self.evidence_model.set_evidence([])
@@ -269,6 +293,10 @@ class ClaimEditor(QWidget):
                     self.wording.setPlainText(claim.wording)
                 if not (same and self.claimant.hasFocus()):
                     self.claimant.setText(claim.claimant or "")
+                if not (same and self.claimant_role.hasFocus()):
+                    self.claimant_role.setText(claim.claimant_role or "")
+                for kind, box in self.kinds.items():
+                    box.setChecked(kind in claim.kinds)
                 typing_explanation = same and self.explanation.hasFocus()
                 if not typing_explanation and self.explanation.toPlainText() != claim.explanation:
                     self.explanation.setPlainText(claim.explanation)  # previewed on change
@@ -318,15 +346,26 @@ class ClaimEditor(QWidget):
         claimant = self.claimant.text().strip() or None
         if claimant != claim.claimant:
             fields["claimant"] = claimant
+        role = self.claimant_role.text().strip() or None
+        if role != claim.claimant_role:
+            fields["claimant_role"] = role
         if self.explanation.toPlainText() != claim.explanation:
             fields["explanation"] = self.explanation.toPlainText()
         for name, text in (
             ("explanation", "Edit explanation"),
             ("wording", "Edit wording"),
             ("claimant", "Edit claimant"),
+            ("claimant_role", "Edit claimant's role"),
         ):
             if name in fields:
                 self.edit_requested.emit(claim.id, {name: fields[name]}, text)
+
+    def _on_kind_toggled(self, _checked: bool) -> None:
+        if self.claim is None or self._loading:
+            return
+        kinds = [kind.value for kind, box in self.kinds.items() if box.isChecked()]
+        if kinds != [k.value for k in self.claim.kinds]:
+            self.edit_requested.emit(self.claim.id, {"kinds": kinds}, "Change kinds")
 
     def _on_text_changed(self) -> None:
         if not self._loading:
@@ -398,173 +437,3 @@ def open_web_link(parent: QWidget, link: str) -> bool:
         show_error(parent, f"Only web links (http, https) open: {link[:200]}")
         return False
     return QDesktopServices.openUrl(url)
-
-
-class EvidenceDialog(QDialog):
-    """Add or edit one evidence item. ``submit(fields)`` saves; a refusal keeps it open."""
-
-    def __init__(
-        self,
-        parent: QWidget | None,
-        submit: Any,
-        attach: Any,
-        evidence: EvidenceInfo | None = None,
-        read_attachment: Any = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("evidence_dialog")
-        self.setWindowTitle("Edit Evidence" if evidence else "Add Evidence")
-        self._submit = submit
-        self._attach = attach
-        self._read_attachment = read_attachment  # attachment id -> (info, bytes)
-        self.attachment: AttachmentInfo | None = evidence.attachment if evidence else None
-        self.url = QLineEdit(evidence.url or "" if evidence else "")
-        self.url.setPlaceholderText("https://…")
-        self.title_edit = QLineEdit(evidence.title if evidence else "")
-        self.publisher = QLineEdit(evidence.publisher if evidence else "")
-        self.accessed = QDateEdit()
-        self.accessed.setCalendarPopup(True)
-        self.accessed.setDisplayFormat("yyyy-MM-dd")
-        day = evidence.accessed if evidence and evidence.accessed else date.today()
-        self.accessed.setDate(QDate(day.year, day.month, day.day))
-        self.archive = QLineEdit(evidence.archive_url or "" if evidence else "")
-        self.archive.setPlaceholderText("https://web.archive.org/…")
-        self.stance = QComboBox()
-        for stance in Stance:
-            self.stance.addItem(stance.value.capitalize(), stance.value)
-        # New evidence starts as context: saying it supports or refutes is a decision.
-        shown_stance = evidence.stance if evidence else Stance.CONTEXT
-        self.stance.setCurrentIndex(self.stance.findData(shown_stance.value))
-        self.note = QPlainTextEdit(evidence.note if evidence else "")
-        self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(80)
-        self.attachment_label = QLabel()
-        self.attachment_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.attachment_label.setWordWrap(True)
-        self.attach_button = QPushButton("Attach File…")
-        self.attach_button.clicked.connect(self._on_attach_clicked)
-        self.open_file_button = QPushButton("Open")
-        self.save_file_button = QPushButton("Save As…")
-        self.remove_file_button = QPushButton("Remove File")
-        for button, name in (
-            (self.open_file_button, "Open the attached file"),
-            (self.save_file_button, "Save the attached file as"),
-            (self.remove_file_button, "Remove the attached file from this evidence"),
-        ):
-            button.setAccessibleName(name)
-        self.open_file_button.setObjectName("open_attachment_button")
-        self.save_file_button.setObjectName("save_attachment_button")
-        self.remove_file_button.setObjectName("remove_attachment_button")
-        self.open_file_button.clicked.connect(self._on_open_file_clicked)
-        self.save_file_button.clicked.connect(self._on_save_file_clicked)
-        self.remove_file_button.clicked.connect(self._on_remove_file_clicked)
-        names = {
-            self.url: "Link",
-            self.title_edit: "Title",
-            self.publisher: "Publisher",
-            self.accessed: "Date accessed",
-            self.archive: "Archived copy link",
-            self.stance: "Stance",
-            self.note: "Note",
-            self.attachment_label: "Attached file",
-            self.attach_button: "Attach a file",
-        }
-        form = QFormLayout(self)
-        for widget, name in names.items():
-            widget.setAccessibleName(name)
-            widget.setObjectName(name.lower().replace(" ", "_"))
-            if widget is not self.attach_button:
-                form.addRow(name, widget)
-        file_buttons = QHBoxLayout()
-        for button in (
-            self.attach_button,
-            self.open_file_button,
-            self.save_file_button,
-            self.remove_file_button,
-        ):
-            file_buttons.addWidget(button)
-        file_buttons.addStretch(1)
-        form.addRow("", file_buttons)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        self._show_attachment()
-        self.resize(520, self.sizeHint().height())
-
-    def _show_attachment(self) -> None:
-        a = self.attachment
-        self.attachment_label.setText(
-            f"{a.filename} ({a.size:,} bytes)\nSHA-256 {a.sha256}" if a else "No file attached"
-        )
-        stored = a is not None and self._read_attachment is not None
-        self.open_file_button.setEnabled(stored)
-        self.save_file_button.setEnabled(stored)
-        self.remove_file_button.setEnabled(a is not None)
-
-    def _attachment_bytes(self) -> tuple[AttachmentInfo, bytes] | None:
-        if self.attachment is None or self._read_attachment is None:
-            return None
-        try:
-            info, data = self._read_attachment(self.attachment.id)
-        except FactdeskError as exc:
-            show_error(self, exc.message)
-            return None
-        return info, data
-
-    def _on_open_file_clicked(self) -> None:
-        from app.ui.attachments import open_attachment
-
-        found = self._attachment_bytes()
-        if found is not None:
-            open_attachment(self, *found)
-
-    def _on_save_file_clicked(self) -> None:
-        from app.ui.attachments import save_attachment_as
-
-        found = self._attachment_bytes()
-        if found is not None:
-            save_attachment_as(self, *found)
-
-    def _on_remove_file_clicked(self) -> None:
-        # Takes effect (undoably) when the dialog is accepted; the file stays in the
-        # project for the undo and for any other evidence citing it.
-        self.attachment = None
-        self._show_attachment()
-
-    def _on_attach_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Attach a File")
-        if path:
-            self.attach_path(path)
-
-    def attach_path(self, path: str) -> None:
-        try:
-            self.attachment = self._attach(path)
-        except FactdeskError as exc:
-            show_error(self, exc.message)
-            return
-        self._show_attachment()
-
-    def fields(self) -> dict[str, Any]:
-        d = self.accessed.date()
-        return {
-            "url": self.url.text().strip() or None,
-            "title": self.title_edit.text(),
-            "publisher": self.publisher.text(),
-            "accessed": date(d.year(), d.month(), d.day()),
-            "archive_url": self.archive.text().strip() or None,
-            "stance": self.stance.currentData(),
-            "note": self.note.toPlainText(),
-            "attachment_id": self.attachment.id if self.attachment else None,
-        }
-
-    def accept(self) -> None:
-        try:
-            self._submit(self.fields())
-        except FactdeskError as exc:
-            # The service refuses non-web links and the like: say so and stay open.
-            show_error(self, exc.message)
-            return
-        super().accept()

@@ -16,7 +16,7 @@ from app.core.errors import FactdeskError
 from app.core.records import ClaimStatus
 from app.ui import commands, dialogs
 from app.ui.actions import ActionId
-from app.ui.claim_editor import EvidenceDialog
+from app.ui.evidence_dialog import EvidenceDialog
 
 
 class ClaimEdits:
@@ -26,10 +26,20 @@ class ClaimEdits:
         self.window = window
 
     def edit_requested(self, claim_id: str, fields: dict, text: str) -> None:
-        claim = self.window.workspace.claims_model.claim(claim_id) or self.window.service.claim(
-            claim_id
-        )
-        self.window.run_command(commands.EditClaimCommand(self.window.service, claim, fields, text))
+        service = self.window.service
+        claim = self.window.workspace.claims_model.claim(claim_id) or service.claim(claim_id)
+        if set(fields) == {"claimant"} and claim.claimant:
+            # A correction of a name is remembered for that name in the project: every
+            # claim naming them the same way is corrected with it, in one undo step (and
+            # later imports use it, from the change log).
+            same = [c for c in service.claimants_named(claim.claimant) if c.id != claim.id]
+            if same:
+                command = commands.CorrectClaimantCommand(
+                    service, [claim, *same], fields["claimant"]
+                )
+                self.window.run_command(command)
+                return
+        self.window.run_command(commands.EditClaimCommand(service, claim, fields, text))
 
     def rate_current(self, label: str | None) -> None:
         claim = self.window.workspace.current_claim()

@@ -36,6 +36,7 @@ OnError = Callable[[FactdeskError], None]
 _CLAIM_READERS: dict[str, Callable[[ClaimInfo], Any]] = {
     "wording": lambda c: c.wording,
     "claimant": lambda c: c.claimant,
+    "claimant_role": lambda c: c.claimant_role,
     "status": lambda c: c.status.value,
     "explanation": lambda c: c.explanation,
     "rating_id": lambda c: c.rating_id,
@@ -436,3 +437,40 @@ class EditArticleCommand(ServiceCommand):
 
     def _undo(self) -> Changes:
         return self.service.update_article(self.article_id, **self.old)
+
+
+class CorrectClaimantCommand(ServiceCommand):
+    """Name a claimant correctly on every claim of the project that names them the same
+    wrong way: one undo step, one transaction."""
+
+    def __init__(
+        self,
+        service: Any,
+        claims: list[ClaimInfo],
+        name: str | None,
+        notify: Notify | None = None,
+        on_error: OnError | None = None,
+    ) -> None:
+        wrong = claims[0].claimant if claims else None
+        count = f" on {len(claims)} claims" if len(claims) > 1 else ""
+        super().__init__(
+            service, f"Correct claimant {wrong!r} to {name!r}{count}", notify, on_error
+        )
+        self.claim_id = claims[0].id if claims else None  # the one being edited
+        self.old = {c.id: c.claimant for c in claims}
+        self.name = name
+        for claim in claims:
+            self.known[claim.id] = claim.revision
+
+    def _do(self) -> Changes:
+        return self._set_all({claim_id: self.name for claim_id in self.old})
+
+    def _undo(self) -> Changes:
+        return self._set_all(self.old)
+
+    def _set_all(self, names: dict[str, str | None]) -> Changes:
+        changes = Changes()
+        with self.service.transaction():
+            for claim_id, name in names.items():
+                changes |= self._edit_claim(claim_id, {"claimant": name})
+        return changes

@@ -293,7 +293,7 @@ READS = {
     "article", "article_text", "articles", "attachment_data", "claim", "claim_counts",
     "claim_ids", "claims", "claims_by_ids", "evidence", "find_article_by_sha256", "history",
     "info", "rating_counts", "scale", "close", "for_database", "open_file",
-    "open_file_for_window", "snapshot",
+    "open_file_for_window", "snapshot", "claimants_named", "claimant_corrections",
     # Groups other operations' edits into one transaction: tested below on its own.
     "transaction",
 }  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +31,7 @@ from app.core.validation import single_line
 from app.models.ids import new_id
 from app.models.tables import (
     Article,
+    ChangeLog,
     Claim,
     Evidence,
     utcnow,
@@ -185,6 +187,46 @@ class ClaimOps:
         return _count_labels(
             self.claims(ClaimFilter(article_id=article_id, include_dismissed=False))
         )
+
+    def claimants_named(self, name: str) -> list[ClaimInfo]:
+        """Every claim of the project whose claimant is exactly ``name``."""
+        with self.store.read() as s:
+            ids = [
+                str(i)
+                for i in s.execute(
+                    select(col(Claim.id)).where(
+                        col(Claim.project_id) == self.store.project_id,
+                        col(Claim.claimant) == name,
+                    )
+                ).scalars()
+            ]
+        return self.claims_by_ids(ids)
+
+    def claimant_corrections(self) -> dict[str, str]:
+        """{name as detected: name a reviewer corrected it to}, from the change log.
+
+        Read from the history rather than kept apart: every correction a person made is
+        there, with who and when, and the latest correction of a name wins.
+        """
+        log = ChangeLog.__table__  # type: ignore[attr-defined]
+        with self.store.read() as s:
+            rows = s.execute(
+                select(log.c.old_value, log.c.new_value)
+                .where(
+                    log.c.project_id == self.store.project_id,
+                    log.c.table_name == "claim",
+                    log.c.field == "claimant",
+                    log.c.operation == "update",
+                )
+                .order_by(log.c.at)
+            ).all()
+        corrections: dict[str, str] = {}
+        for old_json, new_json in rows:
+            old, new = _logged_text(old_json), _logged_text(new_json)
+            if old and new and old != new:
+                corrections[old] = new
+                corrections.pop(new, None)  # a name corrected back is no longer wrong
+        return corrections
 
     def claim(self, claim_id: str) -> ClaimInfo:
         with self.store.read() as s:
@@ -477,3 +519,12 @@ def _id_text(stored: Any) -> str:
     if isinstance(stored, str) and len(stored) == 32:  # SQLite's hex form
         return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
     return str(uuid.UUID(str(stored)))
+
+
+def _logged_text(value: str | None) -> str | None:
+    """A text value as the change log stores it (JSON), or None for anything else."""
+    try:
+        loaded = json.loads(value) if value is not None else None
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, str) and loaded.strip() else None

@@ -277,6 +277,8 @@ class ProjectService:
     claim_counts = _part(ClaimOps.claim_counts, "_claims")
     rating_counts = _part(ClaimOps.rating_counts, "_claims")
     claim = _part(ClaimOps.claim, "_claims")
+    claimants_named = _part(ClaimOps.claimants_named, "_claims")
+    claimant_corrections = _part(ClaimOps.claimant_corrections, "_claims")
     add_claim = _part(ClaimOps.add_claim, "_claims")
     update_claim = _part(ClaimOps.update_claim, "_claims")
     set_rating = _part(ClaimOps.set_rating, "_claims")
