@@ -154,10 +154,10 @@ def _key_from(source: list[str], name: str | None) -> tuple[str, str]:
 
 
 def _signer_of(path: Path, name: str | None) -> tuple[str, str]:
-    from app.cli.sharing import _open
+    from app.cli.sharing import open_shared_project
     from app.core.sharing.signing import verify_project
 
-    service = _open(str(path), view_only=True)
+    service = open_shared_project(str(path), view_only=True)
     try:
         result = verify_project(service)
     finally:

@@ -19,7 +19,8 @@ from app.core.errors import ProjectReadOnlyError
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _open(path: str, *, view_only: bool) -> Any:
+def open_shared_project(path: str, *, view_only: bool) -> Any:
+    """A project file opened the way sharing commands need it (also by ``keys``)."""
     from app.core.project import ProjectService
     from app.core.sharing.safeopen import open_for_sharing
 
@@ -33,7 +34,7 @@ def _open(path: str, *, view_only: bool) -> Any:
 def cmd_sign(args: argparse.Namespace) -> int:
     from app.core.sharing.signing import format_fingerprint, sign_project
 
-    service = _open(args.project, view_only=False)
+    service = open_shared_project(args.project, view_only=False)
     try:
         info = sign_project(service)
     finally:
@@ -56,7 +57,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from app.core.sharing.signing import format_fingerprint, verify_project
 
-    service = _open(args.project, view_only=True)
+    service = open_shared_project(args.project, view_only=True)
     try:
         result = verify_project(service)
     finally:
@@ -74,7 +75,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from app.core.sharing.merge import apply_merge, conflicts_text, plan_merge
 
-    service = _open(args.project, view_only=False)
+    service = open_shared_project(args.project, view_only=False)
     try:
         plan = plan_merge(service, Path(args.other))
         if plan.conflicts and args.prefer is None:
