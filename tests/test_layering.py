@@ -128,3 +128,16 @@ def test_core_and_models_never_import_the_window_or_the_command_line() -> None:
         if target.startswith(("app.ui", "app.cli"))
     )
     assert wrong == []
+
+
+def test_models_never_import_the_core() -> None:
+    """Imports point one way (ui -> core -> models): storage knows nothing of services."""
+    graph = _import_graph()
+    wrong = sorted(
+        f"{name} -> {target}"
+        for name, targets in graph.items()
+        if name.startswith("app.models")
+        for target in targets
+        if target.startswith("app.core")
+    )
+    assert wrong == []

@@ -9,43 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
-
-class ClaimStatus(StrEnum):
-    NEW = "new"
-    IN_REVIEW = "in_review"
-    DONE = "done"
-    DISMISSED = "dismissed"
-
-
-class ClaimOrigin(StrEnum):
-    DETECTED = "detected"
-    MANUAL = "manual"
-
-
-class ClaimKind(StrEnum):
-    STATISTIC = "statistic"
-    QUOTATION = "quotation"
-    ATTRIBUTION = "attribution"
-    COMPARISON = "comparison"
-    CAUSAL = "causal"
-    PREDICTION = "prediction"
-
-
-class Stance(StrEnum):
-    SUPPORTS = "supports"
-    REFUTES = "refutes"
-    CONTEXT = "context"
-
-
-class ParagraphRole(StrEnum):
-    HEADLINE = "headline"
-    STANDFIRST = "standfirst"
-    SUBHEADING = "subheading"
-    BODY = "body"
-    CAPTION = "caption"
-    CREDIT = "credit"
+# The stored values' vocabularies belong to the storage layer (file validation checks
+# them); they are part of the records' language too, so they are exported here as well.
+from app.models.values import ClaimKind as ClaimKind
+from app.models.values import ClaimOrigin as ClaimOrigin
+from app.models.values import ClaimStatus as ClaimStatus
+from app.models.values import ParagraphRole as ParagraphRole
+from app.models.values import Stance as Stance
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,11 +47,11 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import SQLModel, create_engine
 
-from app.core.records import ClaimKind, ClaimOrigin, ClaimStatus, ParagraphRole, Stance
 from app.errors import CorruptProjectError
 from app.models.file_schema import check_schema, expected_schema
 from app.models.file_schema import quoted as _quoted
 from app.models.tables import TABLE_BY_NAME  # importing it registers the tables
+from app.models.values import ClaimKind, ClaimOrigin, ClaimStatus, ParagraphRole, Stance
 
 # Deeper JSON than this is no file Factdesk writes (its JSON is two levels deep at most);
 # Python's parser would raise RecursionError near a thousand levels.

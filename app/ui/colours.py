@@ -50,10 +50,6 @@ def blend(colour: QColor | str, base: QColor | str, share: float) -> QColor:
     )
 
 
-def is_dark(colour: QColor) -> bool:
-    return colour.lightnessF() < 0.5
-
-
 def _linear(channel: float) -> float:
     return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
 
@@ -115,9 +111,3 @@ def _lab(colour: QColor | str) -> tuple[float, float, float]:
 def distance(a: QColor | str, b: QColor | str) -> float:
     """CIE76 ΔE: about 2.3 is just noticeable; above 10 colours read as different."""
     return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b), strict=True)) ** 0.5
-
-
-def readable_text_on(background: QColor) -> QColor:
-    """Black or white, whichever reads better on ``background`` (for rating chips)."""
-    black, white = QColor("#000000"), QColor("#ffffff")
-    return black if contrast(background, black) >= contrast(background, white) else white

@@ -23,7 +23,7 @@ Job = Callable[[Callable[[], None], Callable[[str], None]], Any]
 
 
 class OperationRunner(QObject):
-    """Runs jobs for one window; remembers them so closing can wait for them."""
+    """Runs jobs for one window; ``tasks`` lists those still running (closing waits)."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -89,12 +89,3 @@ class OperationRunner(QObject):
         self.tasks.append(task)
         QThreadPool.globalInstance().start(task)
         return task
-
-    def busy(self) -> bool:
-        return bool(self.tasks)
-
-    def cancel_and_wait(self, msecs: int = 10_000) -> bool:
-        """Cancel every running job and wait for the workers (a started write completes)."""
-        for task in list(self.tasks):
-            task.cancel()
-        return bool(QThreadPool.globalInstance().waitForDone(msecs))
