@@ -8,6 +8,7 @@ change. Files written before reviewers had ids keep opening, verifying and mergi
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from sqlalchemy import select
 
 from app.core.project import ProjectService
 from app.core.project.store import project_reviewer_id
+from app.core.server_sync import ChangeWatcher
 from app.core.sharing.merge import merge_projects
 from app.core.sharing.safeopen import open_for_sharing
-from app.core.sharing.signing import VerifyStatus, verify_project
+from app.core.sharing.signing import VerifyStatus, sign_project, verify_project
 from app.models.tables import ChangeLog, Claim, Reviewer
 from tests.core.sharing.conftest import build_project
 
@@ -149,5 +151,41 @@ def test_a_signed_older_file_opens_verifies_and_merges_by_reviewer_id(tmp_path: 
         assert _authors(mine, claim_id, "rating_id") == {porto_row, mine.author_id}
         assert mine.claim(claim_id).reviewer == "Ana Ruiz"
         assert {e.author for e in mine.history()} >= old_authors  # the old log is kept
+    finally:
+        mine.close()
+
+
+def test_log_entries_without_an_author_id_keep_working(tmp_path: Path) -> None:
+    """A format-1 entry naming nobody on the project's reviewer list has no id after the
+    upgrade. The file still opens, merges, signs and verifies; the entry is nobody's
+    own edit in the server's sense, and keeps its name."""
+    mine_path, theirs_path = tmp_path / "v1.factdesk", tmp_path / "v1-copy.factdesk"
+    shutil.copy(FIXTURES / "schema_v1.factdesk", mine_path)
+    with sqlite3.connect(mine_path) as conn:  # format 1: a name is all an entry has
+        conn.execute(
+            "UPDATE changelog SET author = 'Lee Former'"
+            " WHERE id = (SELECT id FROM changelog ORDER BY at DESC LIMIT 1)"
+        )
+    conn.close()
+    ProjectService.open_file(mine_path, author="Ana Ruiz", author_id=LISBON).close()
+    with sqlite3.connect(mine_path) as conn:
+        nameless = conn.execute("SELECT author FROM changelog WHERE author_id IS NULL").fetchall()
+    conn.close()
+    assert nameless == [("Lee Former",)]
+    shutil.copy(mine_path, theirs_path)
+    theirs = ProjectService.open_file(theirs_path, author="Ana Ruiz", author_id=PORTO)
+    try:
+        claim_id = theirs.claims()[0].id
+        theirs.update_claim(claim_id, explanation="Checked again in Porto.")
+    finally:
+        theirs.close()
+    mine = ProjectService.open_file(mine_path, author="Ana Ruiz", author_id=LISBON)
+    try:
+        watcher = ChangeWatcher(mine)
+        merge_projects(mine, theirs_path)
+        assert claim_id in watcher.poll().claims  # the merge wrote Porto's edit here
+        assert "Lee Former" in {e.author for e in mine.history(limit=1000)}
+        sign_project(mine)
+        assert verify_project(mine).status is VerifyStatus.VALID
     finally:
         mine.close()
