@@ -113,3 +113,27 @@ def test_commands_write_as_one_person_across_a_change_of_name(ana: Path, tmp_pat
     ]
     claim = json.loads(_factdesk("claims", str(project), "--json", config=ana).stdout)
     assert claim["claims"][0]["rating"] == "False"
+
+
+def test_renaming_yourself_leaves_projects_you_only_looked_at_unchanged(tmp_path: Path) -> None:
+    from app.core.project import ProjectService
+
+    path = tmp_path / "colleague.factdesk"
+    ProjectService.create_file(path, author="Bo", author_id=uuid.uuid4()).close()
+    before = path.read_bytes()
+    service = ProjectService.open_file(path, author="Ana", author_id=uuid.uuid4())
+    try:
+        service.rename_author("Ana Silva")
+        assert [r.display_name for r in _reviewers(service)] == ["Bo"]
+    finally:
+        service.close()
+    assert path.read_bytes() == before
+
+
+def _reviewers(service: object) -> list[object]:
+    from sqlalchemy import select
+
+    from app.models.tables import Reviewer
+
+    with service.db.session() as s:  # type: ignore[attr-defined]
+        return list(s.execute(select(Reviewer)).scalars())
