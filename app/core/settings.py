@@ -111,8 +111,9 @@ def who_am_i() -> Identity:
     """The reviewer using this account: display name (see :func:`reviewer_name`) and
     stable reviewer id, made and saved on first use.
 
-    When the settings cannot be saved (a read-only home folder) the id is derived from
-    this account on this machine, so it still stays the same from one run to the next.
+    When the settings cannot be saved (a read-only home folder, or a settings file that
+    is not Factdesk's JSON, which is then left as it is) the id is derived from this
+    account on this machine, so it still stays the same from one run to the next.
     """
     settings = load_settings()
     known = _parse_id(settings.reviewer_id)
@@ -126,12 +127,24 @@ def _create_id() -> uuid.UUID:
         with _settings_lock():
             settings = load_settings()  # again, under the lock: another process may have won
             known = _parse_id(settings.reviewer_id)
+            if known is None and not _readable(settings_path()):
+                raise OSError("the settings file is not Factdesk's: never overwritten here")
             if known is None:
                 known = uuid.uuid4()
                 _write(replace(settings, reviewer_id=str(known)))
             return known
     except OSError:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"factdesk-reviewer:{_account_key()}")
+
+
+def _readable(path: Path) -> bool:
+    """No settings file yet, or one holding a JSON object (what load_settings reads)."""
+    try:
+        return isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
 
 
 def _parse_id(text: str) -> uuid.UUID | None:

@@ -137,3 +137,15 @@ def _reviewers(service: object) -> list[object]:
 
     with service.db.session() as s:  # type: ignore[attr-defined]
         return list(s.execute(select(Reviewer)).scalars())
+
+
+def test_a_damaged_settings_file_is_never_overwritten_to_store_the_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    damaged = config / "settings.json"
+    damaged.write_bytes(b'{"reviewer_name": "Ana", "organisation": "De')
+    monkeypatch.setenv("FACTDESK_CONFIG_DIR", str(config))
+    assert who_am_i().id == who_am_i().id  # still one id from run to run
+    assert damaged.read_bytes() == b'{"reviewer_name": "Ana", "organisation": "De'
