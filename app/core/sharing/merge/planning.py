@@ -2,8 +2,11 @@
 
 **Matching.** Records are matched by UUID. A record of theirs with a new UUID whose
 natural key is already in my project (an article with the same text, an attachment with
-the same bytes, a reviewer with the same name, a rating level with the same label) is
-taken to be that record, so the unique constraints hold and attachments are stored once.
+the same bytes, a rating level with the same label) is taken to be that record, so the
+unique constraints hold and attachments are stored once. Reviewers are people: matched by
+id only, never by name, so two colleagues both called "Ana" stay two reviewers and the
+log keeps their edits apart. (Merging another project, my own reviewer row there is
+taken to be mine here: both are made from my reviewer id.)
 
 **Deciding.** For each field of a record in both projects (see
 :mod:`~app.core.sharing.merge.common_history` for how the change logs tell who changed
@@ -127,16 +130,18 @@ def plan_merge(mine: ProjectService, theirs_path: Path | str) -> MergePlan:
         other.close()
     with damaged_file_errors(mine.db.label, mine.db.kind), mine.db.snapshot() as conn:
         ours = read_snapshot(conn, mine.project_id)
-    return _Planner(ours, theirs, theirs_path.name).plan()
+    return _Planner(ours, theirs, theirs_path.name, mine.person_id).plan()
 
 
 class _Planner:
-    def __init__(self, mine: Snapshot, theirs: Snapshot, source_name: str) -> None:
+    def __init__(
+        self, mine: Snapshot, theirs: Snapshot, source_name: str, me: uuid.UUID | None
+    ) -> None:
         self.mine, self.theirs, self.source_name = mine, theirs, source_name
         self.same_project = mine.project_id == theirs.project_id
         self.hist_m = history(mine.changelog, theirs.changelog)
         self.hist_t = history(theirs.changelog, mine.changelog)
-        self.idmap = match_records(mine, theirs, self.same_project, self.hist_m)
+        self.idmap = match_records(mine, theirs, self.same_project, self.hist_m, me)
         self.names = ClaimNames(mine, theirs)
         self.conflicts: list[Conflict] = []
         self.field_conflicts: dict[tuple[str, str], tuple[str, uuid.UUID, dict[str, Any]]] = {}
@@ -319,6 +324,7 @@ class _Planner:
                 **row,
                 "project_id": self.mine.project_id,
                 "record_id": self.idmap.get(row["record_id"], row["record_id"]),
+                "author_id": _mapped_id(self.idmap, row.get("author_id")),
             }
             for entry_id, row in self.theirs.changelog.items()
             if entry_id not in self.mine.changelog
@@ -327,17 +333,35 @@ class _Planner:
         return entries
 
 
+def _mapped_id(idmap: dict[uuid.UUID, uuid.UUID], value: uuid.UUID | None) -> uuid.UUID | None:
+    return idmap.get(value, value) if value is not None else None
+
+
 def match_records(
-    mine: Snapshot, theirs: Snapshot, same_project: bool, hist_m: History
+    mine: Snapshot,
+    theirs: Snapshot,
+    same_project: bool,
+    hist_m: History,
+    me: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, uuid.UUID]:
-    """theirs id -> my id, for records that are the same thing under another UUID."""
+    """theirs id -> my id, for records that are the same thing under another UUID.
+
+    ``me``: the reviewer id of the person merging; their row in another project is
+    their row in mine. Nobody else's reviewer row is matched: a name is not a person.
+    """
+    from app.core.project.store import project_reviewer_id
+
     idmap: dict[uuid.UUID, uuid.UUID] = {theirs.project_id: mine.project_id}
     my_scale = next(iter(mine.records["project"].values()))["scale_id"]
     their_scale = next(iter(theirs.records["project"].values()))["scale_id"]
     if their_scale != my_scale:
         idmap[their_scale] = my_scale
+    if me is not None and not same_project:
+        my_row = project_reviewer_id(me, mine.project_id)
+        their_row = project_reviewer_id(me, theirs.project_id)
+        if my_row in mine.records["reviewer"] and their_row in theirs.records["reviewer"]:
+            idmap[their_row] = my_row
     natural = {
-        "reviewer": "display_name",
         "article": "sha256",
         "attachment": "data_sha256",
         "ratinglevel": "label",
