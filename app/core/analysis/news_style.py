@@ -164,6 +164,13 @@ RECORDED_ACTIONS = (
     "appointed scrapped abolished withdrew suspended arrested launched introduced passed "
     "ratified vetoed overturned upheld"
 )
+# A superlative placed in a comparison: "the lowest in Europe", "the largest since 1990",
+# "the highest on record" (words ending in "-est" are taken as superlatives only in this
+# context). "Best" and "worst" are left out: "the best in the world" is a boast.
+SUPERLATIVE = (
+    r"\b(?:the|its|their|our) (?:\w{3,}est|most \w+|least \w+) (?:\w+ )?"
+    r"(?:in|since|on record|ever|of any)\b"
+)
 # A speaker's own experience or wish ("two days ago we ...", "I want to give every family
 # $500") is left to the model: debates are full of them, and they are rarely the claim.
 FIRST_PERSON = "i me my we our us"
@@ -219,6 +226,7 @@ _RECORDED_WORDS = _set(RECORDED_ACTIONS, "ruled")
 _RECORDED_ACTION = re.compile(
     rf"\b(?:{_alternatives(RECORDED_ACTIONS)}|ruled out)\b", re.IGNORECASE
 )
+_SUPERLATIVE = re.compile(SUPERLATIVE, re.IGNORECASE)
 _FIRST_PERSON_WORDS = _set(FIRST_PERSON)
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’]re|[Oo]ur|us)\b")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -282,7 +290,8 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     text = sentence.strip()
     if not text or text[-1] == "?":
         return None
-    tokens = _TOKEN.findall(text.lower())
+    lowered = text.lower()
+    tokens = _TOKEN.findall(lowered)
     words = frozenset(tokens)
     if (not words.isdisjoint(_PROCEDURAL_WORDS) and _PROCEDURAL.search(text)) or (
         not words.isdisjoint(_OWN_VOICE_WORDS) and _OWN_VOICE.search(text)
@@ -309,6 +318,7 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     if (
         measure
         or date
+        or (("est " in lowered or "most " in lowered) and _SUPERLATIVE.search(text) is not None)
         or (
             not words.isdisjoint(_RECORDED_WORDS)
             and text[0] not in _QUOTE_MARKS

@@ -47,6 +47,8 @@ def test_never_check_worthy(sentence: str) -> None:
         "The ambulance took forty minutes to arrive.",
         "It is the third year running that the river has flooded.",
         "The scheme ended on March 31.",
+        # a superlative placed in a comparison
+        "“Our rents are the highest in the region, and they keep rising.”",
         # attributed statements and the record of what an actor did
         "Inspectors said the hospital had failed to record falls on two of its wards.",
         "The regulator rejected the water company's appeal.",
@@ -66,6 +68,7 @@ def test_at_least_weakly_check_worthy(sentence: str) -> None:
         "Let me just say, thank you all for coming tonight.",  # a speaker's own words
         "Two days ago we walked along the river with our children.",  # own experience
         "The council said the road would reopen next week.",  # a forecast
+        "Our volunteers are the best in the world.",  # a boast, not a comparison
     ],
 )
 def test_left_to_the_model(sentence: str) -> None:
