@@ -155,8 +155,9 @@ REPORTING_VERBS = (
 )
 CONJECTURE_WORDS = "would will could might may expect expects expected"
 # Who may not be the subject of a reported statement: a speaker talking of their own
-# words ("let me say", "I can't say") is not reporting anyone's claim.
-NOT_REPORTERS = "i we you me us to not can't cannot let just"
+# words ("let me say", "I can't say") is not reporting anyone's claim, nor is a passive
+# turn of phrase ("the same can be said of ...").
+NOT_REPORTERS = "i we you me us to not can't cannot let just be been"
 _MIN_REPORTED_WORDS = 4
 # What an actor did, as a record: "the ministry rejected the accusation".
 RECORDED_ACTIONS = (

@@ -66,6 +66,7 @@ def test_at_least_weakly_check_worthy(sentence: str) -> None:
         "The museum reopens after a long refurbishment.",
         "Jane Doe, 64, said she would stay in the village.",  # an age is not a figure
         "Let me just say, thank you all for coming tonight.",  # a speaker's own words
+        "The same can be said of the other harbour towns on the coast.",  # a turn of phrase
         "Two days ago we walked along the river with our children.",  # own experience
         "The council said the road would reopen next week.",  # a forecast
         "Our volunteers are the best in the world.",  # a boast, not a comparison
