@@ -55,7 +55,7 @@ def local_time(at: datetime) -> str:
 
 def changed_by(edit: Edit | None, side: str) -> str:
     if edit is None:
-        return f"{side}: no record of who changed it"
+        return f"{side}: no change-log entry records this value"
     return f"{side}: changed by {edit.author}, {local_time(edit.at)}"
 
 
@@ -209,7 +209,7 @@ class MergeDialog(QDialog):
             scroll.setAccessibleName("Conflicting changes")
             scroll.setWidgetResizable(True)
             scroll.setWidget(holder)
-            layout.addWidget(scroll, 3)
+            layout.addWidget(scroll, 4)
             row = QHBoxLayout()
             self.all_mine = QPushButton("Keep All Mine")
             self.all_mine.setObjectName("merge_all_mine")
@@ -240,7 +240,7 @@ class MergeDialog(QDialog):
             item.setToolTip(change.text)
             self.changes.addItem(item)
         self.changes.setVisible(bool(changes))
-        layout.addWidget(self.changes, 2)
+        layout.addWidget(self.changes, 1)
         for warning in plan.warnings:
             layout.addWidget(_plain(f"Please note: {warning}", name="merge_warning"))
 
