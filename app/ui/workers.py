@@ -1,9 +1,10 @@
-"""Long work off the GUI thread: a QRunnable that reports back through signals.
+"""The operation runner's internals: a QRunnable that reports back through signals.
 
-Workers never touch widgets; they call the service (which opens its own short sessions)
-and hand a plain result back. Cancelling sets a flag the job checks between steps; a
-step that has begun (one committed transaction) finishes, so the project is never left
-half-written.
+Nothing starts these directly: the window runs every job through its
+:class:`~app.ui.operations.OperationRunner`. Workers never touch widgets; they call the
+service (which opens its own short sessions) and hand a plain result back. Cancelling
+sets a flag the job checks between steps; a step that has begun (one committed
+transaction) finishes, so the project is never left half-written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
 
 from app.core.errors import FactdeskError
 
@@ -67,10 +68,6 @@ class Task(QRunnable):
         # is left to tell.
         if shiboken6.isValid(self.signals):
             signal.emit(*args)
-
-
-def start(task: Task) -> None:
-    QThreadPool.globalInstance().start(task)
 
 
 def import_job(service: Any, path: str | None, text: str | None = None, html: str | None = None):
