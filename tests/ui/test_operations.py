@@ -55,7 +55,8 @@ def test_previews_export_and_signature_check_go_through_the_runner(
     with qtbot.waitSignal(dialog.exported, timeout=10000):
         dialog.start_export()
     assert "Exporting the report…" in labels
-    assert not window.operations.tasks  # every job reported back and was forgotten
+    # Every job reports back and is forgotten.
+    qtbot.waitUntil(lambda: not window.operations.tasks, timeout=10000)
 
 
 def test_a_result_arriving_after_the_window_is_gone_is_dropped(qtbot):
