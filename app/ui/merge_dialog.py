@@ -178,6 +178,10 @@ class MergeDialog(QDialog):
     """Signature, conflicts side by side, the automatic changes; Merge or Cancel."""
 
     def __init__(self, parent: QWidget | None, preview: MergePreview) -> None:
+        # Here, not at the top: merging loads SQLAlchemy, which opening the window
+        # does not need.
+        from app.core.sharing.merge.preview import changes_by_action
+
         super().__init__(parent)
         self.preview = preview
         plan = preview.plan
@@ -223,8 +227,10 @@ class MergeDialog(QDialog):
             layout.addLayout(row)
 
         changes = preview.changes
+        counts = changes_by_action(changes)
+        summary = ", ".join(f"{n:,} {action}" for action, n in counts.items() if n)
         self.changes_label = _plain(
-            f"Merged automatically ({len(changes)}):"
+            f"Merged automatically: {summary}."
             if changes
             else "Nothing else changes: no other edits to merge.",
             bold=True,

@@ -156,8 +156,7 @@ class MergeFlow(QObject):
             # Imported on the worker: merging loads cryptography and SQLAlchemy's ORM.
             from app.core.sharing.merge.preview import preview_merge
 
-            report(f"Checking the signature of {name} and comparing it with your project…")
-            return preview_merge(service, path, check)
+            return preview_merge(service, path, check, report)
 
         return w.operations.run(
             f"Reading {name}…",

@@ -135,7 +135,9 @@ def test_the_automatic_changes_are_listed_in_plain_words(qtbot, project, tmp_pat
     third = "claim #3 'The mayor will visit the plant on Friday.'"
     assert f"Added: Evidence 'Plant annual report' on {third}" in items
     assert f"C{third[1:]}: Rating Unrated → False (rated by Bob)" in items
-    assert dialog.changes_label.text() == f"Merged automatically ({len(items)}):"
+    added = sum(t.startswith("Added: ") for t in items)  # the evidence, and Bob as a reviewer
+    assert added == 2 and "Added: Reviewer 'Bob'" in items
+    assert dialog.changes_label.text() == "Merged automatically: 2 added, 1 changed."
 
 
 def _big_copy(project: Path, tmp_path: Path, helpers) -> Path:
@@ -208,3 +210,19 @@ def test_closing_the_window_while_the_merge_is_written_never_raises(
         assert len(reopened.claims()) > 2000
     finally:
         reopened.close()
+
+
+def test_cancelling_while_the_file_is_read_merges_nothing(
+    window, qtbot, project, tmp_path, helpers, errors
+):
+    theirs = _big_copy(project, tmp_path, helpers)
+    before = len(window.service.claims())
+    flow = window.sharing.merging
+    asked: list[object] = []
+    flow.ask = asked.append
+    with qtbot.waitSignal(flow.finished, timeout=60000) as blocker:
+        task = window.sharing.merge_file(str(theirs))
+        task.cancel()  # what the progress dialog's Cancel does
+    assert blocker.args[0] is None and not asked
+    assert "Merge cancelled" in window.statusBar().currentMessage()
+    assert len(window.service.claims()) == before and window.undo_stack.count() == 0

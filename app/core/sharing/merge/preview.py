@@ -62,27 +62,38 @@ class MergePreview:
 
 
 def preview_merge(
-    mine: ProjectService, theirs_path: Path | str, check: Callable[[], None] | None = None
+    mine: ProjectService,
+    theirs_path: Path | str,
+    check: Callable[[], None] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> MergePreview:
     """Check the signature of the file at ``theirs_path`` and plan its merge; write nothing.
 
-    ``check`` is called between steps (it raises to stop: the window's Cancel).
+    ``check`` is called between steps (it raises to stop: the window's Cancel);
+    ``report`` is told each step as it starts.
     """
     from app.core.sharing.signing import verify_database
 
     path = Path(theirs_path)
     if mine.db.path is not None and path.resolve() == mine.db.path.resolve():
         raise ValidationError("a project cannot be merged with itself.")
-    step = check or (lambda: None)
+
+    def step(text: str) -> None:
+        if check is not None:
+            check()
+        if report is not None:
+            report(text)
+
+    step(f"Checking that {path.name} is a sound project file…")
     other = open_for_sharing(path, view_only=True)
     try:
-        step()
+        step(f"Checking the signature of {path.name}…")
         signature = verify_database(other, their_project_id(other, path.name))
-        step()
+        step(f"Comparing {path.name} with your project…")
         plan = plan_merge_with(mine, other, path.name)
     finally:
         other.close()
-    step()
+    step("Listing the changes…")
     return MergePreview(str(path), signature, plan, tuple(automatic_changes(plan)))
 
 
