@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from app.core.sharing.signing import VerifyResult
 
 
+CARDS_PER_PAGE = 50
+
+
 def local_time(at: datetime) -> str:
     """A UTC time as the reader's clock shows it: "3 Dec 2026, 14:05"."""
     here = at.astimezone()
@@ -191,6 +194,8 @@ class MergeDialog(QDialog):
         layout.addWidget(self._signature_box(preview.signature))
 
         self.cards: list[ConflictCard] = []
+        self._waiting: list[Conflict] = []  # not shown yet
+        self._all_side: Side = "mine"
         if plan.conflicts:
             count = len(plan.conflicts)
             intro = _plain(
@@ -202,12 +207,14 @@ class MergeDialog(QDialog):
             holder = QWidget()
             column = QVBoxLayout(holder)
             # Claims in article order, as the list shows them; other records after.
-            ordered = sorted(plan.conflicts, key=lambda c: (c.number is None, c.number or 0))
-            for conflict in ordered:
-                card = ConflictCard(conflict)
-                self.cards.append(card)
-                column.addWidget(card)
+            self._waiting = sorted(plan.conflicts, key=lambda c: (c.number is None, c.number or 0))
+            self._column = column
+            self.more = QPushButton()
+            self.more.setObjectName("merge_more_conflicts")
+            self.more.clicked.connect(self.show_more)
+            column.addWidget(self.more)
             column.addStretch(1)
+            self.show_more()
             scroll = QScrollArea()
             scroll.setObjectName("merge_conflicts")
             scroll.setAccessibleName("Conflicting changes")
@@ -291,12 +298,27 @@ class MergeDialog(QDialog):
         box.setAccessibleName(f"Signature: {headline}. {detail}")
         return box
 
+    def show_more(self) -> None:
+        """Show the next page of conflicts (a card each costs a few milliseconds, and a
+        merge can bring hundreds); those not shown yet follow Keep/Take All."""
+        page, self._waiting = self._waiting[:CARDS_PER_PAGE], self._waiting[CARDS_PER_PAGE:]
+        for conflict in page:
+            card = ConflictCard(conflict)
+            card.set_side(self._all_side)
+            self.cards.append(card)
+            self._column.insertWidget(self._column.indexOf(self.more), card)
+        self.more.setText(f"Show {min(len(self._waiting), CARDS_PER_PAGE)} More Conflicts")
+        self.more.setVisible(bool(self._waiting))
+
     def set_all(self, side: Side) -> None:
+        self._all_side = side
         for card in self.cards:
             card.set_side(side)
 
     def resolution(self) -> dict[tuple[str, str], Side]:
-        return {card.conflict.key: card.side() for card in self.cards}
+        decided = {c.key: self._all_side for c in self._waiting}
+        decided.update({card.conflict.key: card.side() for card in self.cards})
+        return decided
 
 
 def merge_result_text(result: Any) -> str:

@@ -226,3 +226,30 @@ def test_cancelling_while_the_file_is_read_merges_nothing(
     assert blocker.args[0] is None and not asked
     assert "Merge cancelled" in window.statusBar().currentMessage()
     assert len(window.service.claims()) == before and window.undo_stack.count() == 0
+
+
+def test_hundreds_of_conflicts_are_shown_a_page_at_a_time_and_all_decided(qtbot, project, tmp_path):
+    from dataclasses import replace
+
+    from app.ui.merge_dialog import CARDS_PER_PAGE
+
+    theirs, claims = _copies(project, tmp_path, sign="Bob")
+    mine = ProjectService.open_file(project, author="Ann")
+    mine.set_rating(claims[1].id, "True")
+    try:
+        preview = preview_merge(mine, theirs)
+    finally:
+        mine.close()
+    (one,) = preview.plan.conflicts
+    many = [replace(one, record_id=f"{one.record_id}-{i}") for i in range(120)]
+    preview = replace(preview, plan=replace(preview.plan, conflicts=many))
+    dialog = MergeDialog(None, preview)
+    qtbot.addWidget(dialog)
+    assert len(dialog.cards) == CARDS_PER_PAGE and not dialog.more.isHidden()
+    dialog.all_theirs.click()
+    decided = dialog.resolution()
+    assert len(decided) == 120 and set(decided.values()) == {"theirs"}
+    dialog.more.click()
+    dialog.more.click()
+    assert len(dialog.cards) == 120 and dialog.more.isHidden()
+    assert all(card.side() == "theirs" for card in dialog.cards)
