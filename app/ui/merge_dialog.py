@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 
 CARDS_PER_PAGE = 50
+RESULT_ENTRIES = 10  # automatic changes named in the message after a merge
 
 
 def local_time(at: datetime) -> str:
@@ -321,25 +322,34 @@ class MergeDialog(QDialog):
         return decided
 
 
-def merge_result_text(result: Any) -> str:
-    """What a merge did, in words: the counts, then how each conflict was decided."""
+def merge_counts_text(result: Any) -> str:
+    """ "Merged bob.factdesk: 2 record(s) added, 1 changed, 0 removed." """
     added = sum(result.inserted.values())
     removed = sum(result.deleted.values())
-    lines = [
-        f"Merged {result.source_name}: {added} record(s) added, "
-        f"{result.updated_fields} field(s) changed, {removed} removed."
-    ]
+    changed = max(len(result.changed_ids) - added - removed, 0)
+    return (
+        f"Merged {result.source_name}: {added} record(s) added, {changed} changed, "
+        f"{removed} removed."
+    )
+
+
+def merge_result_text(result: Any, changes: tuple[Any, ...] = ()) -> str:
+    """What a merge did, in words: the counts, what merged by itself (the first few
+    entries of ``changes``), then how each conflict was decided."""
+    lines = [merge_counts_text(result)]
+    if changes:
+        lines += ["", "Merged automatically:"]
+        lines += [f"• {change.text}" for change in changes[:RESULT_ENTRIES]]
+        if len(changes) > RESULT_ENTRIES:
+            lines.append(f"• and {len(changes) - RESULT_ENTRIES:,} more")
     if result.conflicts:
-        lines.append("")
-        lines.append("Conflicts, as you decided:")
-        for c in result.conflicts:
+        lines += ["", "Conflicts, as you decided:"]
+        for c in sorted(result.conflicts, key=lambda c: (c.number is None, c.number or 0)):
             side = result.resolved.get(c.key, "mine")
             theirs = f"took theirs ({c.theirs_edit.author}'s)" if c.theirs_edit else "took theirs"
             how = theirs if side == "theirs" else "kept yours"
             lines.append(f"• {cap(c.kind_label)} {c.label} — {c.field_label}: {how}")
     for warning in result.warnings:
-        lines.append("")
-        lines.append(f"Please note: {warning}")
-    lines.append("")
-    lines.append("Edit ▸ Undo puts it all back in one step.")
+        lines += ["", f"Please note: {warning}"]
+    lines += ["", "Edit ▸ Undo puts it all back in one step."]
     return "\n".join(lines)

@@ -23,7 +23,12 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from app import PROJECT_SUFFIX
 from app.core.errors import FactdeskError
 from app.ui import dialogs
-from app.ui.merge_dialog import MergeDialog, merge_result_text, signature_state
+from app.ui.merge_dialog import (
+    MergeDialog,
+    merge_counts_text,
+    merge_result_text,
+    signature_state,
+)
 from app.ui.workers import Task
 
 if TYPE_CHECKING:
@@ -193,12 +198,12 @@ class MergeFlow(QObject):
         w.operations.run(
             f"Merging {preview.source_name}…",
             job,
-            lambda result: self._on_merged(service, result),
+            lambda result: self._on_merged(service, result, preview),
             on_failed=lambda message: self._fail(f"The merge was not made: {message}"),
             cancellable=False,  # one transaction: it completes or writes nothing
         )
 
-    def _on_merged(self, service: Any, result: Any) -> None:
+    def _on_merged(self, service: Any, result: Any, preview: MergePreview) -> None:
         w = self.window
         self.last_result = result
         if w.service is not service:
@@ -211,13 +216,8 @@ class MergeFlow(QObject):
         command = MergeCommand(service, result, self.after_merge, w.handle_error)
         self.after_merge()
         w.undo_stack.push(command)
-        added = sum(result.inserted.values())
-        w.statusBar().showMessage(
-            f"Merged {result.source_name}: {added} added, {result.updated_fields} field(s) "
-            f"changed, {sum(result.deleted.values())} removed. Undo puts it all back.",
-            10000,
-        )
-        dialogs.show_info(w, merge_result_text(result))
+        w.statusBar().showMessage(f"{merge_counts_text(result)} Undo puts it all back.", 10000)
+        dialogs.show_info(w, merge_result_text(result, preview.changes))
         self.finished.emit(command)
 
     def _fail(self, message: str) -> None:

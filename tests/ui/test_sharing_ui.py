@@ -156,6 +156,7 @@ def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project
     said = errors[-1]
     assert said.startswith("Merged theirs.factdesk:")
     assert f"{name} — Verdict: took theirs (Bob's)" in said
+    assert "Merged automatically:" in said and ": Claimant " in said and "→ Minister" in said
 
     window.undo_stack.undo()
     back = window.service.claim(claim_id)
