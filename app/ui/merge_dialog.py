@@ -132,8 +132,9 @@ class ConflictCard(QFrame):
         what = cap(conflict.kind_label) + " " + conflict.label
         self.title = _plain(f"{what} — {conflict.field_label}", bold=True, name="conflict_title")
         self.setAccessibleName(f"Conflict: {what}, {conflict.field_label}")
-        self.mine = QRadioButton("Keep &mine")
-        self.theirs = QRadioButton("Take &theirs")
+        # No mnemonics here: every card has the pair (the All buttons have them).
+        self.mine = QRadioButton("Keep mine")
+        self.theirs = QRadioButton("Take theirs")
         self.mine.setObjectName("conflict_mine")
         self.theirs.setObjectName("conflict_theirs")
         self.group = QButtonGroup(self)
@@ -223,9 +224,9 @@ class MergeDialog(QDialog):
             scroll.setWidget(holder)
             layout.addWidget(scroll, 4)
             row = QHBoxLayout()
-            self.all_mine = QPushButton("Keep All Mine")
+            self.all_mine = QPushButton("Keep All &Mine")
             self.all_mine.setObjectName("merge_all_mine")
-            self.all_theirs = QPushButton("Take All Theirs")
+            self.all_theirs = QPushButton("Take All &Theirs")
             self.all_theirs.setObjectName("merge_all_theirs")
             self.all_mine.clicked.connect(lambda: self.set_all("mine"))
             self.all_theirs.clicked.connect(lambda: self.set_all("theirs"))

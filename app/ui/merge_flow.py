@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QDialog, QFileDialog
@@ -116,6 +117,7 @@ class MergeFlow(QObject):
     """Merging files into the window's project; ``finished`` says how each attempt ended
     (the :class:`MergeCommand` pushed, or None: cancelled, failed or nothing to merge)."""
 
+    started = Signal()
     finished = Signal(object)
 
     def __init__(self, window: Any, after_merge: Callable[[], None]) -> None:
@@ -125,6 +127,11 @@ class MergeFlow(QObject):
         self.after_merge = after_merge
         self.dialog: MergeDialog | None = None
         self.last_result: Any = None
+        self.running = False  # one merge at a time
+        self.finished.connect(self._on_finished)
+
+    def _on_finished(self, _command: object) -> None:
+        self.running = False
 
     def choose_file(self) -> Task | None:
         path, _ = QFileDialog.getOpenFileName(
@@ -152,10 +159,12 @@ class MergeFlow(QObject):
         """Check and plan on a worker; the rest follows when that is done."""
         w = self.window
         service = w.service
-        if service is None:
+        if service is None or self.running:
             return None
         w.workspace.editor.commit_text()
         name = Path(path).name
+        self.running = True
+        self.started.emit()
 
         def job(check: Callable[[], None], report: Callable[[str], None]) -> Any:
             # Imported on the worker: merging loads cryptography and SQLAlchemy's ORM.
@@ -221,9 +230,13 @@ class MergeFlow(QObject):
         self.finished.emit(command)
 
     def _fail(self, message: str) -> None:
-        dialogs.show_error(self.window, message)
+        if shiboken6.isValid(self.window):
+            dialogs.show_error(self.window, message)
         self.finished.emit(None)
 
     def _cancelled(self) -> None:
-        self.window.statusBar().showMessage("Merge cancelled; the project was not changed.", 5000)
+        if shiboken6.isValid(self.window):
+            self.window.statusBar().showMessage(
+                "Merge cancelled; the project was not changed.", 5000
+            )
         self.finished.emit(None)

@@ -42,6 +42,8 @@ class SharingController(QObject):
         self.merge_action = window.actions_[ActionId.MERGE_PROJECT]
         self.sign_action.triggered.connect(lambda _c=False: self.sign())
         self.merging = MergeFlow(window, self._after_merge)
+        self.merging.started.connect(self.update_actions)
+        self.merging.finished.connect(lambda _command: self.update_actions())
         self.merge_action.triggered.connect(lambda _c=False: self.merging.choose_file())
         self.update_actions()
 
@@ -53,7 +55,7 @@ class SharingController(QObject):
 
     def update_actions(self) -> None:
         self.sign_action.setEnabled(self._writable())
-        self.merge_action.setEnabled(self._writable())
+        self.merge_action.setEnabled(self._writable() and not self.merging.running)
 
     def project_opened(self) -> None:
         self.update_actions()

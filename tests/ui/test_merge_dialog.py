@@ -169,11 +169,15 @@ def test_a_large_merge_runs_in_the_runner_and_the_window_stays_responsive(
         task = window.sharing.merge_file(str(theirs))
         assert task in window.operations.tasks  # on the runner, not the GUI thread
         reading.append(task)
+        # One merge at a time.
+        assert not window.sharing.merge_action.isEnabled()
+        assert window.sharing.merge_file(str(theirs)) is None
     timer.stop()
     assert blocker.args[0] is not None
     assert ticks.count(True) >= 5  # the event loop ran while the merge was being made
     assert len(window.service.claims()) > 2000
     assert window.undo_stack.count() == 1
+    assert window.sharing.merge_action.isEnabled()
 
 
 def test_closing_the_window_during_a_merge_never_raises(
