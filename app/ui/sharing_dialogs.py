@@ -184,4 +184,5 @@ class SharingController(QObject):
 
     def _after_merge(self) -> None:
         refresh_views(self.window)
-        self.verify()
+        # On the runner: verifying reads the whole project, which a merge can make large.
+        self.verify_async()
