@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -246,14 +245,14 @@ class MergeDialog(QDialog):
             name="merge_changes_label",
         )
         layout.addWidget(self.changes_label)
-        self.changes = QListWidget()
+        # Plain text, one entry a line: wraps to the width, copies as it reads, and stays
+        # quick with thousands of entries (a new article's every claim).
+        self.changes = QPlainTextEdit()
         self.changes.setObjectName("merge_changes")
         self.changes.setAccessibleName("Changes merged automatically")
-        self.changes.setWordWrap(True)
-        for change in changes:
-            item = QListWidgetItem(change.text)
-            item.setToolTip(change.text)
-            self.changes.addItem(item)
+        self.changes.setReadOnly(True)
+        self.changes.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.changes.setPlainText("\n".join(f"• {change.text}" for change in changes))
         self.changes.setVisible(bool(changes))
         layout.addWidget(self.changes, 1)
         for warning in plan.warnings:
@@ -299,6 +298,11 @@ class MergeDialog(QDialog):
         grid.setColumnStretch(1, 1)
         box.setAccessibleName(f"Signature: {headline}. {detail}")
         return box
+
+    def change_lines(self) -> list[str]:
+        """The automatic changes as listed, one entry each."""
+        text = self.changes.toPlainText()
+        return [line.removeprefix("• ") for line in text.split("\n")] if text else []
 
     def show_more(self) -> None:
         """Show the next page of conflicts (a card each costs a few milliseconds, and a

@@ -131,7 +131,7 @@ def test_conflicts_side_by_side_in_full_with_plain_names_and_who_when(qtbot, pro
 def test_the_automatic_changes_are_listed_in_plain_words(qtbot, project, tmp_path):
     theirs, claims = _copies(project, tmp_path, sign="Bob")
     dialog = _dialog(qtbot, project, theirs, claims)
-    items = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
+    items = dialog.change_lines()
     third = "claim #3 'The mayor will visit the plant on Friday.'"
     assert f"Added: Evidence 'Plant annual report' on {third}" in items
     assert f"C{third[1:]}: Rating Unrated → False (rated by Bob)" in items
