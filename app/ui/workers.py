@@ -68,31 +68,3 @@ class Task(QRunnable):
         # is left to tell.
         if shiboken6.isValid(self.signals):
             signal.emit(*args)
-
-
-def import_job(service: Any, path: str | None, text: str | None = None, html: str | None = None):
-    """A job that reads, analyses and stores one article (file or pasted text)."""
-
-    def job(check: Callable[[], None], report: Callable[[str], None]) -> Any:
-        from pathlib import Path
-
-        from app.core import ingest
-
-        report("Reading the article…")
-        check()
-        if path is not None:
-            from app.core.importers import read_article
-
-            imported = read_article(Path(path))
-            name = Path(path).name
-        else:
-            from app.core.importers import read_pasted
-
-            imported = read_pasted(text, html)
-            name = "pasted text"
-        check()
-        report("Finding the claims…")
-        # The last step is one transaction: once it starts, it completes.
-        return ingest.store_imported(service, imported, source_name=name)
-
-    return job
