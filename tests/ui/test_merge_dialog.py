@@ -257,3 +257,30 @@ def test_hundreds_of_conflicts_are_shown_a_page_at_a_time_and_all_decided(qtbot,
     dialog.more.click()
     assert len(dialog.cards) == 120 and dialog.more.isHidden()
     assert all(card.side() == "theirs" for card in dialog.cards)
+
+
+def test_the_real_dialog_asks_then_merges_what_was_chosen(window, qtbot, project, tmp_path):
+    window.close_project()
+    theirs, claims = _copies(project, tmp_path, sign="Bob")
+    assert window.open_project(str(project))
+    window.service.set_rating(claims[1].id, "True")
+    flow = window.sharing.merging
+    seen: dict[str, str] = {}
+
+    def answer() -> None:
+        dialog = flow.dialog
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, answer)
+            return
+        seen["signer"] = dialog.signature_headline.text()
+        dialog.all_theirs.click()
+        dialog.merge_button.click()
+
+    QTimer.singleShot(20, answer)
+    with qtbot.waitSignal(flow.finished, timeout=30000) as blocker:
+        window.sharing.merge_file(str(theirs))
+    assert blocker.args[0] is not None
+    assert seen["signer"] == "Signed by Bob"
+    merged = window.service.claim(claims[1].id)
+    assert merged.rating_label == "Mostly true" and merged.explanation == LONG
+    assert flow.dialog is None  # closed and let go
