@@ -24,7 +24,7 @@ record (or anything under it) since, which is a whole-record conflict.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,15 +42,19 @@ from app.core.sharing.merge.common_history import (
     parent_only_theirs_and_gone,
 )
 from app.core.sharing.merge.conflicts import (
+    RECORD,
+    VERDICT,
     VERDICT_COMPANIONS,
     VERDICT_FIELDS,
     ClaimNames,
     Conflict,
+    Edit,
     field_conflict,
     verdict_conflict,
     whole_conflict,
 )
 from app.core.sharing.safeopen import damaged_file_errors, open_for_sharing
+from app.models.database import Database
 from app.models.tables import Project
 
 if TYPE_CHECKING:
@@ -124,13 +128,25 @@ def plan_merge(mine: ProjectService, theirs_path: Path | str) -> MergePlan:
         raise ValidationError("a project cannot be merged with itself.")
     other = open_for_sharing(theirs_path, view_only=True)
     try:
-        with damaged_file_errors(theirs_path.name), other.snapshot() as conn:
-            theirs = read_snapshot(conn, _project_id(conn), with_data=True)
+        return plan_merge_with(mine, other, theirs_path.name)
     finally:
         other.close()
+
+
+def their_project_id(other: Database, source_name: str) -> uuid.UUID:
+    """The project a file received from someone holds (its first)."""
+    with damaged_file_errors(source_name), other.snapshot() as conn:
+        return _project_id(conn)
+
+
+def plan_merge_with(mine: ProjectService, other: Database, source_name: str) -> MergePlan:
+    """:func:`plan_merge` over a file already opened with ``open_for_sharing`` (so the
+    window checks its signature and plans its merge from one opening)."""
+    with damaged_file_errors(source_name), other.snapshot() as conn:
+        theirs = read_snapshot(conn, _project_id(conn), with_data=True)
     with damaged_file_errors(mine.db.label, mine.db.kind), mine.db.snapshot() as conn:
         ours = read_snapshot(conn, mine.project_id)
-    return _Planner(ours, theirs, theirs_path.name, mine.person_id).plan()
+    return _Planner(ours, theirs, source_name, mine.person_id).plan()
 
 
 class _Planner:
@@ -213,7 +229,7 @@ class _Planner:
             source_name=self.source_name,
             mine_project_id=self.mine.project_id,
             theirs_project_id=self.theirs.project_id,
-            conflicts=self.conflicts,
+            conflicts=[self._with_edits(c) for c in self.conflicts],
             auto_updates=self.updates,
             auto_inserts=self.inserts,
             auto_deletes=self.deletes,
@@ -274,6 +290,39 @@ class _Planner:
             c = verdict_conflict(rid, mrow, trow, self.names, self.mine, self.theirs)
             self.conflicts.append(c)
             self.field_conflicts[c.key] = ("claim", rid, theirs)
+
+    def _with_edits(self, c: Conflict) -> Conflict:
+        """The conflict with who changed each side and when, from the two logs."""
+        rid = uuid.UUID(c.record_id)
+        names: tuple[str, ...] | None = (c.field,)
+        mine_ids: list[uuid.UUID] = [rid]
+        theirs_ids: list[uuid.UUID] = [rid]
+        if c.field == VERDICT:
+            names = VERDICT_FIELDS
+        elif c.field == RECORD:
+            names = None  # any change to the record, or under it, or its deletion
+            rc = self.record_conflicts[c.key]
+            under = [row["id"] for _kind, row in rc.rows]
+            if rc.case == "mine_deleted":
+                theirs_ids = under
+            else:
+                mine_ids = under
+        return replace(
+            c,
+            mine_edit=self._edit(self.hist_m.last_edit(mine_ids, names)),
+            theirs_edit=self._edit(self.hist_t.last_edit(theirs_ids, names)),
+        )
+
+    def _edit(self, entry: Row | None) -> Edit | None:
+        if entry is None:
+            return None
+        name = str(entry["author"] or "someone")
+        for snap in (self.mine, self.theirs):
+            reviewer = snap.records["reviewer"].get(entry.get("author_id"))  # type: ignore[arg-type]
+            if reviewer is not None:
+                name = str(reviewer["display_name"])
+                break
+        return Edit(name, entry["at"])
 
     def _side(self, rid: uuid.UUID, name: str) -> str | None:
         """Which side changed a differing field since the copies parted (None: both)."""
