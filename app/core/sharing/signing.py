@@ -151,10 +151,35 @@ def _public_bytes(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | None:
-    """The reviewer's private key from the keyring; made and stored on first use."""
-    try:
+def _key_slot(reviewer: str, person_id: uuid.UUID | None) -> str:
+    """Where the keyring keeps a person's key: under their stable reviewer id, so that a
+    change of display name keeps the key colleagues trust (by name only for callers that
+    know no id, such as the self-test)."""
+    return f"id:{person_id}" if person_id is not None else reviewer
+
+
+def _stored_key(reviewer: str, person_id: uuid.UUID | None) -> bytes | None:
+    raw = secrets.get_signing_key(_key_slot(reviewer, person_id))
+    if raw is None and person_id is not None:
+        # Builds before reviewer ids kept the key under the display name: adopt it, so
+        # the key colleagues already trust stays this person's key after a rename.
         raw = secrets.get_signing_key(reviewer)
+        if raw is not None:
+            secrets.set_signing_key(_key_slot(reviewer, person_id), raw)
+    return raw
+
+
+def signing_key(
+    reviewer: str, *, person_id: uuid.UUID | None = None, create: bool = True
+) -> Ed25519PrivateKey | None:
+    """The reviewer's private key from the keyring; made and stored on first use.
+
+    ``person_id`` is the reviewer's stable id (:func:`app.core.settings.who_am_i`); the
+    display name ``reviewer`` only names the key in messages.
+    """
+    slot = _key_slot(reviewer, person_id)
+    try:
+        raw = _stored_key(reviewer, person_id)
         if raw is None:
             if not create:
                 return None
@@ -165,11 +190,11 @@ def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | No
             )
 
             secrets.set_signing_key(
-                reviewer, key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+                slot, key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
             )
             # Read it back: a keyring that silently drops secrets must not yield a key
             # whose private half is lost the moment this process ends.
-            raw = secrets.get_signing_key(reviewer)
+            raw = secrets.get_signing_key(slot)
             if raw is None:
                 raise SecretStoreError("the keyring did not keep the new signing key.")
         return Ed25519PrivateKey.from_private_bytes(raw)
@@ -180,10 +205,10 @@ def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | No
         ) from None
 
 
-def my_fingerprint(reviewer: str) -> str | None:
+def my_fingerprint(reviewer: str, person_id: uuid.UUID | None = None) -> str | None:
     """The fingerprint of the reviewer's key, or None without a key or a keyring."""
     try:
-        key = signing_key(reviewer, create=False)
+        key = signing_key(reviewer, person_id=person_id, create=False)
     except SecretStoreError:
         return None
     return fingerprint_of(_public_bytes(key)) if key is not None else None
@@ -225,7 +250,7 @@ def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> Sign
     if db.read_only_reason is not None:
         raise ProjectReadOnlyError(f"{db.label}: cannot be signed ({db.read_only_reason}).")
     signer = service.author
-    key = signing_key(signer)
+    key = signing_key(signer, person_id=service.person_id)
     assert key is not None
     public = _public_bytes(key)
     fingerprint = fingerprint_of(public)
