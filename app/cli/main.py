@@ -113,7 +113,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from app.core.project import ProjectService
 
     if args.db:
-        from app.core.server import open_server_for_cli
+        from app.core.server.connection import open_server_for_cli
 
         db = open_server_for_cli(args.db, create=True)
         who = _me()

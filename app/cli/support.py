@@ -57,7 +57,7 @@ def open_service(args: argparse.Namespace, *, read_only: bool = False) -> Any:
 
     who = me()
     if args.db:
-        from app.core.server import open_server_for_cli
+        from app.core.server.connection import open_server_for_cli
 
         db = open_server_for_cli(args.db)
         return ProjectService.for_database(

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from app.core.project import ProjectService
 from app.core.project.store import project_reviewer_id
-from app.core.server_sync import ChangeWatcher
+from app.core.server.sync import ChangeWatcher
 from app.models.database import open_server
 from app.models.tables import ChangeLog, Reviewer
 from tests.conftest import REPO, cli_env

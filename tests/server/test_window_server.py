@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.core.secrets import get_secret, server_secret_name
-from app.core.server import normalise_server_url, remembered_server_urls
+from app.core.server.connection import normalise_server_url, remembered_server_urls
 from app.core.settings import settings_path
 from tests.server.helpers import new_server_project
 

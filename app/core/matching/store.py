@@ -189,7 +189,7 @@ class LibraryStore:
     @classmethod
     def open_server(cls, url: str) -> LibraryStore:
         """The desk's library on its PostgreSQL server (the same database as its projects)."""
-        from app.core.server import open_server_for_cli
+        from app.core.server.connection import open_server_for_cli
 
         db = open_server_for_cli(url)
         return cls(db.engine, "postgresql", db.label)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.core.project import ProjectService
 from app.core.project.store import project_reviewer_id
-from app.core.server_sync import ChangeWatcher
+from app.core.server.sync import ChangeWatcher
 from app.core.sharing.merge import merge_projects
 from app.core.sharing.safeopen import open_for_sharing
 from app.core.sharing.signing import VerifyStatus, sign_project, verify_project
