@@ -252,6 +252,20 @@ CUT_SHORT = textwrap.dedent(
 )
 
 
+def cut_short_save(path: Path) -> Path:
+    """Kill a save to ``path`` half-way; returns the hot journal it leaves beside it."""
+    subprocess.run([sys.executable, "-c", CUT_SHORT, str(path)], check=False, timeout=60)
+    journal = path.with_name(path.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0
+    torn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:  # the file as it lies on disk holds the half-saved edit
+        found = torn.execute("SELECT DISTINCT explanation FROM claim").fetchall()
+        assert found == [("half-saved",)]
+    finally:
+        torn.close()
+    return journal
+
+
 def test_a_save_cut_short_in_rollback_journal_mode_is_never_read_half_done(
     rollback_project: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -261,27 +275,38 @@ def test_a_save_cut_short_in_rollback_journal_mode_is_never_read_half_done(
     path, _claims = rollback_project
     status, out, _err = run(capsys, "claims", str(path), "--json")
     committed = json.loads(out)["claims"]
-    subprocess.run([sys.executable, "-c", CUT_SHORT, str(path)], check=False, timeout=60)
-    journal = path.with_name(path.name + "-journal")
-    assert journal.exists() and journal.stat().st_size > 0
-    torn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    try:  # the file as it lies on disk holds the half-saved edit
-        assert torn.execute("SELECT DISTINCT explanation FROM claim").fetchall() == [
-            ("half-saved",)
-        ]
-    finally:
-        torn.close()
+    cut_short_save(path)
     status, out, err = run(capsys, "claims", str(path), "--json")
     assert status == 0, err
     assert json.loads(out)["claims"] == committed
     status, out, err = run(capsys, "export", str(path), "--format", "markdown")
-    assert status == 0, err and "half-saved" not in out
+    assert status == 0, err
+    assert "half-saved" not in out
     service = ProjectService.open_file(path, author="Ana", quick_check=True)
     try:
         assert all(c.explanation != "half-saved" for c in service.claims())
     finally:
         service.close()
     assert journal_bytes(path) == (ROLLBACK, ROLLBACK)  # nothing was saved since
+
+
+def test_a_save_cut_short_in_a_read_only_file_gets_one_line_and_no_change(
+    rollback_project: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only a connection that may write can put the old pages back: a read-only file is
+    refused with a line that says why, never shown half-saved, never called damaged."""
+    path, _claims = rollback_project
+    cut_short_save(path)
+    path.chmod(0o444)
+    try:
+        before = folder_state(path)
+        status, out, err = run(capsys, "claims", str(path))
+        assert status != 0 and "half-saved" not in out
+        assert len(err.strip().splitlines()) == 1 and "cut short" in err, err
+        assert "damaged" not in err
+        assert folder_state(path) == before
+    finally:
+        path.chmod(0o644)
 
 
 # --- the window ------------------------------------------------------------------------
