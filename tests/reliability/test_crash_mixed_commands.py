@@ -251,6 +251,11 @@ def outcome(command: Command, before: State, after: State) -> str:
 # --- running and killing ------------------------------------------------------------
 
 
+BEFORE_COMMIT = "before its edit's commit"
+IN_COMMIT = "from its edit's commit to its return"
+AFTER_RETURN = "after it returned"
+
+
 @dataclass
 class Run:
     lines: list[str] = field(default_factory=list)
@@ -259,13 +264,15 @@ class Run:
     ended_at: float = 0.0
     killed: bool = False
 
-    @property
-    def phase(self) -> str:
+    def phase(self, commits: int) -> str:
+        """Where the command was when it died. ``commits``: how many COMMIT lines a whole
+        run prints; the last is the edit's (before it, only the schema check's scratch
+        database in memory commits), so a run with fewer cannot have saved anything."""
         if any(line.startswith("EXIT") for line in self.lines):
-            return "after the command returned"
-        if "COMMIT" in self.lines:
-            return "while committing"
-        return "before committing"
+            return AFTER_RETURN
+        if self.lines.count("COMMIT") >= commits:
+            return IN_COMMIT
+        return BEFORE_COMMIT
 
     @property
     def status(self) -> int | None:
@@ -337,9 +344,11 @@ class Tally:
         )
 
 
-def check_after(project: Path, command: Command, before: State, run: Run, tally: Tally) -> State:
+def check_after(
+    project: Path, command: Command, before: State, run: Run, phase: str, tally: Tally
+) -> State:
     """The checks after one command; returns the state the next command starts from."""
-    label = f"{command.kind} ({run.phase})"
+    label = f"{command.kind} ({phase})"
     try:
         after = read_state(project)  # first: Factdesk itself, as the user would
     except Exception as exc:  # a refusal to open is the failure being looked for
@@ -354,7 +363,7 @@ def check_after(project: Path, command: Command, before: State, run: Run, tally:
     tally.by_outcome[result if not result.startswith("half") else "half-applied"] += 1
     if result.startswith("half"):
         problems.append(result)
-    if run.phase == "before committing" and result != "not applied":
+    if phase == BEFORE_COMMIT and result != "not applied":
         problems.append(f"saved without a commit: {result}")
     if run.status is not None and run.status != 0:
         problems.append(f"the command failed (exit {run.status}): {run.stderr[-600:]}")
@@ -371,6 +380,7 @@ def campaign(tmp_path: Path, kills: int, seed: int) -> Tally:
     counter = ClaimCounter(tmp_path)
     tally = Tally()
     durations: dict[str, float] = {}
+    commits: dict[str, int] = {}  # COMMIT lines of a whole run of each command
     state = read_state(project)
     try:
         for n in range(kills + len(KINDS)):
@@ -389,14 +399,16 @@ def campaign(tmp_path: Path, kills: int, seed: int) -> Tally:
             run = run_command(command.argv, None if measuring else rng.uniform(0, durations[kind]))
             if measuring:
                 durations[kind] = run.ended_at - run.ready_at
-            else:
+                commits[kind] = run.lines.count("COMMIT")
+            phase = run.phase(commits[kind])
+            if not measuring:
                 tally.kills += run.killed
                 tally.by_kind[kind] += 1
-                tally.by_phase[run.phase if run.killed else "not killed (it had ended)"] += 1
-            state = check_after(project, command, state, run, tally)
+                tally.by_phase[phase if run.killed else "not killed (it had ended)"] += 1
+            state = check_after(project, command, state, run, phase, tally)
     finally:
         counter.close()
-    print(f"\nmixed commands: {tally.report()}; measured {durations}")
+    print(f"\nmixed commands: {tally.report()}; measured {durations}, commits {commits}")
     return tally
 
 

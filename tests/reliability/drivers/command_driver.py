@@ -16,10 +16,14 @@ import io
 import sys
 from contextlib import redirect_stdout
 
+# The command's own output is thrown away (redirected below); the harness's lines go to
+# the real standard output, also while the command runs.
+OUT = sys.stdout
+
 
 def say(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    OUT.write(line + "\n")
+    OUT.flush()
 
 
 def main() -> None:
