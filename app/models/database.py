@@ -2,8 +2,9 @@
 
 A :class:`Database` wraps one SQLAlchemy engine. Files are checked from their bytes first
 (:mod:`app.models.fileformat`), then their schema is compared with what this build makes,
-and only then does anything write to them (WAL mode, migrations). Every failure is a
-typed :class:`~app.core.errors.ProjectFileError` and leaves the file byte-for-byte as it was.
+and only then does anything write to them (migrations, edits). Opening and reading never
+write: every failure is a typed :class:`~app.core.errors.ProjectFileError` and leaves the
+file byte-for-byte as it was, journal mode included (see :class:`_ProjectConnection`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,13 @@ from app.errors import (
 )
 from app.models import tables  # noqa: F401 - registers the tables on SQLModel.metadata
 from app.models.file_validation import check_content, check_schema
-from app.models.fileformat import SCHEMA_VERSION, has_wal, read_header, writable_reason
+from app.models.fileformat import (
+    SCHEMA_VERSION,
+    has_pending_journal,
+    has_rollback_journal,
+    read_header,
+    writable_reason,
+)
 from app.models.migrations import migrate_sqlite_file
 
 BUSY_TIMEOUT_MS = 5000
@@ -81,7 +88,8 @@ class Database:
         next after it. On PostgreSQL the transaction is REPEATABLE READ (every statement
         sees the snapshot taken by the first). On SQLite the driver only opens a
         transaction before a write, so the read transaction is begun explicitly; in WAL
-        mode it keeps the snapshot of its first read. With ``write`` the transaction may
+        mode it keeps the snapshot of its first read (in rollback-journal mode, the shared
+        lock it then holds keeps writers out until it ends). With ``write`` the transaction may
         also write (committed at the end unless an exception leaves the block): on
         SQLite it takes the write lock at once (``BEGIN IMMEDIATE``), so what is written
         rests on exactly what was read. Without ``write`` it is always rolled back.
@@ -132,9 +140,58 @@ def _sqlite_uri(path: Path, *, read_only: bool) -> str:
     uri = "file:" + quote(str(path.resolve()), safe="/")
     if read_only:
         # immutable=1: SQLite creates no journal, WAL or shm file and takes no lock, so
-        # viewing a file leaves nothing beside it. Only sound when no WAL holds data.
-        uri += "?mode=ro&immutable=1" if not has_wal(path) else "?mode=ro"
+        # viewing a file leaves nothing beside it. Only sound when the file alone holds
+        # its state: a WAL with data, or a rollback journal (a save under way, or one cut
+        # short, whose half-written pages immutable would show), must be read through.
+        uri += "?mode=ro" if has_pending_journal(path) else "?mode=ro&immutable=1"
     return uri
+
+
+# The journal mode is a property of the file, and opening or reading a file never changes
+# it. Files Factdesk makes are in WAL mode from birth (readers never wait for the writer:
+# the window's background reads, a command run while the window is open). A file in
+# rollback-journal mode (made by another tool, or set with the sqlite3 shell) moves to WAL
+# with the first edit that is saved to it, right after that edit commits, never before
+# and never when it fails. Why then and not never: every later edit would otherwise make
+# readers and the writer wait on each other, and a report read on a worker could make an
+# edit fail with "database is locked"; and why not earlier: a command that fails, or only
+# reads, must leave the file byte-for-byte as it was. A saved edit changes the file anyway,
+# so the header changing with it surprises no one.
+class _ProjectConnection(sqlite3.Connection):
+    """A connection that moves a rollback-journal file to WAL once an edit is committed.
+
+    ``total_changes`` counts the rows changed through this connection; when it moved
+    since the last transaction ended, the transaction being committed wrote something.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._changes_at_last_end = 0
+        self._wal = False
+
+    def commit(self) -> None:
+        wrote = self.total_changes != self._changes_at_last_end
+        super().commit()  # raises if the commit fails: the mode is then left alone
+        self._changes_at_last_end = self.total_changes
+        if wrote and not self._wal:
+            self._move_to_wal()
+
+    def rollback(self) -> None:
+        super().rollback()
+        self._changes_at_last_end = self.total_changes
+
+    def _move_to_wal(self) -> None:
+        # Switching needs the file to itself for a moment; if another connection is
+        # reading, it is not waited for (the edit is saved already): the next saved
+        # edit tries again. The switch itself is one atomic write of the header.
+        self.execute("PRAGMA busy_timeout=0")
+        try:
+            mode = self.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            self._wal = str(mode).lower() == "wal"
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            self.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
@@ -142,7 +199,11 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            factory=sqlite3.Connection if read_only else _ProjectConnection,
         )
 
     engine = create_engine("sqlite://", creator=connect)
@@ -185,8 +246,29 @@ def _validate_sqlite(path: Path, *, quick_check: bool) -> int:
         )
     if header.user_version < 1:
         raise CorruptProjectError(f"{name}: the project file is incomplete (no schema version).")
+    _put_back_a_cut_short_save(path)
     _check_file(path, exact=header.user_version == SCHEMA_VERSION, full=quick_check)
     return header.user_version
+
+
+def _put_back_a_cut_short_save(path: Path) -> None:
+    """Play back the rollback journal of a save that a crash cut short, if there is one.
+
+    Such a file is half-written on disk, and only a connection that may write can put
+    the old pages back (read-only ones fail, and ``immutable`` ones would read the half-
+    written pages). This returns the file to its last saved state, as any SQLite program
+    opening it would; it changes nothing when no save was cut short (the journal then
+    belongs to a save under way elsewhere, and reading just waits for it).
+    """
+    if not has_rollback_journal(path) or writable_reason(path) is not None:
+        return  # a read-only file with a hot journal is refused by _check_file
+    try:
+        with contextlib.closing(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
+            # The first read takes a shared lock, which plays back a hot journal first.
+            conn.execute("PRAGMA trusted_schema=OFF")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptProjectError(f"{path.name}: the project file is damaged ({exc}).") from exc
 
 
 def _check_file(path: Path, *, exact: bool, full: bool) -> None:
@@ -203,7 +285,14 @@ def _check_file(path: Path, *, exact: bool, full: bool) -> None:
                 result = conn.execute("PRAGMA quick_check(1)").fetchone()
                 if not result or result[0] != "ok":
                     raise CorruptProjectError(f"{name}: the project file is damaged ({result[0]}).")
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
+            raise ProjectReadOnlyError(
+                f"{name}: a save to it was cut short, and it cannot be put back as it was "
+                "because it is read-only here; open it where it can be written."
+            ) from exc
+        raise CorruptProjectError(f"{name}: the project file is damaged ({exc}).") from exc
+    except UnicodeDecodeError as exc:
         # A damaged file can make SQLite return text that is not UTF-8 (in check results
         # or schema names), which Python's driver fails to decode.
         raise CorruptProjectError(f"{name}: the project file is damaged ({exc}).") from exc
@@ -246,8 +335,8 @@ def open_project_file(
     engine = _sqlite_engine(path, read_only=False)
     try:
         with engine.connect() as conn:
-            # Persistent per file: concurrent readers never wait for the writer.
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            # Only read: the journal mode stays as the file has it (_ProjectConnection).
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
     except (OperationalError, SADatabaseError) as exc:
         engine.dispose()
         raise ProjectFileError(f"{path.name}: cannot be opened ({exc.orig}).") from exc

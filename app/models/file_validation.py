@@ -67,7 +67,8 @@ _ENUMS: dict[tuple[str, str], frozenset[str]] = {
     ("claim", "role"): frozenset(r.value for r in ParagraphRole),
     ("evidence", "stance"): frozenset(s.value for s in Stance),
     ("changelog", "table_name"): frozenset(TABLE_BY_NAME),
-    ("changelog", "operation"): frozenset({"insert", "update", "delete"}),
+    # "merge": the one entry a merge adds to say what it brought in (sharing.merge.writing).
+    ("changelog", "operation"): frozenset({"insert", "update", "delete", "merge"}),
 }
 _KINDS = frozenset(k.value for k in ClaimKind)
 _JSON_COLUMNS = (("changelog", "old_value"), ("changelog", "new_value"), ("signature", "manifest"))

@@ -96,8 +96,9 @@ def read_header(path: Path) -> FileHeader:
         file_size=file_size,
     )
     # Pages committed to a WAL file may lie beyond the main file's end until the next
-    # checkpoint, so the size check is only sound without a WAL file beside it.
-    if not has_wal(path):
+    # checkpoint, and a save cut short in rollback-journal mode may have grown the page
+    # count before writing the pages; the size check is only sound with neither beside it.
+    if not has_pending_journal(path):
         if file_size % page_size:
             raise CorruptProjectError(f"{name}: the project file is truncated or damaged.")
         if page_count_valid and file_size < page_count * page_size:
@@ -112,12 +113,38 @@ def wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
-def has_wal(path: Path) -> bool:
-    """Whether a non-empty write-ahead log lies beside the file (it was not closed cleanly)."""
+def rollback_journal_path(path: Path) -> Path:
+    return path.with_name(path.name + "-journal")
+
+
+def _non_empty(path: Path) -> bool:
     try:
-        return wal_path(path).stat().st_size > 0
+        return path.stat().st_size > 0
     except OSError:
         return False
+
+
+def has_wal(path: Path) -> bool:
+    """Whether a non-empty write-ahead log lies beside the file (it was not closed cleanly)."""
+    return _non_empty(wal_path(path))
+
+
+def has_rollback_journal(path: Path) -> bool:
+    """Whether a non-empty rollback journal lies beside the file.
+
+    A file in rollback-journal mode (``PRAGMA journal_mode=DELETE``, as other tools make
+    them) has one only while a save is under way, or after a save was cut short by a
+    crash: then the file itself is half-written and the journal holds the pages as they
+    were, which SQLite puts back before anything reads the file (a "hot" journal).
+    """
+    return _non_empty(rollback_journal_path(path))
+
+
+def has_pending_journal(path: Path) -> bool:
+    """Whether the file alone does not hold its current state: a journal beside it must be
+    read (WAL) or played back (rollback journal) first. Reading the file as it lies on disk
+    (SQLite's ``immutable``) is only sound when this is False."""
+    return has_wal(path) or has_rollback_journal(path)
 
 
 def writable_reason(path: Path) -> str | None:
