@@ -119,6 +119,29 @@ def test_merging_my_own_other_project_keeps_me_one_reviewer(tmp_path: Path) -> N
         mine.close()
 
 
+def test_merging_my_own_copy_as_my_first_edit_here(tmp_path: Path) -> None:
+    """My laptop's copy of this very project, where I have edited and here not yet: my
+    row arrives from the copy while this merge, my first write here, makes it too."""
+    here_path, copy_path = tmp_path / "desk.factdesk", tmp_path / "laptop.factdesk"
+    build_project(here_path, author="Ana").close()
+    shutil.copy(here_path, copy_path)
+    laptop = ProjectService.open_file(copy_path, author="Ana", author_id=LISBON)
+    try:
+        claim = laptop.claims()[0].id
+        laptop.set_rating(claim, "False")
+    finally:
+        laptop.close()
+    mine = ProjectService.open_file(here_path, author="Ana", author_id=LISBON)
+    try:
+        merge_projects(mine, copy_path)
+        assert mine.claim(claim).rating_label == "False"
+        with mine.db.session() as s:
+            me = list(s.execute(select(Reviewer.id).where(Reviewer.id == mine.author_id)))
+        assert len(me) == 1
+    finally:
+        mine.close()
+
+
 def test_a_signed_older_file_opens_verifies_and_merges_by_reviewer_id(tmp_path: Path) -> None:
     """Format-1 entries carry a name only; the migration gave them the row of that name.
     They stay readable and verifiable, and new edits carry each person's id."""

@@ -218,6 +218,10 @@ def apply_merge(
         fresh: dict[str, list[Row]] = defaultdict(list)
         restored: list[tuple[str, Record]] = []
         for kind, row in todo.inserts:
+            if kind == "reviewer" and row["id"] == editor.author_id:
+                # My own row, made by this very write (my first in this project) after
+                # the plan read it as theirs alone: the same person, already here.
+                continue
             if row["id"] in known:
                 restored.append((kind, _new_row(kind, row)))
             else:
