@@ -33,19 +33,18 @@ w.show(); app.processEvents()
 print(time.time(), flush=True)
 """
 
-# What run_gui does with a project on the command line: the window first, then the
-# project after the first paint. The time is taken when the project is open for editing
-# (its article and claims shown, the service open); the window is then closed as quitting
-# closes it, with the signature check that opening started possibly still running.
+# What run_gui does with a project on the command line, the same calls in the same order:
+# the storage stack starts loading on a worker, the window is shown, then the project
+# opens. The time is taken when the project is open for editing (its article and claims
+# shown, the service open); the window is then closed as quitting closes it.
 FACTDESK = """
 import sys, time
-from app.ui.application import _make_app, make_window, open_paths
+from app.ui.application import _make_app, make_window, open_paths, preload_storage
+storage = preload_storage()
 from PySide6.QtCore import QSettings
 qapp = _make_app([])
 w = make_window(QSettings(sys.argv[2], QSettings.Format.IniFormat))
 w.resize(1280, 800); w.show(); qapp.processEvents()
-print(time.time(), flush=True)
-import app.core.project  # the storage stack, imported by the open in any case
 print(time.time(), flush=True)
 open_paths(w, [sys.argv[1]]); qapp.processEvents()
 assert w.service is not None and not w.workspace.editor.read_only
@@ -53,6 +52,15 @@ assert w.workspace.claims_model.rowCount() > 0
 assert w.workspace.view.toPlainText()
 print(time.time(), flush=True)
 w.close()
+storage.join()
+"""
+
+# The floor no start-up can go under: a process that only imports the storage libraries
+# every open needs (SQLAlchemy's ORM and SQLModel, which brings pydantic).
+STORAGE_LIBRARIES = """
+import time
+import sqlalchemy.orm, sqlmodel
+print(time.time(), flush=True)
 """
 
 
@@ -96,13 +104,14 @@ def startup(folder: Path, runs: int = 5) -> None:
         check=False,
         capture_output=True,
     )
-    bare_cpu, fd_cpu = [], []
+    bare_cpu, fd_cpu, libs_cpu = [], [], []
     shown_times: list[float] = []
-    import_times: list[float] = []
+    libs_times: list[float] = []
     for i in range(runs):
         for script, args, out, cpu in (
             (BARE, [str(text_file)], bare_times, bare_cpu),
             (FACTDESK, [str(sample), str(folder / f"s{i}.ini")], fd_times, fd_cpu),
+            (STORAGE_LIBRARIES, [], libs_times, libs_cpu),
         ):
             used = _children_cpu()
             t0 = time.time()
@@ -117,28 +126,31 @@ def startup(folder: Path, runs: int = 5) -> None:
             cpu.append(_children_cpu() - used)
             stamps = [float(x) - t0 for x in result.stdout.split()]
             out.append(stamps[-1])
-            if len(stamps) == 3:
+            if len(stamps) == 2:
                 shown_times.append(stamps[0])
-                import_times.append(stamps[1] - stamps[0])
     bare, fd = statistics.median(bare_times), statistics.median(fd_times)
     verdict = "ok" if fd / bare <= 3 else "OVER the 3x budget"
     print(
         f"(a) start to window shown: bare PySide6 {bare * 1000:.0f} ms; start to the sample "
         f"project open for editing: {fd * 1000:.0f} ms, ratio {fd / bare:.2f}x  {verdict} "
-        f"(median of {runs})"
+        f"(median of {runs}; load average {os.getloadavg()[0]:.2f})"
     )
-    shown, imported = statistics.median(shown_times), statistics.median(import_times)
+    shown, libs = statistics.median(shown_times), statistics.median(libs_times)
     print(
-        f"    of which: Factdesk's window shown {shown * 1000:.0f} ms ({shown / bare:.2f}x bare),"
-        f" storage stack import {imported * 1000:.0f} ms ({imported / bare:.2f}x bare),"
-        f" the open itself {(fd - shown - imported) * 1000:.0f} ms"
+        f"    of which: Factdesk's window shown {shown * 1000:.0f} ms ({shown / bare:.2f}x bare)"
+        f" while the storage stack loads on a worker, then the open {(fd - shown) * 1000:.0f} ms"
+    )
+    print(
+        f"    floor: a process importing only SQLAlchemy's ORM and SQLModel {libs * 1000:.0f} ms "
+        f"({libs / bare:.2f}x bare)"
     )
     # CPU time of the whole process (to its exit) is steadier than wall time on a busy
     # machine.
+    bare_c, fd_c, libs_c = (statistics.median(c) for c in (bare_cpu, fd_cpu, libs_cpu))
     print(
-        f"    CPU time per process: bare {statistics.median(bare_cpu) * 1000:.0f} ms, "
-        f"Factdesk {statistics.median(fd_cpu) * 1000:.0f} ms "
-        f"({statistics.median(fd_cpu) / statistics.median(bare_cpu):.2f}x)"
+        f"    CPU time per process: bare {bare_c * 1000:.0f} ms, Factdesk {fd_c * 1000:.0f} ms "
+        f"({fd_c / bare_c:.2f}x), storage libraries alone {libs_c * 1000:.0f} ms "
+        f"({libs_c / bare_c:.2f}x)"
     )
 
 

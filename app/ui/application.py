@@ -1,19 +1,50 @@
 """Start the window: QApplication, then the (light) window, then the project.
 
-Heavy modules (SQLAlchemy, the analysis model) are imported only when a project or an
-article is opened, after the window is on screen (architecture.md: start-up).
+The storage stack (SQLAlchemy, SQLModel) is imported on a worker thread while the window
+is built and shown (:func:`preload_storage`); everything else heavy (the detector,
+importers, reports, signing, matching) only when an action needs it, never before a
+project is editable (architecture.md: start-up; tests/ui/test_startup_imports.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from app import APP_ID, APP_NAME, ORGANISATION, PROJECT_SUFFIX, __version__
+
+
+def preload_storage() -> threading.Thread:
+    """Start importing the storage stack on a worker thread; returns the thread.
+
+    Opening a project needs SQLAlchemy, SQLModel and the tables (a few hundred ms of
+    imports) and, the first time, the ORM's mappers and the schema a project file must
+    have. Done here while the window is built and shown, the open finds them ready. The
+    worker touches no widget. If anything fails here, the open imports the same modules
+    on the GUI thread and reports the error there, as it would without this.
+    """
+    thread = threading.Thread(target=_prepare_storage, name="factdesk-storage", daemon=True)
+    thread.start()
+    return thread
+
+
+def _prepare_storage() -> None:
+    try:
+        from sqlalchemy.orm import configure_mappers
+
+        import app.core.project  # noqa: F401 - the service the open uses
+        from app.models.file_schema import expected_schema
+
+        configure_mappers()
+        expected_schema()
+    except Exception:  # reported by the open itself (see preload_storage)
+        logging.getLogger(__name__).debug("storage preload failed", exc_info=True)
 
 
 def _make_app(argv: Sequence[str]) -> object:
@@ -118,6 +149,14 @@ def run_gui(argv: Sequence[str]) -> int:
         shot = args[i + 1]
         del args[i : i + 2]
     paths = [a for a in args if not a.startswith("-")]
+    storage = preload_storage()
+    try:
+        return _run_window(paths, shot)
+    finally:
+        storage.join()  # never left importing while Python shuts down
+
+
+def _run_window(paths: list[str], shot: str | None) -> int:
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -148,7 +187,8 @@ def run_gui(argv: Sequence[str]) -> int:
     def load() -> None:
         open_paths(window, paths)
 
-    # After the first paint: the window is up before SQLAlchemy is imported.
+    # Once the window is up; the open waits for whatever preload_storage has not
+    # finished importing yet.
     QTimer.singleShot(0, load)
     return int(app.exec())
 

@@ -13,7 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QGuiApplication, QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,6 +42,8 @@ from app import APP_NAME, PROJECT_SUFFIX
 from app.core.errors import FactdeskError, SecretStoreError
 from app.ui import dialogs
 from app.ui.workers import Task, start
+
+VERIFY_DELAY_MS = 100  # after opening, before the signature check starts
 
 if TYPE_CHECKING:
     # Only for annotations: the signing module loads cryptography and keyring, and merge
@@ -426,7 +435,13 @@ class SharingController(QObject):
     def project_opened(self) -> None:
         self.update_actions()
         self.badge.setVisible(True)
-        self.verify_async()
+        self.badge.set_checking()
+        # Once the project is on screen: the check's imports (cryptography, keyring) and
+        # reads would otherwise hold the interpreter while the project is first painted.
+        service = self.window.service
+        QTimer.singleShot(
+            VERIFY_DELAY_MS, self, lambda: self.window.service is service and self.verify_async()
+        )
 
     def project_closed(self) -> None:
         self.update_actions()
