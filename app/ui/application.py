@@ -1,50 +1,20 @@
 """Start the window: QApplication, then the (light) window, then the project.
 
-The storage stack (SQLAlchemy, SQLModel) is imported on a worker thread while the window
-is built and shown (:func:`preload_storage`); everything else heavy (the detector,
-importers, reports, signing, matching) only when an action needs it, never before a
-project is editable (architecture.md: start-up; tests/ui/test_startup_imports.py).
+The window is painted before anything heavy is imported; the storage stack then loads on
+a worker and the project named opens (:mod:`app.ui.startup`, architecture.md: start-up).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from app import APP_ID, APP_NAME, ORGANISATION, PROJECT_SUFFIX, __version__
-
-
-def preload_storage() -> threading.Thread:
-    """Start importing the storage stack on a worker thread; returns the thread.
-
-    Opening a project needs SQLAlchemy, SQLModel and the tables (a few hundred ms of
-    imports) and, the first time, the ORM's mappers and the schema a project file must
-    have. Done here while the window is built and shown, the open finds them ready. The
-    worker touches no widget. If anything fails here, the open imports the same modules
-    on the GUI thread and reports the error there, as it would without this.
-    """
-    thread = threading.Thread(target=_prepare_storage, name="factdesk-storage", daemon=True)
-    thread.start()
-    return thread
-
-
-def _prepare_storage() -> None:
-    try:
-        from sqlalchemy.orm import configure_mappers
-
-        import app.core.project  # noqa: F401 - the service the open uses
-        from app.models.file_schema import expected_schema
-
-        configure_mappers()
-        expected_schema()
-    except Exception:  # reported by the open itself (see preload_storage)
-        logging.getLogger(__name__).debug("storage preload failed", exc_info=True)
+from app.ui.startup import StoragePreload, after_first_paint
 
 
 def _make_app(argv: Sequence[str]) -> object:
@@ -149,14 +119,14 @@ def run_gui(argv: Sequence[str]) -> int:
         shot = args[i + 1]
         del args[i : i + 2]
     paths = [a for a in args if not a.startswith("-")]
-    storage = preload_storage()
+    storage = StoragePreload()
     try:
-        return _run_window(paths, shot)
+        return _run_window(paths, shot, storage)
     finally:
-        storage.join()  # never left importing while Python shuts down
+        storage.wait()  # never left importing while Python shuts down
 
 
-def _run_window(paths: list[str], shot: str | None) -> int:
+def _run_window(paths: list[str], shot: str | None, storage: StoragePreload) -> int:
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -184,13 +154,20 @@ def _run_window(paths: list[str], shot: str | None) -> int:
         # First run: ask who is working before anything is recorded under a login name.
         QTimer.singleShot(0, lambda: window.settings_dialog(first_run=True))  # type: ignore[attr-defined]
 
-    def load() -> None:
-        open_paths(window, paths)
-
-    # Once the window is up; the open waits for whatever preload_storage has not
-    # finished importing yet.
-    QTimer.singleShot(0, load)
+    open_after_first_paint(window, paths, storage)
     return int(app.exec())
+
+
+def open_after_first_paint(window: Any, paths: Sequence[str], storage: StoragePreload) -> None:
+    """Once ``window`` is on screen: load the storage stack, then open ``paths``."""
+
+    def load() -> None:
+        storage.start()
+        if paths:
+            storage.wait()  # its work is the open's first step: not done twice
+            open_paths(window, paths)
+
+    after_first_paint(window, load)
 
 
 def _never_wait_for_a_person() -> None:
