@@ -119,14 +119,6 @@ def run_gui(argv: Sequence[str]) -> int:
         shot = args[i + 1]
         del args[i : i + 2]
     paths = [a for a in args if not a.startswith("-")]
-    storage = StoragePreload()
-    try:
-        return _run_window(paths, shot, storage)
-    finally:
-        storage.wait()  # never left importing while Python shuts down
-
-
-def _run_window(paths: list[str], shot: str | None, storage: StoragePreload) -> int:
     app = _make_app([])
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -154,8 +146,12 @@ def _run_window(paths: list[str], shot: str | None, storage: StoragePreload) -> 
         # First run: ask who is working before anything is recorded under a login name.
         QTimer.singleShot(0, lambda: window.settings_dialog(first_run=True))  # type: ignore[attr-defined]
 
+    storage = StoragePreload()
     open_after_first_paint(window, paths, storage)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        storage.wait()  # never left importing while Python shuts down
 
 
 def open_after_first_paint(window: Any, paths: Sequence[str], storage: StoragePreload) -> None:
