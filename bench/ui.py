@@ -245,7 +245,7 @@ def big_article(folder: Path) -> None:
     window.workspace.select_claim(mid.id)
     QApplication.processEvents()
     t2 = time.perf_counter()
-    window.rate_by_number(5)
+    window.edits.rate_by_number(5)
     view.viewport().repaint()
     with_db = time.perf_counter() - t2
     # The repaint part alone: recolour the range and paint the viewport once.
