@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 from app.cli.support import CliError, plural
-from app.cli.support import author as _author
 from app.cli.support import emit as _emit
 from app.core.errors import ValidationError
 
@@ -71,18 +71,26 @@ def register(subparsers: Any) -> None:
     a.set_defaults(func=cmd_keys_untrust)
 
 
+def _me() -> tuple[str, uuid.UUID]:
+    """Your display name and stable reviewer id (your key is kept under the id)."""
+    from app.core.settings import who_am_i
+
+    identity = who_am_i()
+    return identity.name, identity.id
+
+
 def cmd_keys_list(args: argparse.Namespace) -> int:
     from app.core.errors import SecretStoreError
     from app.core.sharing.signing import format_fingerprint, my_fingerprint, signing_key
     from app.core.sharing.trust import trusted_keys
 
-    me = _author()
+    me, my_id = _me()
     try:
-        signing_key(me, create=False)
+        signing_key(me, person_id=my_id, create=False)
         unusable = False
     except SecretStoreError:
         unusable = True
-    mine = None if unusable else my_fingerprint(me)
+    mine = None if unusable else my_fingerprint(me, my_id)
     keys = trusted_keys()
     if mine:
         lines = [f"Your key ({me}): {format_fingerprint(mine)}"]
@@ -107,9 +115,9 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     from app.core.sharing.signing import format_fingerprint, my_fingerprint, signing_key
     from app.core.sharing.trust import key_file_text
 
-    me = _author()
-    signing_key(me)  # made and kept in the keyring on first use
-    fingerprint = my_fingerprint(me)
+    me, my_id = _me()
+    signing_key(me, person_id=my_id)  # made and kept in the keyring on first use
+    fingerprint = my_fingerprint(me, my_id)
     assert fingerprint is not None  # signing_key raised if the keyring kept nothing
     text = key_file_text(me, fingerprint)
     if args.output is None:

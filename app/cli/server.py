@@ -17,8 +17,8 @@ EXIT_OK = 0
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
-    from app.core.server import open_server_for_cli
-    from app.core.server_transfer import upload_project_file
+    from app.core.server.connection import open_server_for_cli
+    from app.core.server.transfer import upload_project_file
 
     db = open_server_for_cli(args.db, create=True)
     try:
@@ -30,8 +30,8 @@ def cmd_upload(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
-    from app.core.server import open_server_for_cli
-    from app.core.server_transfer import save_server_project_as_file
+    from app.core.server.connection import open_server_for_cli
+    from app.core.server.transfer import save_server_project_as_file
 
     out = Path(args.out)
     if out.exists():

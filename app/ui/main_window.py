@@ -31,6 +31,7 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
+from app.core.settings import who_am_i
 from app.ui import (
     checked_before,
     commands,
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings
         self.author = author
+        self.author_id = who_am_i().id  # as the command line's: tells same-named people apart
         self.service: Any = None
         self.project_path: str | None = None
         self.article_id: str | None = None
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
         from app.core.project import ProjectService
 
         try:
-            service = ProjectService.create_file(path, author=self.author)
+            service = ProjectService.create_file(path, author=self.author, author_id=self.author_id)
         except FactdeskError as exc:
             dialogs.show_error(self, exc.message)
             return False
@@ -263,10 +265,14 @@ class MainWindow(QMainWindow):
 
         try:
             try:
-                service = ProjectService.open_file_for_window(path, author=self.author)
+                service = ProjectService.open_file_for_window(
+                    path, author=self.author, author_id=self.author_id
+                )
             except ProjectReadOnlyError:
                 # A file we may not write is still worth reading: open it for viewing.
-                service = ProjectService.open_file(path, author=self.author, read_only=True)
+                service = ProjectService.open_file(
+                    path, author=self.author, author_id=self.author_id, read_only=True
+                )
         except FactdeskError as exc:
             dialogs.show_error(self, exc.message)
             return False

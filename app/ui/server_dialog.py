@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import FactdeskError
-from app.core.server import (
+from app.core.server.connection import (
     TLS_MODES,
     build_server_url,
     check_connection,

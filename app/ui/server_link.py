@@ -38,7 +38,7 @@ class ServerLink(QObject):
         self.timer.timeout.connect(self.poll)
 
     def connect_dialog(self) -> None:
-        from app.core.server import remembered_server_urls
+        from app.core.server.connection import remembered_server_urls
         from app.ui.server_dialog import ServerDialog
 
         dialog = ServerDialog(self.window, remembered_server_urls())
@@ -53,7 +53,7 @@ class ServerLink(QObject):
         Connecting can take seconds (or time out): it runs on a worker, and the window
         shows the project when the server has answered.
         """
-        from app.core.server import open_server_database, server_projects
+        from app.core.server.connection import open_server_database, server_projects
 
         def connect(check: Any, report: Any) -> Any:
             report("Connecting to the server…")
@@ -78,7 +78,7 @@ class ServerLink(QObject):
         from PySide6.QtWidgets import QInputDialog
 
         from app.core.project import ProjectService
-        from app.core.server_sync import ChangeWatcher
+        from app.core.server.sync import ChangeWatcher
 
         try:
             if project_id is None and len(projects) > 1:
@@ -92,11 +92,17 @@ class ServerLink(QObject):
                 project_id = projects[names.index(chosen)][0]
             if projects:
                 service = ProjectService.for_database(
-                    db, author=self.window.author, project_id=project_id
+                    db,
+                    author=self.window.author,
+                    author_id=self.window.author_id,
+                    project_id=project_id,
                 )
             else:
                 service = ProjectService.create_in_database(
-                    db, name="Team project", author=self.window.author
+                    db,
+                    name="Team project",
+                    author=self.window.author,
+                    author_id=self.window.author_id,
                 )
             db = None  # the service owns it now
             self.window._set_service(service, None)

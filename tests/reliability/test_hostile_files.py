@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from app.cli import main as cli_main
 from app.core.errors import ProjectFileError
-from app.core.server_transfer import upload_project_file
+from app.core.server.transfer import upload_project_file
 from tests.reliability.hostile_files import CASES, build_good_project, make_case, sha256_of
 
 FULL = os.environ.get("FACTDESK_FUZZ_FULL", "") not in ("", "0")

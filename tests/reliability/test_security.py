@@ -200,7 +200,7 @@ def _all_text(exc: BaseException) -> str:
 def test_server_password_never_leaks(
     tmp_path: Path, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.core import server
+    from app.core.server import connection as server
     from app.core.paths import user_log_dir
     from app.core.secrets import get_secret, server_secret_name, set_secret
 

@@ -17,7 +17,7 @@ from app.core.errors import (
     ValidationError,
 )
 from app.core.project import ProjectService
-from app.core.server import (
+from app.core.server.connection import (
     build_server_url,
     check_connection,
     normalise_server_url,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from app.core.errors import DatabaseUnavailableError
-from app.core.server_sync import ChangeWatcher
+from app.core.server.sync import ChangeWatcher
 from tests.server.helpers import new_server_project, second_service
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.core.errors import ProjectExistsError
 from app.core.project import ProjectService
-from app.core.server_transfer import save_server_project_as_file, upload_project_file
+from app.core.server.transfer import save_server_project_as_file, upload_project_file
 from app.models.database import Database, open_project_file, open_server
 from app.models.tables import TABLE_BY_NAME, Signature
 from tests.conftest import REPO, cli_env
@@ -136,7 +136,7 @@ def test_a_value_too_long_for_the_server_is_named_and_nothing_is_uploaded(
     import sqlite3
 
     from app.core.errors import FactdeskError
-    from app.core.server import server_projects
+    from app.core.server.connection import server_projects
 
     path = tmp_path / "long.factdesk"
     _make_file(path)

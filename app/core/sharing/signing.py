@@ -53,6 +53,7 @@ from app.core.sharing.canonical import (
     sa_table,
 )
 from app.core.sharing.safeopen import damaged_file_errors
+from app.models.database import Database
 from app.models.history import begin_edit
 from app.models.tables import Reviewer, Signature
 
@@ -113,6 +114,8 @@ class VerifyResult:
     changed: tuple[ChangedRecord, ...] = field(default=())
     signature_intact: bool = False  # the signature itself checks against its public key
     signed_format: int = CANONICAL_FORMAT  # 1: records only (older); 2: and the change log
+    # Unsigned, yet a reviewer's signing key is recorded in it: a signature was removed.
+    signature_removed: bool = False
 
     @property
     def older_format(self) -> bool:
@@ -148,10 +151,35 @@ def _public_bytes(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | None:
-    """The reviewer's private key from the keyring; made and stored on first use."""
-    try:
+def _key_slot(reviewer: str, person_id: uuid.UUID | None) -> str:
+    """Where the keyring keeps a person's key: under their stable reviewer id, so that a
+    change of display name keeps the key colleagues trust (by name only for callers that
+    know no id, such as the self-test)."""
+    return f"id:{person_id}" if person_id is not None else reviewer
+
+
+def _stored_key(reviewer: str, person_id: uuid.UUID | None) -> bytes | None:
+    raw = secrets.get_signing_key(_key_slot(reviewer, person_id))
+    if raw is None and person_id is not None:
+        # Builds before reviewer ids kept the key under the display name: adopt it, so
+        # the key colleagues already trust stays this person's key after a rename.
         raw = secrets.get_signing_key(reviewer)
+        if raw is not None:
+            secrets.set_signing_key(_key_slot(reviewer, person_id), raw)
+    return raw
+
+
+def signing_key(
+    reviewer: str, *, person_id: uuid.UUID | None = None, create: bool = True
+) -> Ed25519PrivateKey | None:
+    """The reviewer's private key from the keyring; made and stored on first use.
+
+    ``person_id`` is the reviewer's stable id (:func:`app.core.settings.who_am_i`); the
+    display name ``reviewer`` only names the key in messages.
+    """
+    slot = _key_slot(reviewer, person_id)
+    try:
+        raw = _stored_key(reviewer, person_id)
         if raw is None:
             if not create:
                 return None
@@ -162,11 +190,11 @@ def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | No
             )
 
             secrets.set_signing_key(
-                reviewer, key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+                slot, key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
             )
             # Read it back: a keyring that silently drops secrets must not yield a key
             # whose private half is lost the moment this process ends.
-            raw = secrets.get_signing_key(reviewer)
+            raw = secrets.get_signing_key(slot)
             if raw is None:
                 raise SecretStoreError("the keyring did not keep the new signing key.")
         return Ed25519PrivateKey.from_private_bytes(raw)
@@ -177,10 +205,10 @@ def signing_key(reviewer: str, *, create: bool = True) -> Ed25519PrivateKey | No
         ) from None
 
 
-def my_fingerprint(reviewer: str) -> str | None:
+def my_fingerprint(reviewer: str, person_id: uuid.UUID | None = None) -> str | None:
     """The fingerprint of the reviewer's key, or None without a key or a keyring."""
     try:
-        key = signing_key(reviewer, create=False)
+        key = signing_key(reviewer, person_id=person_id, create=False)
     except SecretStoreError:
         return None
     return fingerprint_of(_public_bytes(key)) if key is not None else None
@@ -222,7 +250,7 @@ def sign_project(service: ProjectService, *, trust_own_key: bool = True) -> Sign
     if db.read_only_reason is not None:
         raise ProjectReadOnlyError(f"{db.label}: cannot be signed ({db.read_only_reason}).")
     signer = service.author
-    key = signing_key(signer)
+    key = signing_key(signer, person_id=service.person_id)
     assert key is not None
     public = _public_bytes(key)
     fingerprint = fingerprint_of(public)
@@ -318,6 +346,15 @@ def verify_project(
     ``trusted_fingerprints`` is the user's list (``{fingerprint: name}`` or a set); None
     reads it from the user's configuration (:mod:`app.core.sharing.trust`).
     """
+    return verify_database(service.db, service.project_id, trusted_fingerprints)
+
+
+def verify_database(
+    db: Database,
+    project_id: uuid.UUID,
+    trusted_fingerprints: dict[str, str] | set[str] | None = None,
+) -> VerifyResult:
+    """:func:`verify_project` over an open database (a file received, before merging it)."""
     if trusted_fingerprints is None:
         from app.core.sharing.trust import trusted_fingerprints as load_trusted
 
@@ -327,13 +364,12 @@ def verify_project(
         if isinstance(trusted_fingerprints, dict)
         else dict.fromkeys(trusted_fingerprints, "")
     )
-    db = service.db
     table = Signature.__table__  # type: ignore[attr-defined]
     with damaged_file_errors(db.label, db.kind), db.snapshot() as conn:
         sig = (
             conn.execute(
                 select(table)
-                .where(table.c.project_id == service.project_id)
+                .where(table.c.project_id == project_id)
                 .order_by(table.c.signed_at.desc(), table.c.id)
                 .limit(1)
             )
@@ -341,8 +377,9 @@ def verify_project(
             .first()
         )
         if sig is None:
-            return VerifyResult(VerifyStatus.UNSIGNED, _unsigned_message(conn, service))
-        snapshot = read_snapshot(conn, service.project_id)
+            message, removed = _unsigned_message(conn, project_id)
+            return VerifyResult(VerifyStatus.UNSIGNED, message, signature_removed=removed)
+        snapshot = read_snapshot(conn, project_id)
     signer, fingerprint = str(sig["signer_name"]), str(sig["key_fingerprint"])
     signed_at = sig["signed_at"]
     base = {"signer_name": signer, "key_fingerprint": fingerprint, "signed_at": signed_at}
@@ -357,7 +394,7 @@ def verify_project(
             f
             for f in sorted(SIGNED_FORMATS, reverse=True)
             if signed_manifest is not None
-            and content_digest(service.project_id, signed_manifest, f) == stored_digest
+            and content_digest(project_id, signed_manifest, f) == stored_digest
         ),
         None,
     )
@@ -367,9 +404,7 @@ def verify_project(
         and _signature_checks(
             public,
             bytes(sig["signature"] or b""),
-            _signed_message(
-                str(service.project_id), signer, fingerprint, signed_at, stored_digest, fmt
-            ),
+            _signed_message(str(project_id), signer, fingerprint, signed_at, stored_digest, fmt),
         )
     )
     fmt = fmt or CANONICAL_FORMAT
@@ -416,14 +451,14 @@ def verify_project(
     )
 
 
-def _unsigned_message(conn: Any, service: Any) -> str:
+def _unsigned_message(conn: Any, project_id: uuid.UUID) -> tuple[str, bool]:
     """ "Not signed", or, when a reviewer's signing key is recorded in the file (signing
-    records it), that a signature appears to have been removed."""
+    records it), that a signature appears to have been removed (and True)."""
     reviewers = Reviewer.__table__  # type: ignore[attr-defined]
     signers = (
         conn.execute(
             select(reviewers.c.display_name).where(
-                reviewers.c.project_id == service.project_id,
+                reviewers.c.project_id == project_id,
                 reviewers.c.key_fingerprint.is_not(None),
             )
         )
@@ -431,12 +466,12 @@ def _unsigned_message(conn: Any, service: Any) -> str:
         .all()
     )
     if not signers:
-        return "the project is not signed."
+        return "the project is not signed.", False
     names = ", ".join(sorted(str(n) for n in signers))
     return (
         f"the project is not signed, but it records the signing key of {names}: "
         "a signature was removed from it, so its content cannot be vouched for."
-    )
+    ), True
 
 
 def _signature_checks(public: bytes, signature: bytes, message: bytes) -> bool:
