@@ -1,7 +1,7 @@
 """Start the window: QApplication, then the (light) window, then the project.
 
-Heavy modules (SQLAlchemy, the analysis model) are imported only when a project or an
-article is opened, after the window is on screen (architecture.md: start-up).
+The window is painted before anything heavy is imported; the storage stack then loads on
+a worker and the project named opens (:mod:`app.ui.startup`, architecture.md: start-up).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app import APP_ID, APP_NAME, ORGANISATION, PROJECT_SUFFIX, __version__
+from app.ui.startup import StoragePreload, after_first_paint
 
 
 def _make_app(argv: Sequence[str]) -> object:
@@ -145,12 +146,24 @@ def run_gui(argv: Sequence[str]) -> int:
         # First run: ask who is working before anything is recorded under a login name.
         QTimer.singleShot(0, lambda: window.settings_dialog(first_run=True))  # type: ignore[attr-defined]
 
-    def load() -> None:
-        open_paths(window, paths)
+    storage = StoragePreload()
+    open_after_first_paint(window, paths, storage)
+    try:
+        return int(app.exec())
+    finally:
+        storage.wait()  # never left importing while Python shuts down
 
-    # After the first paint: the window is up before SQLAlchemy is imported.
-    QTimer.singleShot(0, load)
-    return int(app.exec())
+
+def open_after_first_paint(window: Any, paths: Sequence[str], storage: StoragePreload) -> None:
+    """Once ``window`` is on screen: load the storage stack, then open ``paths``."""
+
+    def load() -> None:
+        storage.start()
+        if paths:
+            storage.wait()  # its work is the open's first step: not done twice
+            open_paths(window, paths)
+
+    after_first_paint(window, load)
 
 
 def _never_wait_for_a_person() -> None:

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from app.core.detection_bands import STRONG_THRESHOLD
 from app.core.records import ClaimInfo, ClaimStatus, Paragraph, ParagraphRole, RatingScaleInfo
 from app.ui import colours
 from app.ui.text_offsets import TextOffsets
@@ -231,8 +232,6 @@ def span_of(claim: ClaimInfo, scale: RatingScaleInfo | None, offsets: TextOffset
 
 def is_weak_detection(claim: ClaimInfo) -> bool:
     """A detected claim in the detector's weak band (shown with a quieter underline)."""
-    from app.core.analysis import STRONG_THRESHOLD  # the detector's bands, not the window's
-
     return claim.origin.value == "detected" and (claim.score or 0.0) < STRONG_THRESHOLD
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from app.core.errors import FactdeskError, SecretStoreError
 from app.ui import dialogs
 from app.ui.merge_flow import MergeFlow, refresh_views
 from app.ui.signature_badge import SignatureBadge, SignatureDetailsDialog
 from app.ui.workers import Task
+
+VERIFY_DELAY_MS = 100  # after opening, before the signature check starts
 
 if TYPE_CHECKING:
     # Only for annotations: the signing module loads cryptography and keyring, which
@@ -60,7 +62,13 @@ class SharingController(QObject):
     def project_opened(self) -> None:
         self.update_actions()
         self.badge.setVisible(True)
-        self.verify_async()
+        self.badge.set_checking()
+        # Once the project is on screen: the check's imports (cryptography, keyring) and
+        # reads would otherwise hold the interpreter while the project is first painted.
+        service = self.window.service
+        QTimer.singleShot(
+            VERIFY_DELAY_MS, self, lambda: self.window.service is service and self.verify_async()
+        )
 
     def project_closed(self) -> None:
         self.update_actions()

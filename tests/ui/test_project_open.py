@@ -87,7 +87,7 @@ def test_closing_while_the_signature_is_checked_waits_for_the_check(
     monkeypatch.setattr(signing, "verify_project", slow_verify)
     win = _window(qtbot, qsettings)
     assert win.open_project(str(project))
-    assert started.wait(5)
+    qtbot.waitUntil(started.is_set, timeout=5000)  # starts once the project is shown
     win.close()  # as quitting does
     assert finished.is_set()  # the check ended before the engine was disposed
     assert not failures and win.service is None

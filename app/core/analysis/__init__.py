@@ -36,6 +36,7 @@ from app.core.analysis.names import NameBook
 from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
 from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
 from app.core.analysis.structure import asserts_fact, infer_paragraphs
+from app.core.detection_bands import DEFAULT_THRESHOLD, STRONG_THRESHOLD  # for the window too
 from app.core.errors import AnalysisError
 from app.core.records import ClaimKind, Paragraph, ParagraphRole
 
@@ -54,13 +55,6 @@ MAX_TEXT_CHARS = 4_000_000
 MODEL_CREDIT = (
     "Check-worthiness model trained on the ClaimBuster dataset (Arslan et al., 2020), CC BY 4.0"
 )
-# The shipped model's two bands, chosen by cross-validation on its training data (grouped
-# by debate): a score from DEFAULT_THRESHOLD up is "weak" (check-worthy, maximises F1), from
-# STRONG_THRESHOLD up "strong" (maximises F0.5). The test suite checks that they equal the
-# ones recorded in resources/model/checkworthiness.json.
-DEFAULT_THRESHOLD: float = 0.33
-STRONG_THRESHOLD: float = 0.55
-BANDS = ("strong", "weak")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _FIRST_PERSON = {"i", "we"}
