@@ -99,7 +99,7 @@ class ServerLink(QObject):
                     db, name="Team project", author=self.window.author
                 )
             db = None  # the service owns it now
-            self.window._set_service(service, None)
+            self.window.projects.set_service(service, None)
             self.watcher = ChangeWatcher(service)
         except FactdeskError as exc:
             if db is not None:

@@ -163,8 +163,8 @@ def connect_actions(window: Any) -> None:
     """What each action, the start page and the workspace's signals do."""
     a = window.actions_
     handlers = {
-        ActionId.NEW: window.new_project_dialog,
-        ActionId.OPEN: window.open_project_dialog,
+        ActionId.NEW: window.projects.new_dialog,
+        ActionId.OPEN: window.projects.open_dialog,
         ActionId.CONNECT_SERVER: window.server.connect_dialog,
         ActionId.IMPORT_ARTICLE: window.importing.import_dialog,
         ActionId.PASTE_ARTICLE: window.importing.paste,
@@ -204,8 +204,8 @@ def connect_actions(window: Any) -> None:
             lambda _checked=False, name=name: window.apply_theme(name, store=True)
         )
     a[ActionId.SHOW_DISMISSED].toggled.connect(window._on_show_dismissed_toggled)
-    window.start_page.new_requested.connect(window.new_project_dialog)
-    window.start_page.open_requested.connect(window.open_project_dialog)
+    window.start_page.new_requested.connect(window.projects.new_dialog)
+    window.start_page.open_requested.connect(window.projects.open_dialog)
     window.start_page.open_path.connect(window.open_project)
     ws = window.workspace
     ws.article_chosen.connect(window.show_article)
