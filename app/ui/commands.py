@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 from PySide6.QtGui import QUndoCommand
 
 from app.core.errors import FactdeskError
-from app.core.records import ArticleInfo, Changes, ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.records import Changes, ClaimInfo, ClaimStatus, EvidenceInfo
 
 Notify = Callable[[Changes], None]
 OnError = Callable[[FactdeskError], None]
@@ -412,31 +412,6 @@ def push(stack: Any, command: ServiceCommand) -> None:
     """Do the command's first change, then record it (nothing is recorded if it fails)."""
     command.perform()
     stack.push(command)
-
-
-class EditArticleCommand(ServiceCommand):
-    """Change an article's details (title, outlet, author, address, publication date)."""
-
-    def __init__(
-        self,
-        service: Any,
-        before: ArticleInfo,
-        fields: dict[str, Any],
-        notify: Notify | None = None,
-        on_error: OnError | None = None,
-    ) -> None:
-        super().__init__(service, "Edit article details", notify, on_error)
-        self.article_id = before.id
-        self.new = dict(fields)
-        self.old = {name: getattr(before, name) for name in fields}
-        self.expected_revision: int | None = before.revision
-
-    def _do(self) -> Changes:
-        rev, self.expected_revision = self.expected_revision, None  # checked on the first only
-        return self.service.update_article(self.article_id, expected_revision=rev, **self.new)
-
-    def _undo(self) -> Changes:
-        return self.service.update_article(self.article_id, **self.old)
 
 
 class CorrectClaimantCommand(ServiceCommand):

@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
 
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what ``changes`` names: claim rows, their text ranges, counts."""
-        if self.service is None:
+        if self.service is None or self._shown_article_gone(changes):
             return
         ws = self.workspace
         current = ws.current_claim_id()
@@ -316,6 +316,35 @@ class MainWindow(QMainWindow):
                 self._show_article_details(self.service.article(self.article_id))
         self._update_counts()
         self.update_actions()
+
+    def _shown_article_gone(self, changes: Changes) -> bool:
+        """When the article shown was deleted, show the one after it in the list (or
+        before it; none when it was the last) and say so."""
+        if self.article_id not in changes.articles:
+            return False
+        try:
+            self.service.article(self.article_id)
+            return False
+        except NotFoundError:
+            pass
+        model = self.workspace.articles_model
+        listed = [model.article_at(row).id for row in range(model.rowCount())]
+        at = listed.index(self.article_id) if self.article_id in listed else 0
+        articles = self.service.articles()
+        left = {a.id for a in articles}
+        nearest = [i for i in (*listed[at + 1 :], *reversed(listed[:at])) if i in left]
+        model.set_articles(articles)
+        if nearest:
+            self.show_article(nearest[0], articles)
+        else:
+            self.article_id = None
+            self.workspace.claims_model.set_claims([])
+            self.workspace.view.clear_article()
+            self.workspace.editor.set_claim(None)
+            self.workspace.article_title.setVisible(False)
+            self._update_counts()
+            self.update_actions()
+        return True
 
     def _on_command_error(self, error: FactdeskError) -> None:
         self.handle_error(error)
