@@ -218,11 +218,13 @@ class ClaimEdits:
         claims = window.service.claims(ClaimFilter(article_id=article.id), with_evidence=True)
         if not dialogs.ask(window, deletion_question(article.title, claims), yes="Delete"):
             return
-        window.run_command(
-            article_commands.DeleteArticleCommand(
-                window.service, article, window.workspace.current_claim_id()
-            )
+        command = article_commands.DeleteArticleCommand(
+            window.service, article, window.workspace.current_claim_id()
         )
+        if window.run_command(command):
+            window.statusBar().showMessage(
+                f"Deleted article “{article.title}”; Edit › Undo (Ctrl+Z) brings it back.", 8000
+            )
 
 
 def deletion_question(title: str, claims: list[Any]) -> str:

@@ -83,6 +83,9 @@ def test_delete_then_undo_brings_the_article_back_on_the_same_claim(window, qtbo
     ]
     with pytest.raises(NotFoundError):
         window.service.article(first)
+    assert window.statusBar().currentMessage() == (
+        "Deleted article “Water bills”; Edit › Undo (Ctrl+Z) brings it back."
+    )
     # The next article is shown, and the list, the article and the panel agree.
     assert window.article_id == second
     assert [ws.articles_model.article_at(r).id for r in range(ws.articles_model.rowCount())] == [
