@@ -9,11 +9,13 @@ log, and a redo deletes again only what the undo put back.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.project import ClaimFilter, DeletedArticle
-from app.core.records import ArticleInfo, Changes
+from app.core.records import ArticleInfo, Changes, ClaimFilter
 from app.ui.commands import Notify, OnError, ServiceCommand
+
+if TYPE_CHECKING:  # the storage stack is imported after the window shows
+    from app.core.project import DeletedArticle
 
 
 class EditArticleCommand(ServiceCommand):
@@ -56,7 +58,9 @@ class DeleteArticleCommand(ServiceCommand):
         notify: Notify | None = None,
         on_error: OnError | None = None,
     ) -> None:
-        super().__init__(service, f"Delete article “{article.title}”", notify, on_error)
+        # A short text: it is the Undo and Redo buttons' label, and a title would push the
+        # toolbar's other buttons out of sight. The status bar names the article.
+        super().__init__(service, "Delete article", notify, on_error)
         # Not ``article_id``: after a redo there is no article to go to. An undo goes to
         # the claim that was current when it was deleted (undo_feedback reads claim_id),
         # or, for an article without claims, to the article (``restored_article_id``).

@@ -86,6 +86,12 @@ class ClaimEdits:
             return
         command = commands.AddClaimCommand(self.window.service, self.window.article_id, *span)
         if self.window.run_command(command) and command.claim_id:
+            # The selection became the claim: let it go, so the claim's own highlight
+            # shows and Ctrl+M is not offered again for the same words.
+            view = self.window.workspace.view
+            cursor = view.textCursor()
+            cursor.clearSelection()
+            view.setTextCursor(cursor)
             self.window.workspace.select_claim(command.claim_id, scroll_text=False)
 
     def merge_with_next(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,6 +50,12 @@ from app.ui.workers import Task
 from app.ui.workspace import Workspace
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+
+
+def default_size(window: QWidget) -> QSize:
+    """1280x800, less tall on a screen of 800 or fewer lines: with its title bar the
+    window must fit, or the status bar (where undo says what it did) is off the screen."""
+    return QSize(1280, min(800, window.screen().availableGeometry().height() - 48))
 
 
 class MainWindow(QMainWindow):
@@ -116,7 +122,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(default_size(self))
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -100,6 +100,11 @@ def show_undo_step(window: Any, command: QUndoCommand, *, undone: bool) -> None:
         window.workspace.view.flash_claim(claim.id)
         model = window.workspace.claims_model
         number = model.first_number + model.row_of(claim.id)  # as the list numbers it
+    elif article_id == window.article_id and isinstance(getattr(command, "start", None), int):
+        # The claim is gone (a mark undone): go to where it was, on the claim before it.
+        before = [c for c in window.workspace.claims_model.claims() if c.start <= command.start]
+        if before:
+            window.workspace.select_claim(before[-1].id)
     window.statusBar().showMessage(
         describe(command, undone=undone, number=number, scale=window.scale),
         8000,

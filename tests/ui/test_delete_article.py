@@ -192,3 +192,34 @@ def test_the_command_on_a_bare_stack_refuses_a_redo_over_a_colleagues_edit(qapp,
     assert mine.claim(claim.id).explanation == "Bob's note."
     assert stack.count() == 0  # the step is obsolete: the stack never claims a false state
     mine.close()
+
+
+def test_undoing_a_mark_in_another_article_goes_to_where_it_was(window, qtbot, helpers):
+    from PySide6.QtGui import QTextCursor
+
+    ws = window.workspace
+    first = window.article_id
+    with_second_article(window, helpers)
+    claims = ws.claims_model.claims()
+    words = "Rain was light in spring."
+    start = window.service.article_text(first).text.index(words)
+    for claim in [c for c in claims if c.start == start]:  # the fixture detects it: drop it
+        window.service.delete_claim(claim.id)
+    window.show_article(first)
+    cursor = QTextCursor(ws.view.document())
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(words), QTextCursor.MoveMode.KeepAnchor)
+    ws.view.setTextCursor(cursor)
+    window.actions_[ActionId.MARK_CLAIM].trigger()
+    assert ws.current_claim().quote == words
+    assert not ws.view.textCursor().hasSelection()  # the words became the claim
+    assert not window.actions_[ActionId.MARK_CLAIM].isEnabled()
+    window.show_article(ws.articles_model.article_at(1).id)
+    ws.claims.setFocus()
+    qtbot.keyClick(ws.claims, Qt.Key.Key_Z, CTRL)
+    assert window.article_id == first
+    listed, emphasised, panel = shown(window)
+    assert listed == emphasised == panel
+    before = [c for c in ws.claims_model.claims() if c.start < start]
+    assert len(before) > 1 and listed == before[-1].id  # the claim just before the words
+    assert window.statusBar().currentMessage() == "Undid “mark claim”"
