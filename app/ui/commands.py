@@ -208,14 +208,21 @@ class AddClaimCommand(ServiceCommand):
         super().__init__(service, "Mark claim", notify, on_error)
         self.article_id, self.start, self.end = article_id, start, end
         self.claim_id: str | None = None
+        self.quote = ""
 
     def _do(self) -> Changes:
         info, changes = self.service.add_claim(
             self.article_id, self.start, self.end, claim_id=self.claim_id
         )
-        self.claim_id = info.id
+        self.claim_id, self.quote = info.id, info.quote
         self._saw_claim(info)
         return changes
+
+    def describe(self, *, undone: bool) -> str:
+        """The status bar's words: which words were marked, since the claim may be gone."""
+        words = " ".join(self.quote.split())
+        words = words if len(words) <= 50 else words[:49] + "…"
+        return f"{'Undid' if undone else 'Redid'} marking “{words}” as a claim"
 
     def _undo(self) -> Changes:
         assert self.claim_id is not None

@@ -222,4 +222,6 @@ def test_undoing_a_mark_in_another_article_goes_to_where_it_was(window, qtbot, h
     assert listed == emphasised == panel
     before = [c for c in ws.claims_model.claims() if c.start < start]
     assert len(before) > 1 and listed == before[-1].id  # the claim just before the words
-    assert window.statusBar().currentMessage() == "Undid “mark claim”"
+    assert window.statusBar().currentMessage() == (
+        "Undid marking “Rain was light in spring.” as a claim"
+    )
