@@ -284,12 +284,17 @@ class ArticleOps:
         with self.store.write() as s:
             if s.get(Article, as_uuid(deleted.id, "article")) is not None:
                 raise ValidationError(f"the article {deleted.title!r} is already in the project.")
-            again = self.find_article_by_sha256(str(deleted.article["sha256"]))
+            again = s.execute(
+                select(col(Article.id), col(Article.title)).where(
+                    col(Article.project_id) == self.store.project_id,
+                    col(Article.sha256) == deleted.article["sha256"],
+                )
+            ).first()
             if again is not None:
                 raise DuplicateArticleError(
                     f"{deleted.title!r} cannot be put back: the same text was imported "
                     f"again as {again.title!r}.",
-                    existing_id=again.id,
+                    existing_id=str(again.id),
                 )
             files: dict[Any, Any] = {}  # deleted attachment id -> the id to cite now
             for values in deleted.attachments:
