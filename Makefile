@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | sha256sum | cu
 # pytest-xdist workers: one per core (each starts its own test PostgreSQL server).
 TEST_WORKERS ?= auto
 SAMPLE := var/sample.factdesk
+# The sample's known verdicts go into a library of their own, never the user's real one.
+SAMPLE_LIBRARY := $(abspath var/sample-library.sqlite3)
 export QT_QPA_PLATFORM ?= offscreen
 
 # Debian packages: Qt's offscreen/xcb platforms, a font, PostgreSQL for the server tests,
@@ -54,12 +56,12 @@ $(STAMP)-%: pyproject.toml setup.py
 
 $(SAMPLE): | setup
 	mkdir -p var
-	$(PY) scripts/make_sample_project.py $(SAMPLE)
+	$(PY) scripts/make_sample_project.py $(SAMPLE) --library $(SAMPLE_LIBRARY)
 
 sample: $(SAMPLE)
 
 run: setup $(SAMPLE)
-	QT_QPA_PLATFORM= $(PY) -m app $(SAMPLE)
+	QT_QPA_PLATFORM= FACTDESK_LIBRARY=$(SAMPLE_LIBRARY) $(PY) -m app $(SAMPLE)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check app tests bench scripts

@@ -11,6 +11,10 @@ training library) at the shipped threshold and prints:
   debate or speech ranked by score);
 * ``newsclaims_dev.csv``: precision, recall and F1 of the positive class.
 
+For the precision/recall sets it also prints the figures with the news-style rules of
+``app/core/analysis/news_style.py`` applied as to a body sentence of an article (what
+``analyse`` does), so that a rule that helps news but hurts elsewhere shows.
+
 None of these files is used for training or for choosing the threshold.
 """
 
@@ -27,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from app.core.analysis.model import load_model  # noqa: E402
+from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict  # noqa: E402
 
 # research sets scored as precision/recall/F1 of the positive class (none used in training)
 _PRF_SETS = ("ct24_en_dev.csv", "ct22_1a_en_dev.csv", "ct22_1b_en_dev.csv", "newsclaims_dev.csv")
@@ -92,6 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = prf(labels, [score >= model.threshold for score in scores])
         # the strong band alone: how precise the sentences shown strongest are
         results[name]["strong"] = prf(labels, [score >= model.strong for score in scores])  # type: ignore[assignment]
+        verdicts = [news_verdict(r["text"]) for r in rows]
+        results[name]["with_news_rules"] = prf(  # type: ignore[assignment]
+            labels,
+            [
+                v is AT_LEAST_WEAK or (v is not NEVER and score >= model.threshold)
+                for v, score in zip(verdicts, scores, strict=True)
+            ],
+        )
 
     rows = read_rows(data / "clef2021_1b_en_dev.csv")
     by_doc: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
@@ -120,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name[:-4]:<19} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}"
             f"   strong band: P {st['precision']:.3f}  R {st['recall']:.3f}"  # type: ignore[index]
+        )
+        nr = r["with_news_rules"]
+        print(
+            f"{'  + news rules':<19} P {nr['precision']:.3f}  R {nr['recall']:.3f}"  # type: ignore[index]
+            f"  F1 {nr['f1']:.3f}"  # type: ignore[index]
         )
     cl = results["clef2021_1b_en_dev.csv"]
     print(f"clef2021_1b_en_dev  MAP {cl['map']:.3f} over {int(cl['documents'])} documents")

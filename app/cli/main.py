@@ -19,8 +19,8 @@ from app import APP_NAME, PROJECT_SUFFIX, __version__
 from app.cli import keys, library, reports, server, sharing
 from app.cli.support import CliError, plural, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
-from app.cli.support import author as _author
 from app.cli.support import emit as _emit
+from app.cli.support import me as _me
 from app.cli.support import open_service as _open_service
 from app.core.errors import FactdeskError, ProjectExistsError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
@@ -116,8 +116,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         from app.core.server import open_server_for_cli
 
         db = open_server_for_cli(args.db, create=True)
+        who = _me()
         service = ProjectService.create_in_database(
-            db, name=args.name or "Untitled project", scale=args.scale, author=_author()
+            db,
+            name=args.name or "Untitled project",
+            scale=args.scale,
+            author=who.name,
+            author_id=who.id,
         )
         where = db.label
     else:
@@ -132,8 +137,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             )
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX) if not path.suffix else path
+        who = _me()
         service = ProjectService.create_file(
-            path, name=args.name, scale=args.scale, author=_author()
+            path, name=args.name, scale=args.scale, author=who.name, author_id=who.id
         )
         where = str(path)
     try:

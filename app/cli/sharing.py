@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.cli.support import author as _author
 from app.cli.support import emit as _emit
+from app.cli.support import me as _me
 from app.cli.support import plural
 from app.core.errors import ProjectReadOnlyError
 
@@ -28,7 +28,8 @@ def open_shared_project(path: str, *, view_only: bool) -> Any:
     if not view_only and db.read_only_reason is not None:
         db.close()
         raise ProjectReadOnlyError(f"{Path(path).name}: cannot be changed: {db.read_only_reason}.")
-    return ProjectService.for_database(db, author=_author())
+    who = _me()
+    return ProjectService.for_database(db, author=who.name, author_id=who.id)
 
 
 def cmd_sign(args: argparse.Namespace) -> int:

@@ -36,7 +36,16 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
+def me() -> Any:
+    """Who runs this command: the reviewer's name and stable id, as the window has them
+    (:func:`app.core.settings.who_am_i`)."""
+    from app.core.settings import who_am_i
+
+    return who_am_i()
+
+
 def author() -> str:
+    """The reviewer's display name (what keys and messages show)."""
     from app.core.settings import reviewer_name
 
     return reviewer_name()
@@ -46,16 +55,22 @@ def open_service(args: argparse.Namespace, *, read_only: bool = False) -> Any:
     """The project named by ``args.project``, or the one on the ``--db`` server."""
     from app.core.project import ProjectService
 
+    who = me()
     if args.db:
         from app.core.server import open_server_for_cli
 
         db = open_server_for_cli(args.db)
         return ProjectService.for_database(
-            db, author=author(), project_id=getattr(args, "project_id", None)
+            db,
+            author=who.name,
+            author_id=who.id,
+            project_id=getattr(args, "project_id", None),
         )
     if not args.project:
         raise CliError("name a project file (or give --db URL)")
-    return ProjectService.open_file(Path(args.project), author=author(), read_only=read_only)
+    return ProjectService.open_file(
+        Path(args.project), author=who.name, author_id=who.id, read_only=read_only
+    )
 
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:

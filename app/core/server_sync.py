@@ -1,13 +1,13 @@
 """Noticing other people's edits to a project on a shared server.
 
 The window polls :class:`ChangeWatcher` every few seconds; it reads the change log for
-rows it has not yet seen and says which records changed, as a :class:`Changes`. Others'
-edits are recognised by the author's Reviewer id, not their display name: two people
-called "Ana" see each other's changes (entries of format 1 without an id fall back to
-the name). Change-log
-times come from each writer's clock and a transaction may commit a moment after its rows
-were stamped, so every poll looks back over :data:`OVERLAP` and skips the ids it has
-already reported: nothing is missed and nothing is reported twice.
+rows it has not yet seen and says which records changed, as a :class:`Changes`. Whose
+edit an entry is, is decided by the author's Reviewer id alone, never by display name:
+two people called "Ana" see each other's changes. An entry with no id (written by a
+format-1 Factdesk) is nobody's own, so it is reported, at worst refreshing a view once.
+Change-log times come from each writer's clock and a transaction may commit a moment
+after its rows were stamped, so every poll looks back over :data:`OVERLAP` and skips the
+ids it has already reported: nothing is missed and nothing is reported twice.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlmodel import col
 from app.core.project import ProjectService
 from app.core.records import Changes
 from app.models.database import translate_storage_errors
-from app.models.tables import ChangeLog, Reviewer
+from app.models.tables import ChangeLog
 
 OVERLAP = timedelta(seconds=60)
 _SCALE_TABLES = {"ratingscale", "ratinglevel"}
@@ -33,29 +33,14 @@ class ChangeWatcher:
     def __init__(self, service: ProjectService, *, include_own: bool = False) -> None:
         self.service = service
         self.include_own = include_own
-        self._me = service.author_id or self._my_reviewer_id()
         self._cursor = self._latest()
         self._seen: dict[uuid.UUID, datetime] = {}
         self.poll()  # what is already in the log is what the window has just loaded
 
-    def _my_reviewer_id(self) -> uuid.UUID | None:
-        """The author's Reviewer id when the service was given none (found by name)."""
-        with translate_storage_errors(self.service.db), self.service.db.session() as s:
-            found = s.execute(
-                select(col(Reviewer.id))
-                .where(
-                    col(Reviewer.project_id) == self.service.project_id,
-                    col(Reviewer.display_name) == self.service.author,
-                )
-                .order_by(col(Reviewer.created_at))
-                .limit(1)
-            ).scalar()
-        return uuid.UUID(str(found)) if found is not None else None
-
-    def _mine(self, author_id: uuid.UUID | None, author: str) -> bool:
-        if author_id is not None:
-            return author_id == (self.service.author_id or self._me)
-        return author == self.service.author  # an entry of format 1, by name only
+    def _mine(self, author_id: uuid.UUID | None) -> bool:
+        # Read at each poll: a service given no reviewer id learns its row on first write.
+        me = self.service.author_id
+        return author_id is not None and me is not None and author_id == me
 
     def _latest(self) -> datetime:
         with translate_storage_errors(self.service.db), self.service.db.session() as s:
@@ -76,7 +61,6 @@ class ChangeWatcher:
         query = select(
             col(ChangeLog.id),
             col(ChangeLog.at),
-            col(ChangeLog.author),
             col(ChangeLog.author_id),
             col(ChangeLog.table_name),
             col(ChangeLog.record_id),
@@ -87,12 +71,12 @@ class ChangeWatcher:
         articles: set[str] = set()
         evidence: set[str] = set()
         scale = project = False
-        for log_id, at, author, author_id, table_name, record_id in rows:
+        for log_id, at, author_id, table_name, record_id in rows:
             if log_id in self._seen:
                 continue
             self._seen[log_id] = at
             self._cursor = max(self._cursor, at)
-            if not self.include_own and self._mine(author_id, author):
+            if not self.include_own and self._mine(author_id):
                 continue
             if table_name == "claim":
                 claims.add(str(record_id))

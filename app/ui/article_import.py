@@ -7,6 +7,7 @@ claim.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,35 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
 from app.ui import dialogs
-from app.ui.workers import Task, import_job
+from app.ui.workers import Task
+
+
+def import_job(
+    service: Any, path: str | None, text: str | None = None, html: str | None = None
+) -> Callable[[Callable[[], None], Callable[[str], None]], Any]:
+    """A job that reads, analyses and stores one article (file or pasted text)."""
+
+    def job(check: Callable[[], None], report: Callable[[str], None]) -> Any:
+        from app.core import ingest
+
+        report("Reading the article…")
+        check()
+        if path is not None:
+            from app.core.importers import read_article
+
+            imported = read_article(Path(path))
+            name = Path(path).name
+        else:
+            from app.core.importers import read_pasted
+
+            imported = read_pasted(text, html)
+            name = "pasted text"
+        check()
+        report("Finding the claims…")
+        # The last step is one transaction: once it starts, it completes.
+        return ingest.store_imported(service, imported, source_name=name)
+
+    return job
 
 
 class ArticleImport:

@@ -29,6 +29,7 @@ from app.core.errors import (
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
+from app.core.settings import who_am_i
 from app.ui import (
     checked_before,
     commands,
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings
         self.author = author
+        self.author_id = who_am_i().id  # as the command line's: tells same-named people apart
         self.service: Any = None
         self.project_path: str | None = None
         self.article_id: str | None = None

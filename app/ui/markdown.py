@@ -3,7 +3,8 @@
 An explanation may come from a colleague's project file, so the preview shows it exactly
 as the HTML report does (:func:`app.core.reports.explanations.explanation_html`:
 markdown-it-py with raw HTML shown as text, no images, links only to web addresses).
-Rendering runs on a worker thread and is cached by content in the core, so moving back to
+Rendering runs through the window's operation runner (:mod:`app.ui.operations`), off the
+GUI thread, and is cached by content in the core, so moving back to
 a claim or undoing an edit shows at once; when the text changes again before a result
 arrives, the stale result is dropped.
 """
@@ -15,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTextBrowser
 
-from app.ui.workers import Task, start
+from app.ui.operations import runner_for
+from app.ui.workers import Task
 
 
 def _render_job(text: str) -> Any:
@@ -35,25 +37,25 @@ class MarkdownPreview(QObject):
         super().__init__(browser)
         self.browser = browser
         self.wanted = ""
-        self._tasks: list[Task] = []  # kept alive until they report back
+        self.task: Task | None = None  # the newest rendering (the runner keeps them all)
 
     def show(self, text: str) -> None:
         self.wanted = text
         if not text.strip():
             self.browser.setHtml("")
             return
-        task = Task(_render_job(text))
-        self._tasks.append(task)
-        task.signals.done.connect(lambda result, task=task: self._on_done(task, result))
-        task.signals.failed.connect(lambda message, task=task: self._on_failed(task, message))
-        start(task)
+        self.task = runner_for(self.browser).run(
+            "Rendering the explanation preview",
+            _render_job(text),
+            self._on_done,
+            on_failed=self._on_failed,
+            quiet=True,
+        )
 
-    def _on_done(self, task: Task, result: tuple[str, str]) -> None:
-        self._tasks.remove(task)
+    def _on_done(self, result: tuple[str, str]) -> None:
         text, html = result
         if text == self.wanted:
             self.browser.setHtml(html)
 
-    def _on_failed(self, task: Task, message: str) -> None:
-        self._tasks.remove(task)
+    def _on_failed(self, message: str) -> None:
         self.browser.setPlainText(f"The preview cannot be shown: {message}")

@@ -70,7 +70,9 @@ class ProjectLifecycle:
         from app.core.project import ProjectService
 
         try:
-            service = ProjectService.create_file(path, author=self.window.author)
+            service = ProjectService.create_file(
+                path, author=self.window.author, author_id=self.window.author_id
+            )
         except FactdeskError as exc:
             dialogs.show_error(self.window, exc.message)
             return False
@@ -94,13 +96,17 @@ class ProjectLifecycle:
         """
         from app.core.project import ProjectService
 
-        author = self.window.author
+        author, author_id = self.window.author, self.window.author_id
         try:
             try:
-                service = ProjectService.open_file_for_window(path, author=author)
+                service = ProjectService.open_file_for_window(
+                    path, author=author, author_id=author_id
+                )
             except ProjectReadOnlyError:
                 # A file we may not write is still worth reading: open it for viewing.
-                service = ProjectService.open_file(path, author=author, read_only=True)
+                service = ProjectService.open_file(
+                    path, author=author, author_id=author_id, read_only=True
+                )
         except FactdeskError as exc:
             dialogs.show_error(self.window, exc.message)
             return False

@@ -1,10 +1,10 @@
 """The window's report tools: the Export dialog and the Report Preview dock.
 
 Both sit on :mod:`app.core.reports` (no Qt there). The Export dialog builds and writes
-the report on a worker (:mod:`app.ui.workers`), writing the file atomically; the preview
-renders :func:`render_html` on a worker too, into a ``QTextBrowser`` that never follows
-links itself (http and https links open in the system browser), and refreshes,
-debounced, as claims change.
+the report through the window's operation runner (:mod:`app.ui.operations`), writing
+the file atomically; the preview renders :func:`render_html` through the runner too,
+into a ``QTextBrowser`` that never follows links itself (http and https links open in
+the system browser), and refreshes, debounced, as claims change.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ class ExportDialog(QDialog):
 
     def start_export(self) -> None:
         from app.ui import dialogs
-        from app.ui.workers import Task, start
+        from app.ui.operations import runner_for
 
         if self.task is not None:
             return  # one export at a time
@@ -236,14 +236,17 @@ class ExportDialog(QDialog):
             write_report(target, body, project)
             return str(target)
 
-        task = Task(job)
-        self.task = task
-        task.signals.progress.connect(self.status.setText)
-        task.signals.done.connect(self._on_done)
-        task.signals.failed.connect(self._on_failed)
-        task.signals.cancelled.connect(self._on_cancelled)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
-        start(task)
+        # Quiet: this dialog shows the progress itself, and its Cancel cancels.
+        self.task = runner_for(self).run(
+            "Exporting the report…",
+            job,
+            self._on_done,
+            on_failed=self._on_failed,
+            on_cancelled=self._on_cancelled,
+            on_progress=self.status.setText,
+            quiet=True,
+        )
 
     def _finish(self) -> None:
         self.task = None
@@ -320,7 +323,7 @@ class ReportPreview(QDockWidget):
         self.timer.timeout.connect(self.refresh)
         self.refreshes = 0  # for tests and diagnostics
         self._generation = 0  # of the newest refresh; older results are dropped
-        self._tasks: list[Any] = []  # running refreshes, kept until they report back
+        self.task: Any = None  # the newest refresh (the runner keeps every running one)
         self.visibilityChanged.connect(lambda shown: shown and self.schedule())
 
     def set_source(self, service: Any, article_id: str | None) -> None:
@@ -346,7 +349,7 @@ class ReportPreview(QDockWidget):
         if self.article_id is None:
             self.browser.setPlainText("Choose an article to preview its report.")
             return
-        from app.ui.workers import Task, start
+        from app.ui.operations import runner_for
 
         service, article_id, generation = self.service, self.article_id, self._generation
 
@@ -355,20 +358,17 @@ class ReportPreview(QDockWidget):
 
             return render_html(build_report(service, ReportOptions(article_id=article_id)))
 
-        task = Task(job)
-        self._tasks.append(task)
-        task.signals.done.connect(lambda html: self._on_rendered(task, generation, html))
-        task.signals.failed.connect(
-            lambda message: self._on_rendered(
-                task, generation, None, f"The report cannot be shown: {message}"
-            )
+        self.task = runner_for(self).run(
+            "Building the report preview",
+            job,
+            lambda html: self._on_rendered(generation, html),
+            on_failed=lambda message: self._on_rendered(
+                generation, None, f"The report cannot be shown: {message}"
+            ),
+            quiet=True,
         )
-        start(task)
 
-    def _on_rendered(
-        self, task: Any, generation: int, html: str | None, error: str | None = None
-    ) -> None:
-        self._tasks.remove(task)
+    def _on_rendered(self, generation: int, html: str | None, error: str | None = None) -> None:
         if generation != self._generation:
             return  # a newer refresh is on its way
         if html is None:

@@ -92,11 +92,17 @@ class ServerLink(QObject):
                 project_id = projects[names.index(chosen)][0]
             if projects:
                 service = ProjectService.for_database(
-                    db, author=self.window.author, project_id=project_id
+                    db,
+                    author=self.window.author,
+                    author_id=self.window.author_id,
+                    project_id=project_id,
                 )
             else:
                 service = ProjectService.create_in_database(
-                    db, name="Team project", author=self.window.author
+                    db,
+                    name="Team project",
+                    author=self.window.author,
+                    author_id=self.window.author_id,
                 )
             db = None  # the service owns it now
             self.window.projects.set_service(service, None)

@@ -1,9 +1,10 @@
-"""Long work off the GUI thread: a QRunnable that reports back through signals.
+"""The operation runner's internals: a QRunnable that reports back through signals.
 
-Workers never touch widgets; they call the service (which opens its own short sessions)
-and hand a plain result back. Cancelling sets a flag the job checks between steps; a
-step that has begun (one committed transaction) finishes, so the project is never left
-half-written.
+Nothing starts these directly: the window runs every job through its
+:class:`~app.ui.operations.OperationRunner`. Workers never touch widgets; they call the
+service (which opens its own short sessions) and hand a plain result back. Cancelling
+sets a flag the job checks between steps; a step that has begun (one committed
+transaction) finishes, so the project is never left half-written.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
 
 from app.core.errors import FactdeskError
 
@@ -67,35 +68,3 @@ class Task(QRunnable):
         # is left to tell.
         if shiboken6.isValid(self.signals):
             signal.emit(*args)
-
-
-def start(task: Task) -> None:
-    QThreadPool.globalInstance().start(task)
-
-
-def import_job(service: Any, path: str | None, text: str | None = None, html: str | None = None):
-    """A job that reads, analyses and stores one article (file or pasted text)."""
-
-    def job(check: Callable[[], None], report: Callable[[str], None]) -> Any:
-        from pathlib import Path
-
-        from app.core import ingest
-
-        report("Reading the article…")
-        check()
-        if path is not None:
-            from app.core.importers import read_article
-
-            imported = read_article(Path(path))
-            name = Path(path).name
-        else:
-            from app.core.importers import read_pasted
-
-            imported = read_pasted(text, html)
-            name = "pasted text"
-        check()
-        report("Finding the claims…")
-        # The last step is one transaction: once it starts, it completes.
-        return ingest.store_imported(service, imported, source_name=name)
-
-    return job

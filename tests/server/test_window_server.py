@@ -35,7 +35,9 @@ def _window(qtbot: Any, tmp_path: Path, name: str, author: str) -> Any:
     from app.ui.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, author)
+    with pytest.MonkeyPatch.context() as person:  # each person has their own settings
+        person.setenv("FACTDESK_CONFIG_DIR", str(tmp_path / f"{name}-config"))
+        win = MainWindow(settings, author)
     qtbot.addWidget(win)
     win.show()
     return win

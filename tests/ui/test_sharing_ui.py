@@ -14,7 +14,7 @@ from app.core.project import ProjectService
 from app.core.sharing.signing import VerifyStatus
 from app.core.sharing.trust import untrust_key
 from app.ui.actions import ActionId
-from app.ui.sharing_dialogs import ConflictsModel, MergeConflictsDialog
+from app.ui.merge_dialog import MergeDialog
 
 
 def _verified(window, qtbot):
@@ -112,43 +112,51 @@ def _two_copies(window, project: Path, tmp_path: Path) -> tuple[Path, str]:
     return theirs, claim.id
 
 
-def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project, tmp_path):
+def merge(window, qtbot, path: Path, ask):
+    """Merge through the window's flow, answering the dialog with ``ask(preview)``."""
+    flow = window.sharing.merging
+    flow.ask = ask
+    with qtbot.waitSignal(flow.finished, timeout=30000) as blocker:
+        assert window.sharing.merge_file(str(path)) is not None
+    return blocker.args[0]
+
+
+def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project, tmp_path, errors):
     _verified(window, qtbot)
     theirs, claim_id = _two_copies(window, project, tmp_path)
     seen = {}
 
-    def ask(plan):
-        dialog = MergeConflictsDialog(window, plan)
+    def ask(preview):
+        dialog = MergeDialog(window, preview)
         qtbot.addWidget(dialog)
-        model = dialog.model
-        seen["rows"] = [
-            (model.index(r, 1).data(), model.index(r, 2).data(), model.index(r, 3).data())
-            for r in range(model.rowCount())
-        ]
+        (card,) = dialog.cards
+        seen["title"] = card.title.text()
         dialog.all_theirs.click()
+        assert set(dialog.resolution().values()) == {"theirs"}
         dialog.all_mine.click()
         assert set(dialog.resolution().values()) == {"mine"}
-        # Per row: ticking Theirs unticks Mine.
-        assert model.setData(
-            model.index(0, ConflictsModel.THEIRS),
-            Qt.CheckState.Checked.value,
-            Qt.ItemDataRole.CheckStateRole,
-        )
-        assert model.index(0, ConflictsModel.MINE).data(Qt.ItemDataRole.CheckStateRole) == (
-            Qt.CheckState.Unchecked
-        )
+        card.theirs.click()  # per conflict: taking theirs leaves mine
+        assert not card.mine.isChecked()
         return dialog.resolution()
 
-    window.sharing.ask_conflicts = ask
-    command = window.sharing.merge_file(str(theirs))
+    command = merge(window, qtbot, theirs, ask)
     assert command is not None
-    assert seen["rows"] == [("verdict", "unrated: My reasoning", "unrated: Bob's reasoning")]
+    # Named as the list names it: its number there and its text.
+    model = window.workspace.claims_model
+    number = model.data(model.index(model.row_of(claim_id), model.POSITION))
+    name = f"Claim #{number} 'Officials blamed the new treatment plant for the rise.'"
+    assert seen["title"] == f"{name} — Verdict"
     merged = window.service.claim(claim_id)
     assert (merged.explanation, merged.claimant) == ("Bob's reasoning", "Minister")
     assert window.undo_stack.count() == 1
     assert window.undo_stack.undoText().startswith("Merge")
     shown = window.workspace.claims_model.claim(claim_id)
     assert shown is not None and shown.claimant == "Minister"  # the views were refreshed
+    # What merged and how the conflict was decided is said afterwards.
+    said = errors[-1]
+    assert said.startswith("Merged theirs.factdesk:")
+    assert f"{name} — Verdict: took theirs (Bob's)" in said
+    assert "Merged automatically:" in said and ": Claimant " in said and "→ Minister" in said
 
     window.undo_stack.undo()
     back = window.service.claim(claim_id)
@@ -163,18 +171,20 @@ def test_merge_conflicts_chosen_in_the_dialog_then_undone(window, qtbot, project
 def test_merge_cancelled_changes_nothing(window, qtbot, project, tmp_path):
     _verified(window, qtbot)
     theirs, claim_id = _two_copies(window, project, tmp_path)
-    window.sharing.ask_conflicts = lambda plan: None
-    assert window.sharing.merge_file(str(theirs)) is None
+    assert merge(window, qtbot, theirs, lambda preview: None) is None
     assert window.service.claim(claim_id).explanation == "My reasoning"
     assert window.undo_stack.count() == 0
+    assert "Merge cancelled" in window.statusBar().currentMessage()
 
 
 def test_merging_a_broken_file_is_an_error(window, qtbot, tmp_path, errors):
     _verified(window, qtbot)
     bad = tmp_path / "bad.factdesk"
     bad.write_bytes(b"not a project at all" * 100)
-    assert window.sharing.merge_file(str(bad)) is None
+    before = bad.read_bytes()
+    assert merge(window, qtbot, bad, lambda preview: {}) is None
     assert errors and "bad.factdesk" in errors[-1]
+    assert bad.read_bytes() == before
 
 
 def test_read_only_project_cannot_be_signed_or_merged_into(window, qtbot, project):

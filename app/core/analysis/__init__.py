@@ -5,7 +5,9 @@ Pure Python (no Qt, no numpy, no scikit-learn at run time). The entry point is
 
 Each sentence gets a calibrated check-worthiness score and a band ("strong" from
 :data:`STRONG_THRESHOLD`, "weak" from :data:`DEFAULT_THRESHOLD`; credits and bylines
-never, headings and captions only when they state a fact), and a claimant with the role
+never, headings and captions only when they state a fact; :mod:`.news_style` corrects
+the band for the news sentence categories the debate-trained model misjudges, such as
+reported feelings or short figures), and a claimant with the role
 the article gives them (:mod:`.claimant` finds the speaker phrase, :mod:`.names` resolves
 it against the people and organisations the article introduced).
 
@@ -31,6 +33,7 @@ from app.core.analysis.claimant import IMPERSONAL, Speaker, find_speaker, mask_q
 from app.core.analysis.kinds import content_kinds
 from app.core.analysis.model import load_model
 from app.core.analysis.names import NameBook
+from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
 from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
 from app.core.analysis.structure import asserts_fact, infer_paragraphs
 from app.core.errors import AnalysisError
@@ -64,6 +67,7 @@ _FIRST_PERSON = {"i", "we"}
 _ATTRIBUTED_ROLES = frozenset({ParagraphRole.BODY, ParagraphRole.STANDFIRST})
 _HEADING_ROLES = frozenset({ParagraphRole.SUBHEADING, ParagraphRole.CAPTION})
 _MIN_QUOTE_WORDS = 4
+_NEWS_STYLE_ROLES = _ATTRIBUTED_ROLES | {ParagraphRole.HEADLINE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,12 +250,28 @@ def analyse(
         band: str | None = None
         if role is ParagraphRole.CREDIT:
             pass  # credits and bylines never
-        elif role in _HEADING_ROLES and not asserts_fact(sentence):
-            pass  # subheadings and captions only when they state a fact
-        elif score >= strong:
-            band = "strong"
-        elif score >= weak:
-            band = "weak"
+        elif role in _HEADING_ROLES:
+            # subheadings and captions only when they state a fact
+            if asserts_fact(sentence):
+                band = "strong" if score >= strong else "weak" if score >= weak else None
+            if (
+                band is None
+                and role is ParagraphRole.SUBHEADING
+                and news_verdict(sentence, headline=True) is AT_LEAST_WEAK
+            ):
+                band = "weak"  # "Turnout down to 29%", "Greens take control ..."
+        else:
+            if score >= strong:
+                band = "strong"
+            elif score >= weak:
+                band = "weak"
+            if role in _NEWS_STYLE_ROLES:
+                # the model learnt from debates; news categories it misjudges are tabled
+                verdict = news_verdict(sentence, headline=role is ParagraphRole.HEADLINE)
+                if verdict is NEVER:
+                    band = None
+                elif verdict is AT_LEAST_WEAK and band is None:
+                    band = "weak"
         results.append(
             SentenceAnalysis(
                 start=start,

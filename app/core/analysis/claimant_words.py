@@ -96,6 +96,8 @@ ROLE_HEADS = frozenset(
         registrar dean principal headteacher headmaster teacher nurse doctor surgeon physician
         recorder magistrate coroner sheriff
         chef author
+        resident witness neighbour neighbor parent mother father passenger driver shopper
+        voter campaigner volunteer student patient survivor farmer landlord tenant
         """
     )
 )
@@ -160,6 +162,28 @@ DATA_NOUNS = frozenset(
         """
     )
 )
+
+# Words that describe data rather than name its publisher: "Official figures show",
+# "Police Scotland's own data shows" (the publisher is the possessor).
+DATA_DESCRIPTIONS = frozenset(
+    split_words(
+        """
+        official latest new recent provisional final annual monthly quarterly weekly own
+        published unpublished internal leaked
+        """
+    )
+)
+# Times that may follow a claimant without being part of its name: "a report by the
+# National Audit Office last year found ..."
+TIME_WORDS = frozenset(
+    split_words(
+        """
+        yesterday today tonight monday tuesday wednesday thursday friday saturday sunday
+        """
+    )
+)
+TIME_SPANS = frozenset(split_words("year week month spring summer autumn winter weekend"))
+TIME_OPENERS = frozenset(split_words("last this next earlier on"))
 
 # Plural nouns that make a group claimant: "Trade analysts estimated", "Police said".
 GROUP_NOUNS = frozenset(

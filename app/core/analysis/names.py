@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from app.core.analysis.claimant import IMPERSONAL, Speaker
 from app.core.analysis.claimant_words import (
+    DATA_DESCRIPTIONS,
     DATA_NOUNS,
     DETERMINERS,
     FEMALE_HONORIFICS,
@@ -32,6 +33,9 @@ from app.core.analysis.claimant_words import (
     ORG_WORDS,
     PLACES,
     ROLE_HEADS,
+    TIME_OPENERS,
+    TIME_SPANS,
+    TIME_WORDS,
     split_words,
 )
 
@@ -237,6 +241,9 @@ def parse_phrase(phrase: str) -> Parsed | None:
         words = [*words[:-1], words[-1][:-2]]  # "the ministry's (spokesman)": the ministry
     if not words:
         return None
+    words = _strip_trailing_time(words)
+    if not words:
+        return None
     lowered = [w.lower() for w in words]
     if len(words) == 1 and lowered[0] in {"he", "she", "it", "they"}:
         return Parsed(lowered[0], kind="pronoun")
@@ -274,9 +281,13 @@ def parse_phrase(phrase: str) -> Parsed | None:
         # "the latest NHS England data shows": the body that publishes it
         caps: list[str] = []
         for word in reversed(words[:-1]):
-            if not _is_cap(word) or word.lower() in NOT_A_NAME:
+            if word.lower() in DATA_DESCRIPTIONS and not caps:
+                continue  # "official figures", "X's own data"
+            if not _is_cap(word) or word.lower() in NOT_A_NAME | DATA_DESCRIPTIONS:
                 break
             caps.insert(0, word)
+        if caps and caps[-1].endswith(("'s", "’s")):
+            caps[-1] = caps[-1][:-2]  # "Police Scotland's own data": Police Scotland
         if caps:
             return Parsed(" ".join(caps), kind="org")
         return Parsed(" ".join(words), kind="group")
@@ -300,6 +311,19 @@ def parse_phrase(phrase: str) -> Parsed | None:
             return Parsed(" ".join(words), kind="group")  # "energy network operators"
         return None
     return split_name(words)
+
+
+def _strip_trailing_time(words: list[str]) -> list[str]:
+    """Drop a time that follows the claimant: "the Audit Office last year", "X on Monday"."""
+    while words:
+        last = words[-1].lower()
+        if last in TIME_WORDS and len(words) > 1:
+            words = words[:-2] if words[-2].lower() == "on" else words[:-1]
+        elif last in TIME_SPANS and len(words) > 2 and words[-2].lower() in TIME_OPENERS:
+            words = words[:-2]
+        else:
+            return words
+    return words
 
 
 @dataclass
@@ -487,7 +511,11 @@ class NameBook:
                 + list(reversed(recent))
             )
             for person in candidates:
-                if person is not None and person.gender in (None, wanted):
+                # a one-word "person" of no known gender is often an organisation
+                # ("the trade body UKHospitality says"): never "she" or "he"
+                if person is not None and (
+                    person.gender == wanted or (person.gender is None and " " in person.full)
+                ):
                     person.gender = wanted
                     return person.full
             return None

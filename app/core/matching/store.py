@@ -8,6 +8,7 @@ The library never lives in a project file: projects stay small and their schema 
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -72,7 +73,13 @@ Cancelled = Callable[[], bool]
 
 
 def default_library_path() -> Path:
-    return user_data_dir() / LIBRARY_FILE_NAME
+    """The library of known verdicts: ``$FACTDESK_LIBRARY``, else the platform's data folder.
+
+    The variable lets a demonstration (``make run``'s sample reviews) or a second desk use
+    a library of its own without touching the one a fact-checker relies on.
+    """
+    chosen = os.environ.get("FACTDESK_LIBRARY", "").strip()
+    return Path(chosen) if chosen else user_data_dir() / LIBRARY_FILE_NAME
 
 
 def _tables(kind: str) -> tuple[MetaData, Table, Table]:

@@ -59,6 +59,9 @@ class ProjectOps:
         self.store.author = clean
         if self.store.author_id is None or self.store.db.read_only_reason is not None:
             return Changes()  # their Reviewer row is made, with this name, on a first write
+        with self.store.read() as s:
+            if s.get(Reviewer, self.store.author_id) is None:
+                return Changes()  # not written here yet: nothing to rename in this project
         with self.store.write() as s:
             row = s.get(Reviewer, self.store.author_id)
             if row is not None:

@@ -27,7 +27,7 @@ from app.core.project.articles import ArticleOps
 from app.core.project.claims import ClaimOps
 from app.core.project.evidence import EvidenceOps
 from app.core.project.project_and_scale import ProjectOps
-from app.core.project.store import ProjectStore, as_uuid
+from app.core.project.store import ProjectStore, as_uuid, project_reviewer_id
 from app.core.scales import DEFAULT_SCALE, preset
 from app.core.validation import single_line
 from app.models.database import (
@@ -62,6 +62,10 @@ class ProjectService:
 
     Composed of one :class:`ProjectStore` (the database, the project, the author and
     their transactions) shared by four parts; the public methods are the parts'.
+
+    ``author`` is the display name edits are shown under; ``author_id`` the author's
+    stable reviewer id (:func:`app.core.settings.who_am_i`), which tells them apart from
+    anyone else of the same name. The window and every command pass it.
     """
 
     def __init__(
@@ -102,8 +106,14 @@ class ProjectService:
 
     @property
     def author_id(self) -> uuid.UUID | None:
-        """The author's Reviewer id (known once they have written, or when given)."""
+        """The id of the author's Reviewer row in this project, as the change log records
+        it (made from the reviewer id given; without one, known once they have written)."""
         return self.store.author_id
+
+    @property
+    def person_id(self) -> uuid.UUID | None:
+        """The author's stable reviewer id, as given (the same in every project)."""
+        return self.store.person_id
 
     # --- opening and creating ---------------------------------------------------------
 
@@ -216,8 +226,9 @@ class ProjectService:
     ) -> ProjectService:
         chosen = preset(scale_key)
         project = Project(name=single_line(name, "project name") or "Untitled project")
+        person = as_uuid(author_id, "reviewer") if author_id is not None else None
         reviewer = Reviewer(
-            id=as_uuid(author_id, "reviewer") if author_id is not None else new_id(),
+            id=project_reviewer_id(person, project.id) if person is not None else new_id(),
             project_id=project.id,
             display_name=author.strip() or "Unknown reviewer",
         )
@@ -245,7 +256,9 @@ class ProjectService:
                         description=spec.description,
                     )
                 )
-        return cls(db, project.id, reviewer.display_name, reviewer.id)
+        service = cls(db, project.id, reviewer.display_name, person)
+        service.store.author_id = reviewer.id  # the row just made (also without a person id)
+        return service
 
     def close(self) -> None:
         self.db.close()

@@ -58,21 +58,35 @@ def as_uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
         raise NotFoundError(f"no {what} with id {str(value)[:60]!r}.") from exc
 
 
+def project_reviewer_id(person_id: uuid.UUID, project_id: uuid.UUID) -> uuid.UUID:
+    """The id of a person's Reviewer row in one project, made from their reviewer id.
+
+    The same person has the same row in every copy of a project (so merge and the
+    server recognise them) but a different row in each project: a server database holds
+    several projects, and a row's id is unique across all of them.
+    """
+    return uuid.uuid5(person_id, project_id.hex)
+
+
 class ProjectStore:
     """One project of a :class:`Database`, edited as ``author``.
 
-    ``author_id`` is the author's stable id (their Reviewer row in every project they
-    edit). Without one, the project's reviewer of that display name is used, or made on
-    the first write.
+    ``person_id`` is the author's stable reviewer id (:func:`app.core.settings.who_am_i`);
+    ``author_id``, their Reviewer row in this project (:func:`project_reviewer_id`), is what
+    the change log records. Without a person id (a script that names only an author), the
+    project's reviewer of that display name is used, or made on the first write.
     """
 
     def __init__(
-        self, db: Database, project_id: uuid.UUID, author: str, author_id: uuid.UUID | None
+        self, db: Database, project_id: uuid.UUID, author: str, person_id: uuid.UUID | None
     ) -> None:
         self.db = db
         self.project_id = project_id
         self.author = author.strip() or "Unknown reviewer"
-        self.author_id = author_id
+        self.person_id = person_id
+        self.author_id = (
+            project_reviewer_id(person_id, project_id) if person_id is not None else None
+        )
         self._reviewer_known = False
         # The session of an open :meth:`transaction` on this thread, if any.
         self._unit: ContextVar[Session | None] = ContextVar(f"unit-{id(self)}", default=None)
@@ -171,14 +185,25 @@ class ProjectStore:
                 ) from exc
 
     def editor(self, s: Session) -> Editor:
-        """This author as the writer of ``s``'s changes (their Reviewer row made if new)."""
+        """This author as the writer of ``s``'s changes.
+
+        On the first write their Reviewer row is made if new, and takes the name they go
+        by now if they renamed themselves since they last edited this project (through
+        the write path, like any edit: the row keeps its id).
+        """
         if not self._reviewer_known:
-            query = select(Reviewer).where(col(Reviewer.project_id) == self.project_id)
             if self.author_id is not None:
-                query = query.where(col(Reviewer.id) == self.author_id)
+                found = s.get(Reviewer, self.author_id)
             else:
-                query = query.where(col(Reviewer.display_name) == self.author)
-            found = s.execute(query.order_by(col(Reviewer.created_at)).limit(1)).scalar()
+                found = s.execute(
+                    select(Reviewer)
+                    .where(
+                        col(Reviewer.project_id) == self.project_id,
+                        col(Reviewer.display_name) == self.author,
+                    )
+                    .order_by(col(Reviewer.created_at))
+                    .limit(1)
+                ).scalar()
             if found is None:
                 found = Reviewer(
                     id=self.author_id or new_id(),
@@ -187,6 +212,10 @@ class ProjectStore:
                 )
                 begin_edit(s, Editor(self.project_id, found.id, self.author))
                 s.add(found)
+                s.flush()
+            elif found.display_name != self.author:
+                begin_edit(s, Editor(self.project_id, found.id, self.author))
+                found.display_name = self.author
                 s.flush()
             self.author_id, self._reviewer_known = found.id, True
         return Editor(self.project_id, self.author_id, self.author)

@@ -53,6 +53,7 @@ from app.core.sharing.canonical import (
     sa_table,
 )
 from app.core.sharing.safeopen import damaged_file_errors
+from app.models.database import Database
 from app.models.history import begin_edit
 from app.models.tables import Reviewer, Signature
 
@@ -113,6 +114,8 @@ class VerifyResult:
     changed: tuple[ChangedRecord, ...] = field(default=())
     signature_intact: bool = False  # the signature itself checks against its public key
     signed_format: int = CANONICAL_FORMAT  # 1: records only (older); 2: and the change log
+    # Unsigned, yet a reviewer's signing key is recorded in it: a signature was removed.
+    signature_removed: bool = False
 
     @property
     def older_format(self) -> bool:
@@ -318,6 +321,15 @@ def verify_project(
     ``trusted_fingerprints`` is the user's list (``{fingerprint: name}`` or a set); None
     reads it from the user's configuration (:mod:`app.core.sharing.trust`).
     """
+    return verify_database(service.db, service.project_id, trusted_fingerprints)
+
+
+def verify_database(
+    db: Database,
+    project_id: uuid.UUID,
+    trusted_fingerprints: dict[str, str] | set[str] | None = None,
+) -> VerifyResult:
+    """:func:`verify_project` over an open database (a file received, before merging it)."""
     if trusted_fingerprints is None:
         from app.core.sharing.trust import trusted_fingerprints as load_trusted
 
@@ -327,13 +339,12 @@ def verify_project(
         if isinstance(trusted_fingerprints, dict)
         else dict.fromkeys(trusted_fingerprints, "")
     )
-    db = service.db
     table = Signature.__table__  # type: ignore[attr-defined]
     with damaged_file_errors(db.label, db.kind), db.snapshot() as conn:
         sig = (
             conn.execute(
                 select(table)
-                .where(table.c.project_id == service.project_id)
+                .where(table.c.project_id == project_id)
                 .order_by(table.c.signed_at.desc(), table.c.id)
                 .limit(1)
             )
@@ -341,8 +352,9 @@ def verify_project(
             .first()
         )
         if sig is None:
-            return VerifyResult(VerifyStatus.UNSIGNED, _unsigned_message(conn, service))
-        snapshot = read_snapshot(conn, service.project_id)
+            message, removed = _unsigned_message(conn, project_id)
+            return VerifyResult(VerifyStatus.UNSIGNED, message, signature_removed=removed)
+        snapshot = read_snapshot(conn, project_id)
     signer, fingerprint = str(sig["signer_name"]), str(sig["key_fingerprint"])
     signed_at = sig["signed_at"]
     base = {"signer_name": signer, "key_fingerprint": fingerprint, "signed_at": signed_at}
@@ -357,7 +369,7 @@ def verify_project(
             f
             for f in sorted(SIGNED_FORMATS, reverse=True)
             if signed_manifest is not None
-            and content_digest(service.project_id, signed_manifest, f) == stored_digest
+            and content_digest(project_id, signed_manifest, f) == stored_digest
         ),
         None,
     )
@@ -367,9 +379,7 @@ def verify_project(
         and _signature_checks(
             public,
             bytes(sig["signature"] or b""),
-            _signed_message(
-                str(service.project_id), signer, fingerprint, signed_at, stored_digest, fmt
-            ),
+            _signed_message(str(project_id), signer, fingerprint, signed_at, stored_digest, fmt),
         )
     )
     fmt = fmt or CANONICAL_FORMAT
@@ -416,14 +426,14 @@ def verify_project(
     )
 
 
-def _unsigned_message(conn: Any, service: Any) -> str:
+def _unsigned_message(conn: Any, project_id: uuid.UUID) -> tuple[str, bool]:
     """ "Not signed", or, when a reviewer's signing key is recorded in the file (signing
-    records it), that a signature appears to have been removed."""
+    records it), that a signature appears to have been removed (and True)."""
     reviewers = Reviewer.__table__  # type: ignore[attr-defined]
     signers = (
         conn.execute(
             select(reviewers.c.display_name).where(
-                reviewers.c.project_id == service.project_id,
+                reviewers.c.project_id == project_id,
                 reviewers.c.key_fingerprint.is_not(None),
             )
         )
@@ -431,12 +441,12 @@ def _unsigned_message(conn: Any, service: Any) -> str:
         .all()
     )
     if not signers:
-        return "the project is not signed."
+        return "the project is not signed.", False
     names = ", ".join(sorted(str(n) for n in signers))
     return (
         f"the project is not signed, but it records the signing key of {names}: "
         "a signature was removed from it, so its content cannot be vouched for."
-    )
+    ), True
 
 
 def _signature_checks(public: bytes, signature: bytes, message: bytes) -> bool:

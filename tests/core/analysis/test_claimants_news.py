@@ -239,3 +239,38 @@ def test_court_titles_addresses_and_companies_speaking_as_it() -> None:
         ("Anglian Power", None),
         ("Anglian Power", None),
     ]
+
+
+def test_people_described_by_what_they_are_keep_the_description_as_role() -> None:
+    """Found on the development articles: "Resident Jane Doe" gave "Resident Jane Doe"."""
+    story = (
+        "Passenger Colm Breen, 52, said the train had stopped twice in the tunnel. "
+        "“Nobody told us anything for an hour,” he said."
+    )
+    assert _claimants(story) == [("Colm Breen", "Passenger"), ("Colm Breen", "Passenger")]
+
+
+def test_data_is_credited_to_its_publisher_not_to_a_description_or_a_time() -> None:
+    story = (
+        "Official statistics show that 12% of bridges need repair. "
+        "Network Rail's own data shows delays rose by a fifth. "
+        "A review by the Office of Rail and Road last year found that fares had doubled."
+    )
+    # a group phrase is given as the sentence writes it ("Official statistics")
+    assert [(c or "").lower() for c, _ in _claimants(story)] == [
+        "official statistics",
+        "network rail",
+        "office of rail and road",
+    ]
+
+
+def test_she_and_he_never_go_to_a_one_word_organisation() -> None:
+    story = (
+        "Marta Ruiz opened her bakery in 2015.\n\n"
+        "Bakeries lost 9,000 jobs last year, the trade body Bakewise says.\n\n"
+        "“I want to bake for my neighbours again,” she says."
+    )
+    by_text = _by_text(story)
+    trade_body = "Bakeries lost 9,000 jobs last year, the trade body Bakewise says."
+    assert by_text[trade_body].claimant == "Bakewise"
+    assert by_text["“I want to bake for my neighbours again,” she says."].claimant != "Bakewise"

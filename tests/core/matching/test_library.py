@@ -153,3 +153,19 @@ def test_rated_claims_of_another_project_become_library_items(tmp_path: Path) ->
     assert match.item.publisher == "Earlier desk work"
     library.close()
     assert project.read_bytes() == before
+
+
+def test_factdesk_library_chooses_the_library_and_leaves_the_default_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A demonstration library (``make run``'s sample reviews) never lands in the user's own."""
+    own = default_library_path()
+    demo = tmp_path / "demo-library.sqlite3"
+    monkeypatch.setenv("FACTDESK_LIBRARY", str(demo))
+    assert default_library_path() == demo
+    library = LibraryStore.open_file(None)
+    try:
+        assert str(demo) in str(library.location)
+    finally:
+        library.close()
+    assert demo.exists() and not own.exists()

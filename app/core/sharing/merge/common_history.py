@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.core.sharing.canonical import CONTENT_MODELS, Row, Snapshot
@@ -36,6 +36,10 @@ class History:
     own: set[uuid.UUID]  # records with entries the other side lacks
     own_fields: dict[uuid.UUID, set[str]]
     base: dict[tuple[uuid.UUID, str], tuple[datetime, str | None]]
+    # The newest of this side's own entries, per field and per record (any operation):
+    # who made the change a person is asked to decide on, and when.
+    last_field: dict[tuple[uuid.UUID, str], Row] = field(default_factory=dict)
+    last_record: dict[uuid.UUID, Row] = field(default_factory=dict)
 
     def changed(self, record_id: uuid.UUID, name: str) -> bool:
         return name in self.own_fields.get(record_id, ())
@@ -43,6 +47,20 @@ class History:
     def bases(self, record_id: uuid.UUID, name: str) -> list[tuple[datetime, str | None]]:
         found = self.base.get((record_id, name))
         return [found] if found else []
+
+    def last_edit(
+        self, record_ids: Iterable[uuid.UUID], names: Iterable[str] | None = None
+    ) -> Row | None:
+        """This side's newest own entry on these records (on these fields, if named)."""
+        wanted = tuple(names) if names is not None else None
+        found: list[Row] = []
+        for rid in record_ids:
+            if wanted is None:
+                entry = self.last_record.get(rid)
+                found.extend([entry] if entry is not None else [])
+            else:
+                found.extend(e for n in wanted if (e := self.last_field.get((rid, n))))
+        return max(found, key=lambda e: e["at"], default=None)
 
 
 def history(log: Mapping[uuid.UUID, Row], other: Mapping[uuid.UUID, Row]) -> History:
@@ -53,6 +71,9 @@ def history(log: Mapping[uuid.UUID, Row], other: Mapping[uuid.UUID, Row]) -> His
         if entry_id in other:
             continue
         hist.own.add(record_id)
+        newest = hist.last_record.get(record_id)
+        if newest is None or entry["at"] > newest["at"]:
+            hist.last_record[record_id] = entry
         name = entry["field"]
         if entry["operation"] == "update" and name:
             hist.own_fields[record_id].add(name)
@@ -60,6 +81,8 @@ def history(log: Mapping[uuid.UUID, Row], other: Mapping[uuid.UUID, Row]) -> His
             at = entry["at"]
             if key not in hist.base or at < hist.base[key][0]:
                 hist.base[key] = (at, entry["old_value"])
+            if key not in hist.last_field or at > hist.last_field[key]["at"]:
+                hist.last_field[key] = entry
     return hist
 
 

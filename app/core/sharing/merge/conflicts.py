@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from app.core.errors import FactdeskError
@@ -29,6 +30,59 @@ VERDICT = "verdict"  # the field name of a claim's verdict conflict
 # A claim's verdict: decided as one. Who rated it and when follow the verdict.
 VERDICT_FIELDS = ("status", "rating_id", "conclusion", "explanation")
 VERDICT_COMPANIONS = ("reviewer_id", "reviewed_at")
+
+# Fields as a person names them (never "rating id"); others fall back to their column name.
+FIELD_LABELS = {
+    "status": "Status", "rating_id": "Rating", "conclusion": "Conclusion",
+    "explanation": "Explanation", "wording": "Wording", "claimant": "Claimant",
+    "claimant_role": "Claimant's role", "kinds": "Kinds", "quote": "Quote",
+    "start_offset": "Start in the article", "end_offset": "End in the article",
+    "title": "Title", "outlet": "Outlet", "author": "Author", "url": "Web address",
+    "published": "Publication date", "text": "Text", "publisher": "Publisher",
+    "accessed": "Date accessed", "archive_url": "Archived copy", "stance": "Stance",
+    "note": "Note", "attachment_id": "Attached file", "position": "Position",
+    "filename": "File name", "display_name": "Name", "label": "Label", "name": "Name",
+    "reviewer_id": "Rated by", "reviewed_at": "Rated on", "origin": "Origin",
+    "role": "Paragraph role", "score": "Check-worthiness score", "colour": "Colour",
+    "value": "Value", "description": "Description", "language": "Language",
+}  # fmt: skip
+STATUS_WORDS = {"new": "New", "in_review": "In review", "done": "Done",
+                "dismissed": "Dismissed"}  # fmt: skip
+
+
+def quoted(text: str) -> str:
+    """Text in quotes as a person writes it (``repr`` would escape an apostrophe)."""
+    return f"'{text}'"
+
+
+def field_label(name: str) -> str:
+    """A column as a person names it: "Rating", never "rating id"."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    words = name.removesuffix("_id").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Who made one side's change (their reviewer name) and when (UTC)."""
+
+    author: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One field of a conflict as a person reads it, each side in full."""
+
+    name: str  # the column
+    label: str  # "Rating", "Explanation", ...
+    mine: str
+    theirs: str
+
+    @property
+    def differs(self) -> bool:
+        return self.mine != self.theirs
 
 
 class UnresolvedConflictsError(FactdeskError):
@@ -55,6 +109,16 @@ class Conflict:
     mine_display: str
     theirs_display: str
     number: int | None = None  # a claim's number in article order
+    parts: tuple[Part, ...] = ()  # the fields, with both sides in full
+    mine_edit: Edit | None = None  # my change, when my log has it
+    theirs_edit: Edit | None = None  # theirs, likewise
+
+    @property
+    def field_label(self) -> str:
+        """ "Verdict", "Whole record" or the field's plain name."""
+        return {RECORD: "Whole record", VERDICT: "Verdict"}.get(self.field) or field_label(
+            self.field
+        )
 
     @property
     def key(self) -> tuple[str, str]:
@@ -73,7 +137,13 @@ class Conflict:
             "field": self.field,
             "mine": self.mine_display,
             "theirs": self.theirs_display,
+            "mine_changed_by": _edit_json(self.mine_edit),
+            "theirs_changed_by": _edit_json(self.theirs_edit),
         }
+
+
+def _edit_json(edit: Edit | None) -> dict[str, str] | None:
+    return {"author": edit.author, "at": edit.at.isoformat()} if edit else None
 
 
 def conflicts_text(conflicts: Iterable[Conflict]) -> list[str]:
@@ -88,7 +158,8 @@ def conflicts_text(conflicts: Iterable[Conflict]) -> list[str]:
 
 
 class ClaimNames:
-    """Names claims by their number in article order (as the window and reports show it)."""
+    """Names claims by their number in article order over the whole project (articles by
+    id, which is import order, then position), as the window and reports number them."""
 
     def __init__(self, *snapshots: Snapshot) -> None:
         self.numbers: dict[uuid.UUID, int] = {}
@@ -96,27 +167,25 @@ class ClaimNames:
         several = False
         for snap in snapshots:
             several = several or len(snap.records["article"]) > 1
-            by_article: dict[uuid.UUID, list[Row]] = {}
-            for row in snap.records["claim"].values():
-                by_article.setdefault(row["article_id"], []).append(row)
-            for article_id, rows in by_article.items():
-                rows.sort(key=lambda r: (r["start_offset"], r["end_offset"], str(r["id"])))
-                for n, row in enumerate(rows, start=1):
-                    self.numbers.setdefault(row["id"], n)
-                article = snap.records["article"].get(article_id)
-                if article is not None:
-                    self.articles.setdefault(article_id, record_label("article", article, 40))
+            rows = sorted(
+                snap.records["claim"].values(),
+                key=lambda r: (r["article_id"], r["start_offset"], r["end_offset"]),
+            )
+            for n, row in enumerate(rows, start=1):
+                self.numbers.setdefault(row["id"], n)
+            for article_id, article in snap.records["article"].items():
+                self.articles.setdefault(article_id, record_label("article", article, 40))
         self.several_articles = several
 
     def label(self, kind: str, row: Mapping[str, Any]) -> str:
         text = record_label(kind, row)
         if kind != "claim":
-            return repr(text)
+            return quoted(text)
         number = self.numbers.get(row["id"])
         where = ""
         if self.several_articles and row["article_id"] in self.articles:
-            where = f" in {self.articles[row['article_id']]!r}"
-        return f"#{number}{where} {text!r}" if number is not None else repr(text)
+            where = f" in {quoted(self.articles[row['article_id']])}"
+        return f"#{number}{where} {quoted(text)}" if number is not None else quoted(text)
 
     def number(self, kind: str, row: Mapping[str, Any]) -> int | None:
         return self.numbers.get(row["id"]) if kind == "claim" else None
@@ -134,7 +203,31 @@ def display(name: str, value: Any, *snaps: Snapshot) -> str:
             if target is not None:
                 return record_label(refs[name], target)
         return str(value)
-    return str(json_value(value))
+    if name == "status":
+        return STATUS_WORDS.get(str(value), str(value))
+    plain = json_value(value)
+    if isinstance(plain, list):
+        return ", ".join(str(v) for v in plain) or "(empty)"
+    return str(plain)
+
+
+def verdict_parts(
+    mrow: Mapping[str, Any], trow: Mapping[str, Any], *snaps: Snapshot
+) -> tuple[Part, ...]:
+    """A claim's verdict field by field, both sides in full (conclusion only if used)."""
+    names = ["status", "rating_id", "conclusion", "explanation"]
+    if not (mrow["conclusion"] or trow["conclusion"]):
+        names.remove("conclusion")
+    return tuple(
+        Part(n, field_label(n), verdict_value(n, mrow, snaps), verdict_value(n, trow, snaps))
+        for n in names
+    )
+
+
+def verdict_value(name: str, row: Mapping[str, Any], snaps: tuple[Snapshot, ...]) -> str:
+    if name == "rating_id" and row[name] is None:
+        return "Unrated"
+    return display(name, row[name], *snaps)
 
 
 def verdict_display(row: Mapping[str, Any], *snaps: Snapshot) -> str:
@@ -180,6 +273,9 @@ def field_conflict(
         mine_display=display(name, mv, mine),
         theirs_display=display(name, tv, mine, theirs),
         number=names.number(kind, mrow),
+        parts=(
+            Part(name, field_label(name), display(name, mv, mine), display(name, tv, mine, theirs)),
+        ),
     )
 
 
@@ -198,6 +294,7 @@ def verdict_conflict(
         mine_display=verdict_display(mrow, mine),
         theirs_display=verdict_display(trow, mine, theirs),
         number=names.number("claim", mrow),
+        parts=verdict_parts(mrow, trow, mine, theirs),
     )
 
 

@@ -2,8 +2,11 @@
 
 **Matching.** Records are matched by UUID. A record of theirs with a new UUID whose
 natural key is already in my project (an article with the same text, an attachment with
-the same bytes, a reviewer with the same name, a rating level with the same label) is
-taken to be that record, so the unique constraints hold and attachments are stored once.
+the same bytes, a rating level with the same label) is taken to be that record, so the
+unique constraints hold and attachments are stored once. Reviewers are people: matched by
+id only, never by name, so two colleagues both called "Ana" stay two reviewers and the
+log keeps their edits apart. (Merging another project, my own reviewer row there is
+taken to be mine here: both are made from my reviewer id.)
 
 **Deciding.** For each field of a record in both projects (see
 :mod:`~app.core.sharing.merge.common_history` for how the change logs tell who changed
@@ -21,7 +24,7 @@ record (or anything under it) since, which is a whole-record conflict.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,15 +42,19 @@ from app.core.sharing.merge.common_history import (
     parent_only_theirs_and_gone,
 )
 from app.core.sharing.merge.conflicts import (
+    RECORD,
+    VERDICT,
     VERDICT_COMPANIONS,
     VERDICT_FIELDS,
     ClaimNames,
     Conflict,
+    Edit,
     field_conflict,
     verdict_conflict,
     whole_conflict,
 )
 from app.core.sharing.safeopen import damaged_file_errors, open_for_sharing
+from app.models.database import Database
 from app.models.tables import Project
 
 if TYPE_CHECKING:
@@ -121,22 +128,36 @@ def plan_merge(mine: ProjectService, theirs_path: Path | str) -> MergePlan:
         raise ValidationError("a project cannot be merged with itself.")
     other = open_for_sharing(theirs_path, view_only=True)
     try:
-        with damaged_file_errors(theirs_path.name), other.snapshot() as conn:
-            theirs = read_snapshot(conn, _project_id(conn), with_data=True)
+        return plan_merge_with(mine, other, theirs_path.name)
     finally:
         other.close()
+
+
+def their_project_id(other: Database, source_name: str) -> uuid.UUID:
+    """The project a file received from someone holds (its first)."""
+    with damaged_file_errors(source_name), other.snapshot() as conn:
+        return _project_id(conn)
+
+
+def plan_merge_with(mine: ProjectService, other: Database, source_name: str) -> MergePlan:
+    """:func:`plan_merge` over a file already opened with ``open_for_sharing`` (so the
+    window checks its signature and plans its merge from one opening)."""
+    with damaged_file_errors(source_name), other.snapshot() as conn:
+        theirs = read_snapshot(conn, _project_id(conn), with_data=True)
     with damaged_file_errors(mine.db.label, mine.db.kind), mine.db.snapshot() as conn:
         ours = read_snapshot(conn, mine.project_id)
-    return _Planner(ours, theirs, theirs_path.name).plan()
+    return _Planner(ours, theirs, source_name, mine.person_id).plan()
 
 
 class _Planner:
-    def __init__(self, mine: Snapshot, theirs: Snapshot, source_name: str) -> None:
+    def __init__(
+        self, mine: Snapshot, theirs: Snapshot, source_name: str, me: uuid.UUID | None
+    ) -> None:
         self.mine, self.theirs, self.source_name = mine, theirs, source_name
         self.same_project = mine.project_id == theirs.project_id
         self.hist_m = history(mine.changelog, theirs.changelog)
         self.hist_t = history(theirs.changelog, mine.changelog)
-        self.idmap = match_records(mine, theirs, self.same_project, self.hist_m)
+        self.idmap = match_records(mine, theirs, self.same_project, self.hist_m, me)
         self.names = ClaimNames(mine, theirs)
         self.conflicts: list[Conflict] = []
         self.field_conflicts: dict[tuple[str, str], tuple[str, uuid.UUID, dict[str, Any]]] = {}
@@ -208,7 +229,7 @@ class _Planner:
             source_name=self.source_name,
             mine_project_id=self.mine.project_id,
             theirs_project_id=self.theirs.project_id,
-            conflicts=self.conflicts,
+            conflicts=[self._with_edits(c) for c in self.conflicts],
             auto_updates=self.updates,
             auto_inserts=self.inserts,
             auto_deletes=self.deletes,
@@ -270,6 +291,39 @@ class _Planner:
             self.conflicts.append(c)
             self.field_conflicts[c.key] = ("claim", rid, theirs)
 
+    def _with_edits(self, c: Conflict) -> Conflict:
+        """The conflict with who changed each side and when, from the two logs."""
+        rid = uuid.UUID(c.record_id)
+        names: tuple[str, ...] | None = (c.field,)
+        mine_ids: list[uuid.UUID] = [rid]
+        theirs_ids: list[uuid.UUID] = [rid]
+        if c.field == VERDICT:
+            names = VERDICT_FIELDS
+        elif c.field == RECORD:
+            names = None  # any change to the record, or under it, or its deletion
+            rc = self.record_conflicts[c.key]
+            under = [row["id"] for _kind, row in rc.rows]
+            if rc.case == "mine_deleted":
+                theirs_ids = under
+            else:
+                mine_ids = under
+        return replace(
+            c,
+            mine_edit=self._edit(self.hist_m.last_edit(mine_ids, names)),
+            theirs_edit=self._edit(self.hist_t.last_edit(theirs_ids, names)),
+        )
+
+    def _edit(self, entry: Row | None) -> Edit | None:
+        if entry is None:
+            return None
+        name = str(entry["author"] or "someone")
+        for snap in (self.mine, self.theirs):
+            reviewer = snap.records["reviewer"].get(entry.get("author_id"))  # type: ignore[arg-type]
+            if reviewer is not None:
+                name = str(reviewer["display_name"])
+                break
+        return Edit(name, entry["at"])
+
     def _side(self, rid: uuid.UUID, name: str) -> str | None:
         """Which side changed a differing field since the copies parted (None: both)."""
         in_t, in_m = self.hist_t.changed(rid, name), self.hist_m.changed(rid, name)
@@ -319,6 +373,7 @@ class _Planner:
                 **row,
                 "project_id": self.mine.project_id,
                 "record_id": self.idmap.get(row["record_id"], row["record_id"]),
+                "author_id": _mapped_id(self.idmap, row.get("author_id")),
             }
             for entry_id, row in self.theirs.changelog.items()
             if entry_id not in self.mine.changelog
@@ -327,17 +382,35 @@ class _Planner:
         return entries
 
 
+def _mapped_id(idmap: dict[uuid.UUID, uuid.UUID], value: uuid.UUID | None) -> uuid.UUID | None:
+    return idmap.get(value, value) if value is not None else None
+
+
 def match_records(
-    mine: Snapshot, theirs: Snapshot, same_project: bool, hist_m: History
+    mine: Snapshot,
+    theirs: Snapshot,
+    same_project: bool,
+    hist_m: History,
+    me: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, uuid.UUID]:
-    """theirs id -> my id, for records that are the same thing under another UUID."""
+    """theirs id -> my id, for records that are the same thing under another UUID.
+
+    ``me``: the reviewer id of the person merging; their row in another project is
+    their row in mine. Nobody else's reviewer row is matched: a name is not a person.
+    """
+    from app.core.project.store import project_reviewer_id
+
     idmap: dict[uuid.UUID, uuid.UUID] = {theirs.project_id: mine.project_id}
     my_scale = next(iter(mine.records["project"].values()))["scale_id"]
     their_scale = next(iter(theirs.records["project"].values()))["scale_id"]
     if their_scale != my_scale:
         idmap[their_scale] = my_scale
+    if me is not None and not same_project:
+        my_row = project_reviewer_id(me, mine.project_id)
+        their_row = project_reviewer_id(me, theirs.project_id)
+        if my_row in mine.records["reviewer"] and their_row in theirs.records["reviewer"]:
+            idmap[their_row] = my_row
     natural = {
-        "reviewer": "display_name",
         "article": "sha256",
         "attachment": "data_sha256",
         "ratinglevel": "label",
