@@ -221,7 +221,7 @@ class AddClaimCommand(ServiceCommand):
     def describe(self, *, undone: bool) -> str:
         """The status bar's words: which words were marked, since the claim may be gone."""
         words = " ".join(self.quote.split())
-        words = words if len(words) <= 50 else words[:49] + "…"
+        words = words if len(words) <= 28 else words[:27] + "…"  # beside the counts
         return f"{'Undid' if undone else 'Redid'} marking “{words}” as a claim"
 
     def _undo(self) -> Changes:
