@@ -56,6 +56,7 @@ class ActionId(StrEnum):
     RATE_9 = "rate_9"
     SHOW_DISMISSED = "show_dismissed"
     EDIT_ARTICLE = "edit_article"
+    DELETE_ARTICLE = "delete_article"
     IMPORT_FACT_CHECKS = "import_fact_checks"
     REPORT_PREVIEW = "report_preview"
     THEME_SYSTEM = "theme_system"
@@ -151,6 +152,13 @@ def _specs() -> dict[ActionId, ActionSpec]:
         ),
         ActionId.EDIT_ARTICLE: ActionSpec(
             "Article &Details…", "Edit the article's title, outlet, author, address and date"
+        ),
+        # Del only where the articles list has the focus (window_menus): pressed in the
+        # claims list it would otherwise take a whole article.
+        ActionId.DELETE_ARTICLE: ActionSpec(
+            "De&lete Article…",
+            "Delete the article with its claims, verdicts and evidence (Undo brings it back)",
+            ("Del",),
         ),
         ActionId.SHOW_DISMISSED: ActionSpec(
             "Show &Dismissed Claims", "List dismissed claims too", ("Ctrl+Shift+H",), True

@@ -13,9 +13,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.core.errors import FactdeskError
-from app.core.records import ClaimStatus
-from app.ui import commands, dialogs
+from app.core.records import ClaimFilter, ClaimStatus
+from app.ui import article_commands, commands, dialogs
 from app.ui.actions import ActionId
+from app.ui.article_commands import plural
 from app.ui.evidence_dialog import EvidenceDialog
 
 
@@ -85,6 +86,12 @@ class ClaimEdits:
             return
         command = commands.AddClaimCommand(self.window.service, self.window.article_id, *span)
         if self.window.run_command(command) and command.claim_id:
+            # The selection became the claim: let it go, so the claim's own highlight
+            # shows and Ctrl+M is not offered again for the same words.
+            view = self.window.workspace.view
+            cursor = view.textCursor()
+            cursor.clearSelection()
+            view.setTextCursor(cursor)
             self.window.workspace.select_claim(command.claim_id, scroll_text=False)
 
     def merge_with_next(self) -> None:
@@ -199,7 +206,7 @@ class ClaimEdits:
         before = self.window.service.article(self.window.article_id)
 
         def submit(fields: dict[str, Any]) -> None:
-            command = commands.EditArticleCommand(self.window.service, before, fields)
+            command = article_commands.EditArticleCommand(self.window.service, before, fields)
             command.notify = self.window.apply_changes
             command.on_error = self.window.handle_error
             commands.push(self.window.undo_stack, command)  # errors reach the dialog, which stays
@@ -207,3 +214,39 @@ class ClaimEdits:
         dialog = ArticleDialog(self.window, before, submit)
         dialog.open()
         return dialog
+
+    def delete_article(self) -> None:
+        """Delete the shown article, once the person has seen what goes with it."""
+        window = self.window
+        if window.service is None or window.article_id is None:
+            return
+        article = window.service.article(window.article_id)
+        claims = window.service.claims(ClaimFilter(article_id=article.id), with_evidence=True)
+        if not dialogs.ask(window, deletion_question(article.title, claims), yes="Delete"):
+            return
+        command = article_commands.DeleteArticleCommand(
+            window.service, article, window.workspace.current_claim_id()
+        )
+        if window.run_command(command):
+            window.statusBar().showMessage(
+                f"Deleted article “{article.title}”; Edit › Undo (Ctrl+Z) brings it back.", 8000
+            )
+
+
+def deletion_question(title: str, claims: list[Any]) -> str:
+    """What deleting an article takes with it, in numbers a fact-checker can weigh."""
+    if not claims:
+        return f"Delete the article “{title}”? It has no claims."
+    rated = sum(1 for c in claims if c.rating_label)
+    explained = sum(1 for c in claims if c.explanation.strip())
+    evidence = sum(len(c.evidence) for c in claims)
+    parts = [plural(len(claims), "claim"), plural(rated, "verdict")]
+    if explained:
+        parts.append(plural(explained, "explanation"))
+    if evidence:
+        parts.append(plural(evidence, "evidence item"))
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (
+        f"Delete the article “{title}” with its {listed}?\n\n"
+        "Edit › Undo (Ctrl+Z) brings it all back."
+    )

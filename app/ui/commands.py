@@ -27,7 +27,7 @@ from weakref import WeakKeyDictionary
 from PySide6.QtGui import QUndoCommand
 
 from app.core.errors import FactdeskError
-from app.core.records import ArticleInfo, Changes, ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.records import Changes, ClaimInfo, ClaimStatus, EvidenceInfo
 
 Notify = Callable[[Changes], None]
 OnError = Callable[[FactdeskError], None]
@@ -208,14 +208,21 @@ class AddClaimCommand(ServiceCommand):
         super().__init__(service, "Mark claim", notify, on_error)
         self.article_id, self.start, self.end = article_id, start, end
         self.claim_id: str | None = None
+        self.quote = ""
 
     def _do(self) -> Changes:
         info, changes = self.service.add_claim(
             self.article_id, self.start, self.end, claim_id=self.claim_id
         )
-        self.claim_id = info.id
+        self.claim_id, self.quote = info.id, info.quote
         self._saw_claim(info)
         return changes
+
+    def describe(self, *, undone: bool) -> str:
+        """The status bar's words: which words were marked, since the claim may be gone."""
+        words = " ".join(self.quote.split())
+        words = words if len(words) <= 28 else words[:27] + "…"  # beside the counts
+        return f"{'Undid' if undone else 'Redid'} marking “{words}” as a claim"
 
     def _undo(self) -> Changes:
         assert self.claim_id is not None
@@ -412,31 +419,6 @@ def push(stack: Any, command: ServiceCommand) -> None:
     """Do the command's first change, then record it (nothing is recorded if it fails)."""
     command.perform()
     stack.push(command)
-
-
-class EditArticleCommand(ServiceCommand):
-    """Change an article's details (title, outlet, author, address, publication date)."""
-
-    def __init__(
-        self,
-        service: Any,
-        before: ArticleInfo,
-        fields: dict[str, Any],
-        notify: Notify | None = None,
-        on_error: OnError | None = None,
-    ) -> None:
-        super().__init__(service, "Edit article details", notify, on_error)
-        self.article_id = before.id
-        self.new = dict(fields)
-        self.old = {name: getattr(before, name) for name in fields}
-        self.expected_revision: int | None = before.revision
-
-    def _do(self) -> Changes:
-        rev, self.expected_revision = self.expected_revision, None  # checked on the first only
-        return self.service.update_article(self.article_id, expected_revision=rev, **self.new)
-
-    def _undo(self) -> Changes:
-        return self.service.update_article(self.article_id, **self.old)
 
 
 class CorrectClaimantCommand(ServiceCommand):

@@ -44,6 +44,8 @@ def _article_menu(window: Any) -> QMenu:
     menu.setObjectName("article_context_menu")
     menu.addAction(window.actions_[ActionId.EDIT_ARTICLE])
     menu.addAction(window.actions_[ActionId.EXPORT_REPORT])
+    menu.addSeparator()
+    menu.addAction(window.actions_[ActionId.DELETE_ARTICLE])
     return menu
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -27,7 +26,6 @@ from app.core.errors import (
     DatabaseUnavailableError,
     FactdeskError,
     NotFoundError,
-    ProjectReadOnlyError,
     StaleEditError,
 )
 from app.core.records import Changes, ClaimStatus
@@ -46,14 +44,19 @@ from app.ui.actions import ActionId, ActionRegistry
 from app.ui.article_import import ArticleImport
 from app.ui.claim_edits import ClaimEdits
 from app.ui.operations import OperationRunner
-from app.ui.path_labels import distinct_labels, window_title
+from app.ui.project_lifecycle import ProjectLifecycle
 from app.ui.server_link import ServerLink
 from app.ui.start_page import StartPage
 from app.ui.workers import Task
 from app.ui.workspace import Workspace
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
-MAX_RECENT = 10
+
+
+def default_size(window: QWidget) -> QSize:
+    """1280x800, less tall on a screen of 800 or fewer lines: with its title bar the
+    window must fit, or the status bar (where undo says what it did) is off the screen."""
+    return QSize(1280, min(800, window.screen().availableGeometry().height() - 48))
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         # A project on a team server: polled for others' edits and the server's state.
         self.server = ServerLink(self)
         self.edits = ClaimEdits(self)
+        self.projects = ProjectLifecycle(self)
         self.importing = ArticleImport(self)
 
         window_menus.build_menus(self)
@@ -120,7 +124,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(default_size(self))
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -200,128 +204,26 @@ class MainWindow(QMainWindow):
         self.workspace.proxy.set_filters(show_dismissed=checked)
         self.settings.setValue("view/show_dismissed", checked)
 
-    # --- projects --------------------------------------------------------------------
+    # --- projects (app.ui.project_lifecycle) ---------------------------------------------
 
     def recent_projects(self) -> list[str]:
-        value = self.settings.value("recent/projects", [])
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [str(p) for p in items if p]
-
-    def _remember(self, path: str) -> None:
-        items = [p for p in self.recent_projects() if p != path]
-        self.settings.setValue("recent/projects", [path, *items][:MAX_RECENT])
-        self.start_page.set_recent(self.recent_projects())
+        return self.projects.recent()
 
     def on_recent_menu_about_to_show(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_projects()
-        labels = distinct_labels(recent)
-        for path in recent:
-            action = self.recent_menu.addAction(labels[path])
-            action.setToolTip(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_project(p))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
-
-    def new_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "New Project",
-            str(Path.home() / f"Untitled{PROJECT_SUFFIX}"),
-            f"Factdesk projects (*{PROJECT_SUFFIX})",
-        )
-        if path:
-            if not path.endswith(PROJECT_SUFFIX):
-                path += PROJECT_SUFFIX
-            self.new_project(path)
-
-    def new_project(self, path: str) -> bool:
-        from app.core.project import ProjectService
-
-        try:
-            service = ProjectService.create_file(path, author=self.author, author_id=self.author_id)
-        except FactdeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return False
-        self._set_service(service, path)
-        return True
-
-    def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open Project", "", f"Factdesk projects (*{PROJECT_SUFFIX});;All files (*)"
-        )
-        if path:
-            self.open_project(path)
+        self.projects.fill_recent_menu()
 
     def open_project(self, path: str) -> bool:
-        """Open ``path`` for editing (read-only when it cannot be edited).
+        """Open ``path`` for editing (read-only when it cannot be edited); True if shown."""
+        return self.projects.open(path)
 
-        Returns whether the project is shown.
-        """
-        return self._open_with_service(path)
+    def close_project(self) -> None:
+        self.projects.close()
 
-    def _open_with_service(self, path: str) -> bool:
-        from app.core.project import ProjectService
-
-        try:
-            try:
-                service = ProjectService.open_file_for_window(
-                    path, author=self.author, author_id=self.author_id
-                )
-            except ProjectReadOnlyError:
-                # A file we may not write is still worth reading: open it for viewing.
-                service = ProjectService.open_file(
-                    path, author=self.author, author_id=self.author_id, read_only=True
-                )
-        except FactdeskError as exc:
-            dialogs.show_error(self, exc.message)
-            return False
-        self._set_service(service, path)
-        return True
-
-    # --- team server -----------------------------------------------------------------
-
-    def _set_service(self, service: Any, path: str | None) -> None:
-        self.close_project()
-        self.service = service
-        self.project_path = path
-        self.undo_stack.clear()
-        reason = getattr(service.db, "read_only_reason", None)
-        self._show_project(service.info(), read_only_reason=reason, editable=reason is None)
-        if path:
-            self._remember(str(Path(path).resolve()))
-        self._show_articles(service.articles())
-        self.sharing.project_opened()  # verifies the signature off the GUI thread
-
-    def _use_scale(self, scale: Any) -> None:
+    def use_scale(self, scale: Any) -> None:
         """The project's rating scale: filters, panel and (in update_actions) its keys."""
         self.scale = scale
         self.workspace.set_scale(scale)
         self.workspace.editor.set_scale(scale)
-        self.update_actions()
-
-    def _show_project(self, info: Any, *, read_only_reason: str | None, editable: bool) -> None:
-        """Title, scale and read-only state for a project being shown."""
-        self.project_id = info.id
-        self._use_scale(info.scale)
-        self.read_only = read_only_reason is not None
-        self.workspace.editor.read_only = not editable
-        banner = self.workspace.read_only_banner
-        banner.setText(f"Read only: {read_only_reason}. Changes cannot be saved to this project.")
-        banner.setVisible(self.read_only)
-        self.setWindowTitle(
-            window_title(info.name, self.project_path, APP_NAME)
-            + (" [read only]" if self.read_only else "")
-        )
-        self.stack.setCurrentWidget(self.workspace)
-
-    def _show_articles(self, articles: list[Any]) -> None:
-        """The articles list, and the article last worked on (or the first) opened."""
-        self.workspace.articles_model.set_articles(articles)
-        if articles:
-            last = str(self.settings.value(f"project/{self.project_id}/article", ""))
-            chosen = next((a.id for a in articles if a.id == last), articles[0].id)
-            self.show_article(chosen, articles)
         self.update_actions()
 
     def _load_claim(self, claim_id: str) -> Any:
@@ -331,32 +233,6 @@ class MainWindow(QMainWindow):
             return self.service.claim(claim_id)
         except FactdeskError:
             return self.workspace.claims_model.claim(claim_id)
-
-    def close_project(self) -> None:
-        if self.service is None:
-            return
-        self.workspace.editor.commit_text()
-        self.undo_stack.clear()
-        # Workers (the signature check, an import) use the service: let them stop before
-        # its engine is disposed under them. A step that has begun finishes.
-        for task in self.tasks:
-            task.cancel()
-        QThreadPool.globalInstance().waitForDone()
-        self.service.close()
-        self.service = None
-        self._clear_project_views()
-
-    def _clear_project_views(self) -> None:
-        self.article_id = None
-        self.workspace.articles_model.set_articles([])
-        self.workspace.claims_model.set_claims([])
-        self.workspace.view.clear_article()
-        self.workspace.editor.set_claim(None)
-        self.stack.setCurrentWidget(self.start_page)
-        self.setWindowTitle(APP_NAME)
-        self.counts_label.setText("")
-        self.update_actions()
-        self.sharing.project_closed()
 
     def show_article(self, article_id: str, articles: list[Any] | None = None) -> None:
         """Load an article's text and claims into the view and the panel."""
@@ -409,7 +285,7 @@ class MainWindow(QMainWindow):
             return
         keep = self.workspace.current_claim_id()
         self.undo_stack.clear()  # its captured values may no longer hold
-        self._use_scale(self.service.scale())
+        self.use_scale(self.service.scale())
         self.workspace.articles_model.set_articles(self.service.articles())
         if self.article_id:
             self.show_article(self.article_id)
@@ -420,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what ``changes`` names: claim rows, their text ranges, counts."""
-        if self.service is None:
+        if self.service is None or self._shown_article_gone(changes):
             return
         ws = self.workspace
         current = ws.current_claim_id()
@@ -448,6 +324,35 @@ class MainWindow(QMainWindow):
                 self._show_article_details(self.service.article(self.article_id))
         self._update_counts()
         self.update_actions()
+
+    def _shown_article_gone(self, changes: Changes) -> bool:
+        """When the article shown was deleted, show the one after it in the list (or
+        before it; none when it was the last) and say so."""
+        if self.article_id not in changes.articles:
+            return False
+        try:
+            self.service.article(self.article_id)
+            return False
+        except NotFoundError:
+            pass
+        model = self.workspace.articles_model
+        listed = [model.article_at(row).id for row in range(model.rowCount())]
+        at = listed.index(self.article_id) if self.article_id in listed else 0
+        articles = self.service.articles()
+        left = {a.id for a in articles}
+        nearest = [i for i in (*listed[at + 1 :], *reversed(listed[:at])) if i in left]
+        model.set_articles(articles)
+        if nearest:
+            self.show_article(nearest[0], articles)
+        else:
+            self.article_id = None
+            self.workspace.claims_model.set_claims([])
+            self.workspace.view.clear_article()
+            self.workspace.editor.set_claim(None)
+            self.workspace.article_title.setVisible(False)
+            self._update_counts()
+            self.update_actions()
+        return True
 
     def _on_command_error(self, error: FactdeskError) -> None:
         self.handle_error(error)

@@ -105,7 +105,7 @@ class ServerLink(QObject):
                     author_id=self.window.author_id,
                 )
             db = None  # the service owns it now
-            self.window._set_service(service, None)
+            self.window.projects.set_service(service, None)
             self.watcher = ChangeWatcher(service)
         except FactdeskError as exc:
             if db is not None:

@@ -6,6 +6,7 @@ and redo, together with the claim itself, so history never changes anything out 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -37,8 +38,11 @@ def claim_of(command: QUndoCommand | None) -> str | None:
 
 def article_of(command: QUndoCommand | None) -> str | None:
     """The article an undo command changes, when it changes an article itself."""
-    value = getattr(command, "article_id", None)
-    return value if isinstance(value, str) else None
+    for name in ("article_id", "restored_article_id"):
+        value = getattr(command, name, None)
+        if isinstance(value, str):
+            return value
+    return None
 
 
 def _value_text(field: str, value: Any, scale: RatingScaleInfo | None) -> str:
@@ -56,6 +60,9 @@ def _value_text(field: str, value: Any, scale: RatingScaleInfo | None) -> str:
 def describe(
     command: QUndoCommand | None, *, undone: bool, number: int | None, scale: RatingScaleInfo | None
 ) -> str:
+    own_words = getattr(command, "describe", None)
+    if callable(own_words):  # a step that is not about one claim (deleting an article)
+        return str(own_words(undone=undone))
     verb = "Undid" if undone else "Redid"
     where = f" of claim {number}" if number is not None else ""
     if isinstance(command, commands.EditClaimCommand):
@@ -84,7 +91,8 @@ def show_undo_step(window: Any, command: QUndoCommand, *, undone: bool) -> None:
     number = None
     article_id = article_of(command)
     if claim is None and article_id is not None and article_id != window.article_id:
-        window.show_article(article_id)
+        with contextlib.suppress(NotFoundError):  # a redone deletion: nowhere to go
+            window.show_article(article_id)
     if claim is not None:
         if claim.article_id != window.article_id:
             window.show_article(claim.article_id)
@@ -92,6 +100,11 @@ def show_undo_step(window: Any, command: QUndoCommand, *, undone: bool) -> None:
         window.workspace.view.flash_claim(claim.id)
         model = window.workspace.claims_model
         number = model.first_number + model.row_of(claim.id)  # as the list numbers it
+    elif article_id == window.article_id and isinstance(getattr(command, "start", None), int):
+        # The claim is gone (a mark undone): go to where it was, on the claim before it.
+        before = [c for c in window.workspace.claims_model.claims() if c.start <= command.start]
+        if before:
+            window.workspace.select_claim(before[-1].id)
     window.statusBar().showMessage(
         describe(command, undone=undone, number=number, scale=window.scale),
         8000,

@@ -32,6 +32,7 @@ def build_menus(window: Any) -> None:
         ActionId.IMPORT_ARTICLE,
         ActionId.PASTE_ARTICLE,
         ActionId.EDIT_ARTICLE,
+        ActionId.DELETE_ARTICLE,
         ActionId.IMPORT_FACT_CHECKS,
         ActionId.EXPORT_REPORT,
     ):
@@ -112,6 +113,11 @@ def build_menus(window: Any) -> None:
         else:
             toolbar.addAction(a[aid])
     window.recent_menu.aboutToShow.connect(window.on_recent_menu_about_to_show)
+    # Del deletes an article only from the articles list, where it is what Del means;
+    # the menus show the key, and elsewhere it is left to the fields and lists.
+    delete = a[ActionId.DELETE_ARTICLE]
+    delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    window.workspace.articles.addAction(delete)
 
 
 def update_actions(window: Any) -> None:
@@ -124,7 +130,8 @@ def update_actions(window: Any) -> None:
         a[aid].setEnabled(writable)
     a[ActionId.CLOSE_PROJECT].setEnabled(has_project)
     a[ActionId.FIND].setEnabled(has_project)
-    a[ActionId.EDIT_ARTICLE].setEnabled(writable and window.article_id is not None)
+    for aid in (ActionId.EDIT_ARTICLE, ActionId.DELETE_ARTICLE):
+        a[aid].setEnabled(writable and window.article_id is not None)
     for aid in (ActionId.NEXT_CLAIM, ActionId.PREVIOUS_CLAIM):
         a[aid].setEnabled(window.article_id is not None)
     a[ActionId.MARK_CLAIM].setEnabled(
@@ -163,8 +170,8 @@ def connect_actions(window: Any) -> None:
     """What each action, the start page and the workspace's signals do."""
     a = window.actions_
     handlers = {
-        ActionId.NEW: window.new_project_dialog,
-        ActionId.OPEN: window.open_project_dialog,
+        ActionId.NEW: window.projects.new_dialog,
+        ActionId.OPEN: window.projects.open_dialog,
         ActionId.CONNECT_SERVER: window.server.connect_dialog,
         ActionId.IMPORT_ARTICLE: window.importing.import_dialog,
         ActionId.PASTE_ARTICLE: window.importing.paste,
@@ -193,6 +200,7 @@ def connect_actions(window: Any) -> None:
         ActionId.ABOUT: lambda: dialogs.show_about(window),
         ActionId.SETTINGS: window.settings_dialog,
         ActionId.EDIT_ARTICLE: window.edits.article_dialog,
+        ActionId.DELETE_ARTICLE: window.edits.delete_article,
         ActionId.IMPORT_FACT_CHECKS: window.checked_before.import_dialog,
     }
     for aid, handler in handlers.items():
@@ -204,8 +212,8 @@ def connect_actions(window: Any) -> None:
             lambda _checked=False, name=name: window.apply_theme(name, store=True)
         )
     a[ActionId.SHOW_DISMISSED].toggled.connect(window._on_show_dismissed_toggled)
-    window.start_page.new_requested.connect(window.new_project_dialog)
-    window.start_page.open_requested.connect(window.open_project_dialog)
+    window.start_page.new_requested.connect(window.projects.new_dialog)
+    window.start_page.open_requested.connect(window.projects.open_dialog)
     window.start_page.open_path.connect(window.open_project)
     ws = window.workspace
     ws.article_chosen.connect(window.show_article)

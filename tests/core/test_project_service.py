@@ -339,7 +339,8 @@ SCENARIOS: dict[str, Callable[[ProjectService, Context], object]] = {
     "set_scale_levels": lambda s, c: s.set_scale_levels(
         [LevelSpec("Right", "#00aa00"), LevelSpec("Wrong", "#aa0000")]
     ),
-    "delete_article": lambda s, c: s.delete_article(c["article"]),
+    "delete_article": lambda s, c: c.update(gone=s.delete_article(c["article"])[0]),
+    "restore_article": lambda s, c: s.restore_article(c["gone"]),
     "create_file": lambda s, c: None,  # checked on the new project itself
     "create_in_database": lambda s, c: None,
 }

@@ -5,6 +5,7 @@
 :class:`ProjectService`.
 """
 
+from app.core.project.articles import DeletedArticle
 from app.core.project.service import ProjectService
 from app.core.project.store import CONTEXT_CHARS, MAX_ATTACHMENT_BYTES, DetectedSentence
 from app.core.records import ClaimFilter
@@ -13,6 +14,7 @@ __all__ = [
     "CONTEXT_CHARS",
     "MAX_ATTACHMENT_BYTES",
     "ClaimFilter",
+    "DeletedArticle",
     "DetectedSentence",
     "ProjectService",
 ]

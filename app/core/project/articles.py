@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select, true
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from app.core import records_from_rows as from_rows
 from app.core.errors import (
@@ -37,7 +38,12 @@ from app.core.validation import iso_date_or_none, single_line, web_url_or_none
 from app.models.ids import new_id, new_ids
 from app.models.tables import (
     Article,
+    Attachment,
     Claim,
+    Evidence,
+    RatingLevel,
+    Record,
+    Reviewer,
 )
 
 _ARTICLE_FIELDS = {"title", "outlet", "author", "url", "published", "language"}
@@ -205,14 +211,160 @@ class ArticleOps:
             apply(row, clean)
         return Changes(articles=frozenset({str(row.id)}))
 
-    def delete_article(self, article_id: str) -> Changes:
+    def delete_article(
+        self, article_id: str, *, expected_revisions: Mapping[str, int] | None = None
+    ) -> tuple[DeletedArticle, Changes]:
+        """Delete an article with its claims, their evidence and the attached files no
+        other evidence cites; the write path logs each row as it goes.
+
+        ``expected_revisions`` ({record id: revision}) is the article, its claims and
+        their evidence as the caller last saw them (an undo's redo): when one of them has
+        moved on, or a claim or evidence was added since, nothing is deleted and
+        :class:`StaleEditError` names who changed it. Returns everything that went, for
+        :meth:`restore_article`.
+        """
         with self.store.write() as s:
             row = self.store.get(s, Article, article_id, "article")
-            claim_ids = [
-                str(c)
-                for c in s.execute(
-                    select(col(Claim.id)).where(col(Claim.article_id) == row.id)
-                ).scalars()
-            ]
+            gone = self._rows_of(s, row)
+            if expected_revisions is not None:
+                for model, rows, what in (
+                    (Article, (gone.article,), "article"),
+                    (Claim, gone.claims, "claim"),
+                    (Evidence, gone.evidence, "evidence"),
+                ):
+                    for r in rows:  # an unknown row (added since) is never at revision 0
+                        key = str(r["id"])
+                        self.store.get(s, model, key, what, expected_revisions.get(key, 0))
             s.delete(row)  # its claims and evidence go too, each logged by the write path
-        return Changes(articles=frozenset({article_id}), claims=frozenset(claim_ids))
+            s.flush()  # first, so that the files only they cited are no longer cited
+            for attachment in gone.attachments:
+                s.delete(self.store.get(s, Attachment, attachment["id"], "attachment"))
+        return gone, gone.changes()
+
+    def _rows_of(self, s: Session, article: Article) -> DeletedArticle:
+        """The article's rows, every column, and the attached files only it cites."""
+
+        def rows(model: type[Record], *where: Any) -> tuple[dict[str, Any], ...]:
+            table = model.__table__  # type: ignore[attr-defined]
+            found = s.execute(select(table).where(*where).order_by(table.c.id)).mappings()
+            return tuple(dict(r) for r in found)
+
+        claims = rows(Claim, col(Claim.article_id) == article.id)
+        claim_ids = [c["id"] for c in claims]
+        evidence = rows(Evidence, col(Evidence.claim_id).in_(claim_ids)) if claim_ids else ()
+        cited = {e["attachment_id"] for e in evidence if e["attachment_id"] is not None}
+        elsewhere = set(
+            s.execute(
+                select(col(Evidence.attachment_id)).where(
+                    col(Evidence.attachment_id).in_(cited),
+                    col(Evidence.claim_id).not_in(claim_ids),
+                )
+            ).scalars()
+        )
+        only_here = cited - elsewhere
+        files = rows(Attachment, col(Attachment.id).in_(only_here)) if only_here else ()
+        return DeletedArticle(
+            id=str(article.id),
+            title=article.title,
+            article=rows(Article, col(Article.id) == article.id)[0],
+            claims=claims,
+            evidence=evidence,
+            attachments=files,
+        )
+
+    def restore_article(self, deleted: DeletedArticle) -> Changes:
+        """Put back an article :meth:`delete_article` removed, exactly as it was: the same
+        ids, text, claims with their verdicts and explanations, evidence and attached
+        files. A forward edit: every row is logged as inserted again, at a revision after
+        the highest it ever had.
+
+        A verdict whose level the scale no longer has comes back unrated, as the scale
+        change left every other claim; a file attached again since is shared, not doubled.
+        """
+        with self.store.write() as s:
+            if s.get(Article, as_uuid(deleted.id, "article")) is not None:
+                raise ValidationError(f"the article {deleted.title!r} is already in the project.")
+            again = s.execute(
+                select(col(Article.id), col(Article.title)).where(
+                    col(Article.project_id) == self.store.project_id,
+                    col(Article.sha256) == deleted.article["sha256"],
+                )
+            ).first()
+            if again is not None:
+                raise DuplicateArticleError(
+                    f"{deleted.title!r} cannot be put back: the same text was imported "
+                    f"again as {again.title!r}.",
+                    existing_id=str(again.id),
+                )
+            files: dict[Any, Any] = {}  # deleted attachment id -> the id to cite now
+            for values in deleted.attachments:
+                same = s.execute(
+                    select(col(Attachment.id)).where(
+                        col(Attachment.project_id) == self.store.project_id,
+                        col(Attachment.sha256) == values["sha256"],
+                    )
+                ).scalar_one_or_none()
+                if same is None:
+                    s.add(Attachment(**_without_stamps(values)))
+                files[values["id"]] = same or values["id"]
+            s.add(Article(**_without_stamps(deleted.article)))
+            s.flush()  # claims refer to it
+            levels = _existing(s, RatingLevel, {c["rating_id"] for c in deleted.claims})
+            reviewers = _existing(s, Reviewer, {c["reviewer_id"] for c in deleted.claims})
+            for values in deleted.claims:
+                claim = _without_stamps(values)
+                if claim["rating_id"] not in levels:
+                    claim["rating_id"] = None
+                if claim["reviewer_id"] not in reviewers:
+                    claim["reviewer_id"] = None
+                s.add(Claim(**claim))
+            s.flush()  # evidence refers to them
+            cited = {e["attachment_id"] for e in deleted.evidence} - set(files)
+            files.update((i, i) for i in _existing(s, Attachment, cited))  # still cited elsewhere
+            for values in deleted.evidence:
+                evidence = _without_stamps(values)
+                evidence["attachment_id"] = files.get(evidence["attachment_id"])
+                s.add(Evidence(**evidence))
+        return deleted.changes()
+
+
+# Columns the write path sets on every row it writes, restored rows included.
+_STAMPS = frozenset({"revision", "updated_at", "updated_by"})
+
+
+def _existing(s: Session, model: type[Record], ids: set[Any]) -> set[Any]:
+    """Those of ``ids`` that ``model`` still has."""
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(s.execute(select(col(model.id)).where(col(model.id).in_(ids))).scalars())
+
+
+def _without_stamps(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in _STAMPS}
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedArticle:
+    """An article as :meth:`ArticleOps.delete_article` removed it, with its claims, their
+    evidence and the attached files only it cited: every column of every row, so that
+    :meth:`ArticleOps.restore_article` puts back exactly what was there."""
+
+    id: str
+    title: str
+    article: dict[str, Any]
+    claims: tuple[dict[str, Any], ...] = ()
+    evidence: tuple[dict[str, Any], ...] = ()
+    attachments: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def rated(self) -> int:
+        """How many of its claims had a verdict."""
+        return sum(1 for c in self.claims if c["rating_id"] or c["conclusion"])
+
+    def changes(self) -> Changes:
+        return Changes(
+            articles=frozenset({self.id}),
+            claims=frozenset(str(c["id"]) for c in self.claims),
+            evidence=frozenset(str(e["id"]) for e in self.evidence),
+        )

@@ -283,6 +283,7 @@ class ProjectService:
     article_text = _part(ArticleOps.article_text, "_articles")
     update_article = _part(ArticleOps.update_article, "_articles")
     delete_article = _part(ArticleOps.delete_article, "_articles")
+    restore_article = _part(ArticleOps.restore_article, "_articles")
 
     claim_ids = _part(ClaimOps.claim_ids, "_claims")
     claims_by_ids = _part(ClaimOps.claims_by_ids, "_claims")
