@@ -1,8 +1,9 @@
 """Storage benchmark: a project with 100,000 claims and 200,000 evidence rows.
 
 Prints bulk creation time (and its ratio to a plain sqlite3 program writing the same rows
-in the same run), time to open the file, to list one article's claims, and to filter by
-status and by rating. Floors on the reference machine (issue 2): creation
+in the same run, in wall and CPU time; and to the same program also writing one log row
+per row, as the write path does), time to open the file, to list one article's claims,
+and to filter by status and by rating. Floors on the reference machine (issue 2): creation
 <= 3 s, open <= 0.3 s, each filter <= 50 ms. Figures only, no asserts.
 
 Creation goes through the storage layer's build mode (app.models.build_file) and the one
@@ -127,31 +128,51 @@ def build(path: Path, n_claims: int, per_article: int = 1000) -> dict[str, float
     }
 
 
-def plain_sqlite(path: Path, n_claims: int, per_article: int = 1000) -> float:
+def plain_sqlite(
+    path: Path, n_claims: int, per_article: int = 1000, *, log: bool = False
+) -> tuple[float, float]:
     """The baseline, measured in the same run: a plain sqlite3 program writing the same
     rows from the same sentences (ids from uuid4, one executemany per article) into bare
     tables: no indexes, no constraints, no columns beyond the varying ones, no checks,
-    no journal, no sync.
+    no journal, no sync. Returns (wall, CPU) seconds.
 
     The ratio of the real creation to it says what Factdesk's storage costs beyond the
     plainest way to write these rows, whatever this shared machine's speed that minute.
+
+    With ``log``, the same program also writes one change-log row per article, claim
+    and evidence row (its own id, the row's id, table, operation, time, author, author
+    id, project and revision 1) into a bare ``log`` table, as the one write path does:
+    the second ratio says what the storage costs beyond writing that many rows plainly.
     """
     content = article_texts(n_claims, per_article)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("CREATE TABLE article (id, title, text, sha256)")
     conn.execute("CREATE TABLE claim (id, article_id, start, end, quote, wording, status)")
     conn.execute("CREATE TABLE evidence (id, claim_id, position, url, title)")
+    if log:
+        conn.execute(
+            "CREATE TABLE log (id, project_id, at, author, author_id, table_name, record_id,"
+            " operation, record_revision)"
+        )
+    project_id, author_id = uuid.uuid4().hex, uuid.uuid4().hex
+    at = datetime.now(UTC).isoformat(sep=" ")
+
+    def logged(table: str, rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        return [
+            (uuid.uuid4().hex, project_id, at, "Bench", author_id, table, row[0], "insert", 1)
+            for row in rows
+        ]
+
     n = 0
     for sentences in content:
         text = "".join(sentences)
         article_id = uuid.uuid4().hex
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        conn.execute(
-            "INSERT INTO article VALUES (?, ?, ?, ?)", (article_id, text[:200], text, sha256)
-        )
+        article = (article_id, text[:200], text, sha256)
+        conn.execute("INSERT INTO article VALUES (?, ?, ?, ?)", article)
         claims, evidence, pos = [], [], 0
         for sentence in sentences:
             claim_id = uuid.uuid4().hex
@@ -164,9 +185,16 @@ def plain_sqlite(path: Path, n_claims: int, per_article: int = 1000) -> float:
             n += 1
         conn.executemany("INSERT INTO claim VALUES (?, ?, ?, ?, ?, ?, ?)", claims)
         conn.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", evidence)
+        if log:
+            entries = [
+                *logged("article", [article]),
+                *logged("claim", claims),
+                *logged("evidence", evidence),
+            ]
+            conn.executemany("INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)
     conn.commit()
     conn.close()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu_started
 
 
 # Fifteen tries for the short reads: on this shared virtual machine a query of 30 ms
@@ -195,8 +223,12 @@ def main() -> None:
             if i:
                 (Path(tmp) / f"bench{i - 1}.factdesk").unlink()
         built = min(runs, key=lambda r: r["create_total_s"])
-        baseline = min(
+        baseline, baseline_cpu = min(
             plain_sqlite(Path(tmp) / f"plain{i}.sqlite", args.claims)
+            for i in range(max(1, args.repeat))
+        )
+        logged, logged_cpu = min(
+            plain_sqlite(Path(tmp) / f"plain-log{i}.sqlite", args.claims, log=True)
             for i in range(max(1, args.repeat))
         )
         size_mb = path.stat().st_size / 1e6
@@ -229,6 +261,9 @@ def main() -> None:
         "content_untimed_s": round(built["content_s"], 3),
         "create_runs_s": [round(r["create_total_s"], 3) for r in runs],
         "plain_sqlite_s": round(baseline, 3),
+        "plain_sqlite_cpu_s": round(baseline_cpu, 3),
+        "plain_sqlite_with_log_s": round(logged, 3),
+        "plain_sqlite_with_log_cpu_s": round(logged_cpu, 3),
         "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())],
         "open_s": round(open_s, 4),
         "list_one_article_ms": round(one_article * 1000, 1),
@@ -254,6 +289,18 @@ def main() -> None:
     print(
         f"  baseline: plain sqlite3      {figures['plain_sqlite_s']:8.3f} s   (same rows, bare "
         f"tables; creation is {built['create_total_s'] / baseline:.2f}x it)"
+    )
+    print(
+        f"    in CPU time                {figures['plain_sqlite_cpu_s']:8.3f} s   (creation's CPU "
+        f"is {built['create_cpu_s'] / baseline_cpu:.2f}x it)"
+    )
+    print(
+        f"  baseline 2: the same + log   {figures['plain_sqlite_with_log_s']:8.3f} s   (and a "
+        f"log row per row; creation is {built['create_total_s'] / logged:.2f}x it)"
+    )
+    print(
+        f"    in CPU time                {figures['plain_sqlite_with_log_cpu_s']:8.3f} s   "
+        f"(creation's CPU is {built['create_cpu_s'] / logged_cpu:.2f}x it)"
     )
     print(
         f"  (the articles' sentences were made up beforehand in "

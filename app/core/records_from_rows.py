@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # rows are read by attribute; the window's first look has no 
     from app.models.tables import RatingLevel, RatingScale
 
 
+# Kinds a newer Factdesk may have stored are skipped, not refused.
+_KNOWN_KINDS = frozenset(k.value for k in ClaimKind)
+
+
 def kinds_to_list(kinds: tuple[ClaimKind, ...] | list[ClaimKind] | list[str]) -> list[str]:
     """Kinds as stored: their values, in ClaimKind's order, each once."""
     wanted = {str(getattr(k, "value", k)) for k in kinds}
@@ -34,8 +38,7 @@ def kinds_to_list(kinds: tuple[ClaimKind, ...] | list[ClaimKind] | list[str]) ->
 def kinds_from_stored(value: list[str] | str | None) -> tuple[ClaimKind, ...]:
     """The kinds of a stored claim: a JSON list (or its text, from a driver row)."""
     stored = json.loads(value) if isinstance(value, str) else (value or [])
-    known = {k.value for k in ClaimKind}
-    return tuple(ClaimKind(k) for k in stored if k in known)
+    return tuple(ClaimKind(k) for k in stored if k in _KNOWN_KINDS)
 
 
 def structure_to_text(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str:

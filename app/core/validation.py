@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
 from app.core.errors import ValidationError
 
 WEB_SCHEMES = ("http", "https")
+# Whitespace (in a str pattern \s is exactly what str.isspace() accepts), C0 controls, DEL.
+_NOT_IN_WEB_URL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def is_web_url(url: str) -> bool:
     """True for an absolute http(s) URL with a host and no spaces or control characters."""
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if _NOT_IN_WEB_URL.search(url):
         return False
     try:
         parts = urlsplit(url)

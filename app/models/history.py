@@ -353,18 +353,18 @@ def _on_execute(state: ORMExecuteState) -> Any:
         "updated_at": at,
         "created_by": editor.author_name,
         "updated_by": editor.author_name,
-        "revision": 1,
     }
-    # A row put back under an id it had before continues its old count (new ids, made
-    # here, have no history).
+    # A row put back under an id it had before continues its old count; ids made here
+    # are new, so they start at 1.
     given = [_uuid(row["id"]) for row in rows if "id" in row]
-    rows = [
-        {"id": i, **stamp, **row, "revision": 1}
-        for i, row in zip(new_ids(len(rows)), rows, strict=True)
-    ]
     earlier = _last_revisions(state.session, given) if given else {}
-    for row in rows:
-        row["revision"] = earlier.get(_uuid(row["id"]), 0) + 1
+    fresh = iter(new_ids(len(rows) - len(given)))
+    for row in rows:  # each row is the caller's values, completed (a copy: _bulk_rows)
+        if "id" not in row:
+            row["id"] = next(fresh)
+        for column, value in stamp.items():
+            row.setdefault(column, value)
+        row["revision"] = (earlier.get(_uuid(row["id"]), 0) + 1) if earlier else 1
     result = connection.execute(insert(_table(model)), rows)
     shared = {
         "project_id": editor.project_id,

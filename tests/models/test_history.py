@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -168,4 +169,74 @@ def test_length_limits_hold_on_sqlite_as_on_postgresql(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match=r"publisher .* at most 500"):
         service.add_evidence(claim.id, url="https://example.org", publisher="x" * 1000)
     assert service.claim(claim.id).evidence == ()
+    service.close()
+
+
+def test_a_bulk_insert_mixing_new_rows_and_a_put_back_row_logs_each_once(
+    tmp_path: Path,
+) -> None:
+    """Rows without an id get a new one; a row under an old id continues its count."""
+    service = _service(tmp_path)
+    add_sample_article(service)
+    claim = service.claims()[0]
+    edited, _ = service.update_claim(claim.id, wording="Edited")
+    service.delete_claim(claim.id)
+    editor = _editor(service)
+    put_back = {"id": uuid.UUID(claim.id), "project_id": service.project_id,
+                "article_id": uuid.UUID(claim.article_id), "start_offset": claim.start,
+                "end_offset": claim.end, "quote": claim.quote}  # fmt: skip
+    brand_new = {**put_back, "quote": "A claim added in the same statement"}
+    del brand_new["id"]
+    other = service.claims()[0]
+    new_rows = [
+        {"project_id": service.project_id, "claim_id": uuid.UUID(other.id), "position": k,
+         "url": f"https://example.org/{k}"}
+        for k in range(3)
+    ]  # fmt: skip
+    with edit_session(service.db.engine, editor) as s:
+        s.execute(insert(Claim), [brand_new, put_back])
+        s.execute(insert(Evidence), new_rows)
+    # The delete was logged at the edited revision: the row comes back one above it.
+    assert service.claim(claim.id).revision == edited.revision + 1
+    added = [c for c in service.claims() if c.quote == brand_new["quote"]]
+    assert len(added) == 1 and added[0].revision == 1 and added[0].id != claim.id
+    assert _log(service.db.path, added[0].id) == [("insert", None, 1)]  # type: ignore[arg-type]
+    evidence = service.claim(other.id).evidence
+    assert sorted(e.url for e in evidence) == [f"https://example.org/{k}" for k in range(3)]
+    assert len({e.id for e in evidence}) == 3
+    for item in evidence:
+        assert item.revision == 1 and item.updated_by == "Ana"
+        assert _log(service.db.path, item.id) == [("insert", None, 1)]  # type: ignore[arg-type]
+    with service.db.session() as s:
+        ids = [uuid.UUID(e.id) for e in evidence]
+        authors = s.execute(
+            select(ChangeLog.author_id).where(ChangeLog.record_id.in_(ids))  # type: ignore[attr-defined]
+        ).scalars()
+        assert list(authors) == [editor.author_id] * 3
+    service.close()
+
+
+def test_bulk_stamps_and_timestamps_in_any_zone_are_stored_as_the_same_utc_text(
+    tmp_path: Path,
+) -> None:
+    """One instant given in two zones is stored (and read back) as the one UTC time."""
+    service = _service(tmp_path)
+    add_sample_article(service)
+    first, second = service.claims()[:2]
+    instant = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    elsewhere = instant.astimezone(timezone(timedelta(hours=-5)))
+    with edit_session(service.db.engine, _editor(service)) as s:
+        for claim_id, when in ((first.id, instant), (second.id, elsewhere)):
+            row = s.get(Claim, uuid.UUID(claim_id))
+            assert row is not None
+            row.reviewed_at = when
+    with sqlite3.connect(service.db.path) as conn:  # type: ignore[arg-type]
+        stored = conn.execute(
+            "SELECT reviewed_at FROM claim WHERE id IN (?, ?)",
+            (uuid.UUID(first.id).hex, uuid.UUID(second.id).hex),
+        ).fetchall()
+    conn.close()
+    assert stored == [("2026-05-01 12:30:15.123456+00:00",)] * 2
+    assert service.claim(second.id).reviewed_at == instant
+    assert service.claim(second.id).reviewed_at.tzinfo == UTC  # type: ignore[union-attr]
     service.close()

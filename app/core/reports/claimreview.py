@@ -119,6 +119,9 @@ def claim_reviews(
     reviews: list[dict[str, Any]] = []
     for report in data.articles:
         article = report.article
+        # The same for every claim of the article: made once (and shared, as ``author`` is).
+        appearance = _appearance(article)
+        published = article.published.isoformat() if article.published is not None else None
         for _n, claim in report.claims:
             if not is_rated(claim):
                 continue
@@ -128,9 +131,8 @@ def claim_reviews(
             name = one_line(claim.claimant)
             if name:
                 item["author"] = {"@type": claimant_type(name), "name": name}
-            if article.published is not None:
-                item["datePublished"] = article.published.isoformat()
-            appearance = _appearance(article)
+            if published is not None:
+                item["datePublished"] = published
             if appearance is not None:
                 item["appearance"] = appearance
             reviewed = claim.reviewed_at or claim.updated_at

@@ -54,6 +54,11 @@ def _parser(tables: bool) -> MarkdownIt:
     return md
 
 
+def dialect_parser() -> MarkdownIt:
+    """The markdown-it parser explanations are read with (bench/reports.py times it alone)."""
+    return _parser(False)
+
+
 def _link_open(
     self: object, tokens: Sequence[Token], idx: int, options: object, env: object
 ) -> str:
