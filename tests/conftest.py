@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,6 +48,59 @@ def pytest_configure(config: pytest.Config) -> None:
     # No example database in the working tree (.hypothesis/): tests leave nothing.
     hypothesis_settings.register_profile("factdesk", database=None)
     hypothesis_settings.load_profile("factdesk")
+
+
+# The longest tests (20-25 s each on a 2-core machine), started first: under pytest-xdist a
+# long test dispatched last would run alone while the other workers sit idle. Tests marked
+# ``slow`` are started first too.
+LONG_TESTS = frozenset(
+    {
+        "tests/core/analysis/test_model.py::test_training_script_reproduces_the_shipped_model",
+        "tests/models/test_build_file.py::test_kill_9_during_a_build_leaves_the_previous_file",
+        "tests/reliability/test_crash_safety.py::test_crash_window_sigkill_loses_nothing",
+        "tests/reliability/test_crash_safety.py::test_crash_cli_sigkill_loses_nothing",
+    }
+)
+
+
+def _starts_first(item: pytest.Item) -> bool:
+    return item.get_closest_marker("slow") is not None or item.nodeid in LONG_TESTS
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """The long tests first (in their collected order), then the rest as collected."""
+    items[:] = [i for i in items if _starts_first(i)] + [i for i in items if not _starts_first(i)]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Delete the widgets the test's teardown scheduled for deletion, now.
+
+    pytest-qt closes a test's widgets with ``deleteLater()``, which only takes effect
+    when an event loop runs; between tests none does, so every window of every test
+    stayed alive (about 2,000 widgets after 30 window tests), and each new window's
+    application-wide style sheet re-styled all of them: the window tests got slower
+    one after another. Runs after the fixtures' own teardown and inside pytest-qt's,
+    so an exception in a Qt callback here still fails this test.
+    """
+    if "PySide6.QtWidgets" not in sys.modules:
+        return  # this process has not started Qt
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    # Background work a window started (imports, matching) finishes and reports back
+    # while the window still exists, as it would in a window that stays open.
+    for widget in QApplication.topLevelWidgets():
+        for pool in widget.findChildren(QThreadPool):
+            pool.waitForDone(30_000)
+    QThreadPool.globalInstance().waitForDone(30_000)
+    app.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.hookimpl(trylast=True)

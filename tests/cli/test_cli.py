@@ -1,4 +1,10 @@
-"""The command line through real subprocesses: output shapes, exit codes, untouched inputs."""
+"""The command line: output shapes, exit codes, untouched inputs.
+
+The commands run in this process through :func:`tests.support.cli_runner.run_factdesk`
+(what a ``factdesk`` process would print and return, without starting one);
+``test_errors_from_a_fresh_process_are_one_line`` runs real processes for the promise
+that is about the process: one line on stderr and no traceback from a fresh start.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, cli_env
+from tests.support.cli_runner import run_factdesk
 
 SAMPLE = REPO / "resources" / "samples" / "northbridge-water.txt"
 
 
 def factdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``factdesk ARGS``, run in this process."""
+    return run_factdesk(*args, cwd=cwd)
+
+
+def factdesk_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``factdesk ARGS`` in a real, fresh process."""
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         cwd=cwd or REPO,
@@ -161,6 +174,23 @@ def test_bad_input_exits_2_with_one_line_and_leaves_the_project_unchanged(
     if argv[0] == "frobnicate":
         argv = ["claims", "--frobnicate"]
     assert_one_line_error(factdesk(*argv))
+    assert project.read_bytes() == before
+
+
+def test_errors_from_a_fresh_process_are_one_line(project: Path, tmp_path: Path) -> None:
+    # The in-process runs above check every refusal; here each kind of error (usage,
+    # an unknown claim, a damaged project, a missing article) once from a new process,
+    # where nothing the test process set up can hide a warning or a traceback.
+    garbage = tmp_path / "garbage.factdesk"
+    garbage.write_bytes(b"not a project at all\n" * 20)
+    before = project.read_bytes()
+    for argv in (
+        ("claims", "--frobnicate"),
+        ("rate", str(project), "not-an-id", "True"),
+        ("claims", str(garbage)),
+        ("import", "/nonexistent/article.txt", "--project", str(project)),
+    ):
+        assert_one_line_error(factdesk_process(*argv))
     assert project.read_bytes() == before
 
 

@@ -1,44 +1,38 @@
 """Every job the window can finish, finished from the command line (issue 18, point 4).
 
 Two people, Ana and Ben, each with their own settings folder and keyring (a file per
-person, so that a key made by one command is there for the next), work through real
-``factdesk`` subprocesses.
+person, so that a key made by one command is there for the next), run ``factdesk``
+commands in this process (:func:`tests.support.cli_runner.run_factdesk`), each with the
+environment and working folder their own process would have.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.core.sample_files import write_format_samples
-from tests.conftest import REPO, cli_env
+from tests.conftest import REPO
+from tests.support.cli_runner import run_factdesk
 
 
 class Person:
     def __init__(self, name: str, folder: Path) -> None:
         folder.mkdir()
         self.folder = folder
-        self.env = cli_env(
-            FACTDESK_CONFIG_DIR=str(folder / "config"),
-            FACTDESK_REVIEWER=name,
-            PYTHON_KEYRING_BACKEND="tests.support.file_keyring.FileKeyring",
-            FACTDESK_TEST_KEYRING=str(folder / "keyring.json"),
-        )
+        # What this person's shell adds to the environment.
+        self.env = {
+            "FACTDESK_CONFIG_DIR": str(folder / "config"),
+            "FACTDESK_REVIEWER": name,
+            "PYTHON_KEYRING_BACKEND": "tests.support.file_keyring.FileKeyring",
+            "FACTDESK_TEST_KEYRING": str(folder / "keyring.json"),
+        }
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "app", *args],
-            cwd=self.folder,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
+        return run_factdesk(*args, cwd=self.folder, env=self.env)
 
     def ok(self, *args: str) -> str:
         result = self.run(*args)

@@ -1,6 +1,10 @@
 """A newcomer's first commands (issue 18): quiet, exact, never waiting for a person.
 
-Each test runs the real ``factdesk`` command in a subprocess, as a person would.
+What is about the process runs the real ``factdesk`` command in a subprocess, as a
+person would: stderr free of warnings from a fresh start, the window's arguments and the
+screenshot, a missing component at import, the session's isolated home. The other
+commands run in this process (:func:`tests.support.cli_runner.run_factdesk`), which
+returns what the process would have printed and returned.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pytest
 
 from app.core.sample_files import write_format_samples
 from tests.conftest import REPO, cli_env
+from tests.support.cli_runner import run_factdesk
 
 SAMPLE = REPO / "resources" / "samples" / "northbridge-water.txt"
 
@@ -33,6 +38,13 @@ def factdesk(
     )
 
 
+def factdesk_here(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, headless: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``factdesk ARGS`` in this process; ``env`` is what cli_env(**env) would add."""
+    return run_factdesk(*args, cwd=cwd, env=env, unset=HEADLESS_UNSET if headless else ())
+
+
 def one_line_error(result: subprocess.CompletedProcess[str], status: int = 2) -> str:
     assert result.returncode == status, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -41,10 +53,14 @@ def one_line_error(result: subprocess.CompletedProcess[str], status: int = 2) ->
     return lines[0]
 
 
+# A container or ssh session: no display, no XDG_RUNTIME_DIR.
+HEADLESS_UNSET = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "QT_QPA_PLATFORM")
+
+
 def headless_env(**extra: str) -> dict[str, str]:
     """A container or ssh session: no display, no XDG_RUNTIME_DIR."""
     env = cli_env(**extra)
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "QT_QPA_PLATFORM"):
+    for name in HEADLESS_UNSET:
         env.pop(name, None)
     return env
 
@@ -78,9 +94,10 @@ def test_unknown_word_is_a_usage_error_not_the_window(tmp_path: Path) -> None:
 def test_article_without_project_is_refused_headless_with_a_hint(
     tmp_path: Path, samples: dict[str, Path]
 ) -> None:
-    env = headless_env(FACTDESK_CONFIG_DIR=str(tmp_path / "cfg"))
+    config = {"FACTDESK_CONFIG_DIR": str(tmp_path / "cfg")}
+    env = headless_env(**config)
     last = tmp_path / "last.factdesk"
-    assert factdesk("new", str(last), env=env).returncode == 0
+    assert factdesk_here("new", str(last), env=config, headless=True).returncode == 0
     before = last.read_bytes()
     line = one_line_error(factdesk(str(samples["text"]), env=env))
     assert "factdesk import ARTICLE --project PROJECT" in line
@@ -112,9 +129,10 @@ def test_screenshot_problems_are_one_line_errors_never_a_dialog(
 
 
 def test_screenshot_without_display_is_quiet(tmp_path: Path) -> None:
-    env = headless_env(FACTDESK_CONFIG_DIR=str(tmp_path / "cfg"))
+    config = {"FACTDESK_CONFIG_DIR": str(tmp_path / "cfg")}
+    env = headless_env(**config)
     project = tmp_path / "p.factdesk"
-    assert factdesk("new", str(project), env=env).returncode == 0
+    assert factdesk_here("new", str(project), env=config, headless=True).returncode == 0
     result = factdesk("--screenshot", str(tmp_path / "w.png"), str(project), env=env)
     assert result.returncode == 0 and result.stderr == ""
     assert (tmp_path / "w.png").stat().st_size > 1000
@@ -123,7 +141,7 @@ def test_screenshot_without_display_is_quiet(tmp_path: Path) -> None:
 def test_new_refuses_an_existing_folder(tmp_path: Path) -> None:
     folder = tmp_path / "desk"
     folder.mkdir()
-    line = one_line_error(factdesk("new", str(folder)))
+    line = one_line_error(factdesk_here("new", str(folder)))
     assert "folder" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desk"]
     assert list(folder.iterdir()) == []
@@ -131,29 +149,30 @@ def test_new_refuses_an_existing_folder(tmp_path: Path) -> None:
 
 def test_counts_are_plural_words_not_parentheses(tmp_path: Path, samples: dict[str, Path]) -> None:
     project = tmp_path / "p.factdesk"
-    assert factdesk("new", str(project)).returncode == 0
-    assert factdesk("import", str(samples["text"]), "--project", str(project)).returncode == 0
-    listing = factdesk("articles", str(project)).stdout
+    assert factdesk_here("new", str(project)).returncode == 0
+    imported = factdesk_here("import", str(samples["text"]), "--project", str(project))
+    assert imported.returncode == 0
+    listing = factdesk_here("articles", str(project)).stdout
     # the headline ("... hours cut") reports a change, so it is a claim beside the sentence
     assert listing.startswith("1 article\n") and "[2 claims]" in listing
-    assert "(s)" not in listing + factdesk("claims", str(project)).stdout
+    assert "(s)" not in listing + factdesk_here("claims", str(project)).stdout
 
 
 def test_help_mentions_the_window_and_screenshot() -> None:
-    text = factdesk("--help").stdout
+    text = factdesk_here("--help").stdout
     assert "window" in text and "--screenshot OUT.png" in text
 
 
 def test_binary_content_in_a_txt_file_is_refused(tmp_path: Path) -> None:
     project = tmp_path / "p.factdesk"
-    assert factdesk("new", str(project)).returncode == 0
+    assert factdesk_here("new", str(project)).returncode == 0
     before = project.read_bytes()
     # Text with NUL bytes in it decodes as UTF-8, so it used to be imported.
     binary = tmp_path / "notes.txt"
     binary.write_bytes(b"\x00" * 10 + b"Bus fares rose by 15 percent last year. " * 40)
-    line = one_line_error(factdesk("import", str(binary), "--project", str(project)))
+    line = one_line_error(factdesk_here("import", str(binary), "--project", str(project)))
     assert "binary data" in line
-    one_line_error(factdesk("detect", str(binary)))
+    one_line_error(factdesk_here("detect", str(binary)))
     assert project.read_bytes() == before
 
 
@@ -161,7 +180,7 @@ def test_missing_component_is_named_not_called_damage(
     tmp_path: Path, samples: dict[str, Path]
 ) -> None:
     project = tmp_path / "p.factdesk"
-    assert factdesk("new", str(project)).returncode == 0
+    assert factdesk_here("new", str(project)).returncode == 0
     # As in an environment where pip left lxml without its HTML cleaner.
     code = (
         "import sys; sys.modules['lxml_html_clean'] = None; "
@@ -195,13 +214,14 @@ def test_missing_component_is_named_not_called_damage(
 
 def test_detect_reads_every_format_import_reads(samples: dict[str, Path]) -> None:
     for kind, path in samples.items():
-        result = factdesk("detect", str(path), "--json")
+        result = factdesk_here("detect", str(path), "--json")
         assert result.returncode == 0, (kind, result.stderr)
         sentences = json.loads(result.stdout)["sentences"]
         texts = " ".join(s["text"] for s in sentences)
         assert sentences, kind
         assert "<" not in texts and "**" not in texts, (kind, texts[:200])
-    html = json.loads(factdesk("detect", str(samples["html"]), "--json").stdout)["sentences"]
+    html = factdesk_here("detect", str(samples["html"]), "--json").stdout
+    html = json.loads(html)["sentences"]
     assert any("first increase since 2019" in s["text"] for s in html)
     assert not any("Subscribe" in s["text"] for s in html)
 
@@ -210,7 +230,7 @@ def test_detect_keeps_plain_text_offsets(tmp_path: Path) -> None:
     path = tmp_path / "spaced.txt"
     text = "Bus  fares rose by 15 percent.\r\n\r\n\r\nRidership   fell to 2.1 million.\n"
     path.write_bytes(text.encode())
-    sentences = json.loads(factdesk("detect", str(path), "--json").stdout)["sentences"]
+    sentences = json.loads(factdesk_here("detect", str(path), "--json").stdout)["sentences"]
     decoded = text.replace("\r\n", "\n")
     assert all(decoded[s["start"] : s["end"]] == s["text"] for s in sentences)
 

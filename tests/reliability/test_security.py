@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 from app.cli import main as cli_main
 from app.core.errors import FactdeskError
 from tests.conftest import REPO, cli_env
+from tests.support.cli_runner import run_factdesk
 
 SAMPLE = REPO / "resources" / "samples" / "northbridge-water.txt"
 PASSWORD = "Pw-9f3K!unique-secret-7731"
@@ -125,13 +126,7 @@ def test_reports_carry_no_user_html_and_only_web_links(tmp_path: Path) -> None:
     outputs = {}
     for fmt in ("markdown", "html", "claimreview"):
         out = tmp_path / f"report.{fmt}"
-        result = subprocess.run(
-            [sys.executable, "-m", "app", "export", str(project), "--format", fmt, "-o", str(out)],
-            env=cli_env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = run_factdesk("export", str(project), "--format", fmt, "-o", str(out))
         assert result.returncode == 0, result.stderr
         outputs[fmt] = out.read_text(encoding="utf-8")
     checked = 0

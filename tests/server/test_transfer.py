@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +13,8 @@ from app.core.project import ProjectService
 from app.core.server.transfer import save_server_project_as_file, upload_project_file
 from app.models.database import Database, open_project_file, open_server
 from app.models.tables import TABLE_BY_NAME, Signature
-from tests.conftest import REPO, cli_env
 from tests.server.helpers import ARTICLE
+from tests.support.cli_runner import run_factdesk
 
 
 def _make_file(path: Path) -> str:
@@ -79,50 +77,18 @@ def test_cli_upload_and_download(postgres: Any, tmp_path: Path) -> None:
     source = tmp_path / "cli.factdesk"
     project_id = _make_file(source)
     url = postgres.new_database()
-    env = cli_env()
-    up = subprocess.run(
-        [sys.executable, "-m", "app", "upload", str(source), "--db", url],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-    )
+    up = run_factdesk("upload", str(source), "--db", url)
     assert up.returncode == 0, up.stderr
     assert up.stdout.strip() == project_id
     out = tmp_path / "out.factdesk"
-    down = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "download",
-            "--db",
-            url,
-            "--project-id",
-            project_id,
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-    )
+    down = run_factdesk("download", "--db", url, "--project-id", project_id, str(out))
     assert down.returncode == 0, down.stderr
     service = ProjectService.open_file(out, author="Carol", read_only=True)
     try:
         assert len(service.claim_ids()) == 2
     finally:
         service.close()
-    refused = subprocess.run(
-        [sys.executable, "-m", "app", "upload", str(source), "--db", url.replace("@", ":hunter2@")],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-    )
+    refused = run_factdesk("upload", str(source), "--db", url.replace("@", ":hunter2@"))
     assert refused.returncode != 0
     assert "hunter2" not in refused.stderr
     assert "password" in refused.stderr
