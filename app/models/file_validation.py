@@ -428,6 +428,19 @@ def _check_references(conn: sqlite3.Connection, file_name: str) -> None:
         raise CorruptProjectError(f"{file_name}: the project file holds no project.")
     if any(scale_id is None for (scale_id,) in projects):
         raise _damaged(file_name, "the project's rating scale is missing")
+    # The project and its scale name each other; only project.scale_id can be a foreign
+    # key (the pair would be circular), so the scale's side is checked here.
+    stray = conn.execute(
+        "SELECT count(*) FROM ratingscale WHERE project_id NOT IN (SELECT id FROM project)"
+    ).fetchone()[0]
+    if stray:
+        raise _damaged(file_name, "a rating scale belongs to no project in the file")
+    mismatched = conn.execute(
+        "SELECT count(*) FROM project JOIN ratingscale ON ratingscale.id = project.scale_id "
+        "WHERE ratingscale.project_id != project.id"
+    ).fetchone()[0]
+    if mismatched:
+        raise _damaged(file_name, "the project's rating scale belongs to another project")
 
 
 Step = Callable[[sqlite3.Connection, str], None]

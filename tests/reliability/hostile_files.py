@@ -202,6 +202,9 @@ CASES: dict[str, Callable[[Path], None]] = {
     "published-month-13": _sql("UPDATE article SET published = '2026-13-01'"),
     "accessed-year-0": _sql("UPDATE evidence SET accessed = '0000-01-01'"),
     "scale-id-null": _sql("UPDATE project SET scale_id = NULL"),
+    # the scale's side of the project/scale pair is no foreign key (found by the fuzzer:
+    # merge then deleted the scale and reported a stale edit instead of refusing the file)
+    "scale-of-no-project": _sql(f"UPDATE ratingscale SET project_id = '{'0' * 32}'"),
     "reference-broken": _sql("UPDATE evidence SET claim_id = lower(hex(randomblob(16)))"),
     "claimant-too-long": _claim_sql("claimant = printf('%.600c', 'x')"),
     "revision-huge": _claim_sql("revision = 4611686018427387904"),
