@@ -38,9 +38,13 @@ def _label(parts: tuple[str, ...], depth: int) -> str:
     return "/".join(folders) + "/" if folders else ""
 
 
-def window_title(project_name: str, path: str | None, app_name: str) -> str:
-    """Project name, then the file and the folder it is in, then the application."""
+def window_title(
+    project_name: str, path: str | None, app_name: str, *, signer: str | None = None
+) -> str:
+    """Project name, then the file and the folder it is in (and who signed it, when a
+    trusted signature holds), then the application."""
     if path is None:
         return f"{project_name} — {app_name}"
     where = home_relative(Path(path).parent)
-    return f"{project_name} — {Path(path).name} in {where} — {app_name}"
+    signed = f", signed by {signer}" if signer else ""
+    return f"{project_name} — {Path(path).name} in {where}{signed} — {app_name}"

@@ -26,6 +26,7 @@ class ProjectLifecycle:
 
     def __init__(self, window: Any) -> None:
         self.window = window
+        self._shown_name: str | None = None  # the open project's name, for the title
 
     # --- the recent list ------------------------------------------------------------------
 
@@ -33,6 +34,27 @@ class ProjectLifecycle:
         value = self.window.settings.value("recent/projects", [])
         items = [value] if isinstance(value, str) else list(value or [])
         return [str(p) for p in items if p]
+
+    def signers(self) -> dict[str, str]:
+        """{path: the name its last verified signature was trusted under}."""
+        value = self.window.settings.value("recent/signers", {})
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def note_signer(self, signer: str | None) -> None:
+        """The open file's signer as last verified (None: not signed by a trusted key), for
+        the title bar and File › Open Recent: two files of one name sent by two colleagues
+        are told apart by who signed them."""
+        path = self.window.project_path
+        if path is None:
+            return
+        signers = self.signers()
+        if signer:
+            signers[path] = signer
+        else:
+            signers.pop(path, None)
+        signers = {p: n for p, n in signers.items() if p in self.recent() or p == path}
+        self.window.settings.setValue("recent/signers", signers)
+        self._show_title()
 
     def remember(self, path: str) -> None:
         items = [p for p in self.recent() if p != path]
@@ -45,8 +67,10 @@ class ProjectLifecycle:
         menu.clear()
         recent = self.recent()
         labels = distinct_labels(recent)
+        signers = self.signers()
         for path in recent:
-            action = menu.addAction(labels[path])
+            signer = signers.get(path)
+            action = menu.addAction(labels[path] + (f"  —  signed by {signer}" if signer else ""))
             action.setToolTip(path)
             action.triggered.connect(lambda _c=False, p=path: self.open(p))
         if menu.isEmpty():
@@ -139,11 +163,21 @@ class ProjectLifecycle:
         banner = window.workspace.read_only_banner
         banner.setText(f"Read only: {read_only_reason}. Changes cannot be saved to this project.")
         banner.setVisible(window.read_only)
+        self._shown_name = info.name
+        self._show_title()
+        window.stack.setCurrentWidget(window.workspace)
+
+    def _show_title(self) -> None:
+        """Project, file and folder, the trusted signer when the signature holds."""
+        window = self.window
+        name = self._shown_name
+        if name is None or window.project_path is None:
+            return
+        signer = self.signers().get(window.project_path)
         window.setWindowTitle(
-            window_title(info.name, window.project_path, APP_NAME)
+            window_title(name, window.project_path, APP_NAME, signer=signer)
             + (" [read only]" if window.read_only else "")
         )
-        window.stack.setCurrentWidget(window.workspace)
 
     def show_articles(self, articles: list[Any]) -> None:
         """The articles list, and the article last worked on (or the first) opened."""

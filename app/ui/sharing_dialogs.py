@@ -121,7 +121,11 @@ class SharingController(QObject):
         return result
 
     def _show_result(self, result: VerifyResult) -> None:
+        from app.core.sharing.signing import VerifyStatus
+
         self.badge.set_result(result)
+        valid = result.status is VerifyStatus.VALID
+        self.window.projects.note_signer(result.trusted_name if valid else None)
         if self.details is not None:
             self.details.set_result(result)
 

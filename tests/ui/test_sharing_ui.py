@@ -201,3 +201,30 @@ def test_read_only_project_cannot_be_signed_or_merged_into(window, qtbot, projec
         window.close_project()
         project.chmod(0o644)
     assert not window.sharing.badge.isVisible()
+
+
+def test_title_and_open_recent_name_the_trusted_signer(window, qtbot, project, tmp_path):
+    """Two copies called the same, one signed by a key I trust: the title and File › Open
+    Recent say who signed it, under the name I trusted the key under."""
+    _verified(window, qtbot)
+    assert window.sharing.sign()  # my own key is trusted under my name, "Tester"
+    assert "signed by Tester" in window.windowTitle()
+    other = tmp_path / "inbox" / Path(project).name
+    other.parent.mkdir()
+    ProjectService.create_file(other, author="Ben").close()
+    assert window.open_project(str(other))
+    assert _verified(window, qtbot).status is VerifyStatus.UNSIGNED
+    assert "signed by" not in window.windowTitle()
+    window.on_recent_menu_about_to_show()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    signed = [t for t in texts if "signed by Tester" in t]
+    assert len(texts) == 2 and len(signed) == 1 and "inbox" not in signed[0]
+    # Changed behind the app's back: the title no longer vouches for the signer.
+    window.close_project()
+    with sqlite3.connect(project) as conn:
+        conn.execute(
+            "UPDATE claim SET wording='Bills fell' WHERE rowid=(SELECT min(rowid) FROM claim)"
+        )
+    conn.close()
+    assert _reopen(window, qtbot, project).status is VerifyStatus.CHANGED
+    assert "signed by" not in window.windowTitle()
