@@ -30,6 +30,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.analysis.claimant import IMPERSONAL, Speaker, find_speaker, mask_quotes, quote_spans
+from app.core.analysis.interview import (
+    asks_you,
+    known_person,
+    label_kind,
+    narrates,
+    person_name,
+    speaks_first_person,
+    turn_label,
+)
 from app.core.analysis.kinds import content_kinds
 from app.core.analysis.model import load_model
 from app.core.analysis.names import NameBook
@@ -67,6 +76,9 @@ _FIRST_PERSON = {"i", "we"}
 _ATTRIBUTED_ROLES = frozenset({ParagraphRole.BODY, ParagraphRole.STANDFIRST})
 _HEADING_ROLES = frozenset({ParagraphRole.SUBHEADING, ParagraphRole.CAPTION})
 _MIN_QUOTE_WORDS = 4
+# the interviewee is the first person the headline or the opening sentences name
+_INTERVIEWEE_SENTENCES = 6
+_LABEL_CHARS = 40  # a turn label ("Q:", "Helen Ashby:") sits within a sentence's start
 _NEWS_STYLE_ROLES = _ATTRIBUTED_ROLES | {ParagraphRole.HEADLINE}
 
 
@@ -195,14 +207,66 @@ def analyse(
     previous: tuple[str, str | None] | None = None
     last_quoted: tuple[str, str | None] | None = None
     bridged = False
+    # question-and-answer articles (see .interview): who answers, and the current turn
+    interviewee: str | None = None
+    interviewing = False
+    turn_paragraph = -1
+    turn: str | None = None  # "question", "answer" or a labelled person's full name
+    asked_you = False
+    previous_answered = False  # the last sentence was an answer the interviewee gave
     for i, (start, end, index) in enumerate(spans):
         sentence = sentences[i]
         role = paras[index].role if index >= 0 else ParagraphRole.BODY
         book.register(masks[i])
         own = speakers[i]
         found: tuple[str, str | None] | None = None
+        if interviewee is None and i < _INTERVIEWEE_SENTENCES and role in _NEWS_STYLE_ROLES:
+            interviewee = person_name(masks[i])
+        if index != turn_paragraph:
+            turn_paragraph = index
+            # the paragraph after a question put to "you" is the interviewee's answer
+            # and an answer labelled "A:" may go on in the next paragraph
+            turn = (
+                "reply"
+                if (asked_you or (turn == "answer" and previous_answered))
+                and interviewee
+                and role is ParagraphRole.BODY
+                else None
+            )
+            asked_you = False
+        if sentence.rstrip().endswith("?") and asks_you(sentence):
+            asked_you = True
+        # a turn label opens a paragraph or a line of one (the line break may be lost)
+        if role is ParagraphRole.BODY and ":" in sentence[:_LABEL_CHARS]:
+            label = turn_label(sentence)
+            if label is not None:
+                kind = label_kind(label)
+                if kind != "name":
+                    turn = kind if kind == "question" or interviewee else None
+                else:
+                    turn = known_person(book, label)
         if role not in _ATTRIBUTED_ROLES:
             pass  # headlines, captions and credits are the outlet's, not a speaker's
+        elif turn == "question":
+            pass  # the interviewer asks; nobody claims
+        elif (
+            turn is not None
+            and not sentence.rstrip().endswith("?")
+            and (
+                turn != "reply"
+                or (
+                    (own is None or own.phrase.lower() in _FIRST_PERSON)
+                    and not narrates(sentence, interviewee)
+                    and (previous_answered or starts_quoted[i] or speaks_first_person(sentence))
+                )
+            )
+        ):
+            # a labelled turn is the labelled person's; an unlabelled reply is the
+            # interviewee's unless it names its own speaker or tells of the interviewee
+            interviewing = interviewing or turn in {"answer", "reply"}
+            name = turn if turn not in {"answer", "reply"} else interviewee or turn
+            person = book.person(name, None, None)
+            found = (person.full, person.role)
         elif i in resolved:
             found = resolved[i]
         elif own is not None and own is not IMPERSONAL:
@@ -225,6 +289,17 @@ def analyse(
                 # a quotation continuing the last speaker; after an interviewer's question
                 # or a subheading, the last person quoted goes on
                 found = previous if previous is not None else last_quoted if bridged else None
+            if (
+                found is None
+                and starts_quoted[i]
+                and interviewee is not None
+                and (interviewing or (i > 0 and sentences[i - 1].rstrip().endswith("?")))
+            ):
+                # an unattributed quotation answering the interviewer's question
+                interviewing = True
+                person = book.person(interviewee, None, None)
+                found = (person.full, person.role)
+        previous_answered = turn in {"answer", "reply"} and found is not None
         book.note_mentions(masks[i], found[0] if found else None)
         claimant, claimant_role = found if found else (None, None)
         previous = found
@@ -248,8 +323,8 @@ def analyse(
 
         score = round(scores[i], 4)
         band: str | None = None
-        if role is ParagraphRole.CREDIT:
-            pass  # credits and bylines never
+        if role is ParagraphRole.CREDIT or turn == "question":
+            pass  # credits, bylines and the interviewer's questions never
         elif role in _HEADING_ROLES:
             # subheadings and captions only when they state a fact
             if asserts_fact(sentence):
