@@ -66,17 +66,18 @@ JUDGEMENT_PHRASES = (
     r"(?:best|worst|proudest|happiest|saddest|hardest) (?:day|days|night|moment|year)s? of",
     r"too (?:early|late|soon|slow)",
     r"no need to",
+    r"notoriously",
 )
 _JUDGEMENT_TRIGGERS = (
     "corner tide step cost encouraging promising worrying concerning impressive remarkable "
-    "excellent best worst proudest happiest saddest hardest too need"
+    "excellent best worst proudest happiest saddest hardest too need notoriously"
 )
 # Appeals and advice: what someone asks others to do is not a claim.
 APPEALS = (
     r"urged|urging|urges|called (?:on|for)|calls (?:on|for)|appealed (?:to|for)|"
-    r"advised (?:anyone|people)"
+    r"advised (?:anyone|people)|anyone with (?:any )?information|should (?:call|contact|ring)"
 )
-_APPEAL_TRIGGERS = "urged urging urges called calls appealed advised"
+_APPEAL_TRIGGERS = "urged urging urges called calls appealed advised anyone should"
 # The outlet's procedural lines and announcements of what is yet to happen.
 PROCEDURAL = (
     r"declined to (?:comment|say)",
@@ -92,10 +93,12 @@ PROCEDURAL = (
     r"publish|be sentenced)",
     r"will be (?:published|announced|reviewed|sentenced)",
     r"(?:continues|resumes|ends|reconvenes) (?:on|tomorrow|next)",
+    r"(?:was|were) joined by",
+    r"(?:later, )?the (?:committee|court|inquiry|hearing|panel) (?:also )?heard from",
 )
 _PROCEDURAL_TRIGGERS = (
     "declined refused respond responded reached drawn scheduled place due published "
-    "announced reviewed sentenced continues resumes ends reconvenes"
+    "announced reviewed sentenced continues resumes ends reconvenes joined heard"
 )
 # The outlet speaking of itself: "our reporter", "we will bring you every result".
 OWN_VOICE = (
@@ -121,7 +124,9 @@ _OPINION_TRIGGERS = (
 AMOUNT_UNITS = (
     "% percent cent tonnes tons kg km miles metres meters mm cm people patients pupils "
     "students children homes houses jobs passengers votes seats beds cases deaths "
-    "million billion trillion bn m k barrels goals"
+    "million billion trillion bn m k barrels goals mg ml litres liters calories candidates "
+    "adults schools stores shops members staff workers employees officers doctors nurses "
+    "teachers routes drivers"
 )
 TIME_UNITS = "hours hour minutes minute seconds days weeks months years times"
 NUMBER_WORDS = (
@@ -165,6 +170,16 @@ RECORDED_ACTIONS = (
     "appointed scrapped abolished withdrew suspended arrested launched introduced passed "
     "ratified vetoed overturned upheld"
 )
+# A cause or an effect stated as fact ("the condition causes ...", "the fall was driven
+# by ..."), and what a study could not show: the labelling guide counts both as claims.
+# Forecasts and conjectures ("could lead to") are left to the model.
+CAUSES = (
+    r"causes|caused|causing|leads? to|led to|linked to|results? in|resulted in|"
+    r"contribut(?:es|ed) to|driven by|(?:cannot|could not|can't|did not|does not) "
+    r"(?:show|prove|establish)"
+)
+_CAUSE_TRIGGERS = "causes caused causing lead leads led linked result results resulted "
+_CAUSE_TRIGGERS += "contributes contributed driven show prove establish"
 # A superlative placed in a comparison: "the lowest in Europe", "the largest since 1990",
 # "the highest on record" (words ending in "-est" are taken as superlatives only in this
 # context). "Best" and "worst" are left out: "the best in the world" is a boast.
@@ -197,7 +212,8 @@ _DIGIT = re.compile(r"\d")
 _FEELING_WORDS = _set(FEELINGS, EVALUATIONS)
 _CHARACTERISING_WORDS = _set(CHARACTERISING_VERBS)
 _CHARACTERISING = re.compile(
-    rf"\b(?:{_alternatives(CHARACTERISING_VERBS)})\b(?! (?:for|on|off)\b)", re.IGNORECASE
+    rf"\b(?:{_alternatives(CHARACTERISING_VERBS)})\b(?! (?:for|on|off|after|in|to|by|up|out)\b)",
+    re.IGNORECASE,
 )
 _JUDGEMENT = _phrases(JUDGEMENT_PHRASES)
 _JUDGEMENT_WORDS = _set(_JUDGEMENT_TRIGGERS)
@@ -228,6 +244,8 @@ _RECORDED_ACTION = re.compile(
     rf"\b(?:{_alternatives(RECORDED_ACTIONS)}|ruled out)\b", re.IGNORECASE
 )
 _SUPERLATIVE = re.compile(SUPERLATIVE, re.IGNORECASE)
+_CAUSE = _phrases(CAUSES)
+_CAUSE_WORDS = _set(_CAUSE_TRIGGERS)
 _FIRST_PERSON_WORDS = _set(FIRST_PERSON)
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’]re|[Oo]ur|us)\b")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -326,6 +344,11 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
             and _RECORDED_ACTION.search(text) is not None
         )
         or (not words.isdisjoint(_REPORTING_WORDS) and _is_reported_statement(text, words))
+        or (
+            not words.isdisjoint(_CAUSE_WORDS)
+            and words.isdisjoint(_CONJECTURE_WORDS)
+            and _CAUSE.search(text) is not None
+        )
     ):
         return AT_LEAST_WEAK
     return None

@@ -32,6 +32,12 @@ from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
         "A second hearing has been scheduled for April.",
         "The inquiry will take place in the town hall.",
         "Our correspondent sent this report from the border.",
+        # appeals for information, scene-setting at a briefing or a hearing
+        "Police said anyone with information should call the incident line.",
+        "The inspector was joined by the county's fire chief, Rhona Tait.",
+        "Later, the inquiry heard from a retired lock keeper.",
+        # an opinion adverb inside a quotation
+        "“Exit polls are notoriously fickle,” the agent said.",
     ],
 )
 def test_never_check_worthy(sentence: str) -> None:
@@ -53,6 +59,12 @@ def test_never_check_worthy(sentence: str) -> None:
         "Inspectors said the hospital had failed to record falls on two of its wards.",
         "The regulator rejected the water company's appeal.",
         "Health officials have ruled out closing the maternity unit.",
+        # counts of people and doses, causes stated as fact, what a study could not show
+        "Nine candidates are standing in the ward.",
+        "A can of the drink contains 160mg of caffeine.",
+        "Shingles causes a painful rash on one side of the body.",
+        "The trial was small, so it cannot show that the drug prevents strokes.",
+        "The inquiry was called after the harbour master resigned in June.",
     ],
 )
 def test_at_least_weakly_check_worthy(sentence: str) -> None:
@@ -70,6 +82,7 @@ def test_at_least_weakly_check_worthy(sentence: str) -> None:
         "Two days ago we walked along the river with our children.",  # own experience
         "The council said the road would reopen next week.",  # a forecast
         "Our volunteers are the best in the world.",  # a boast, not a comparison
+        "The new rules could lead to longer queues at the port.",  # a conjecture
     ],
 )
 def test_left_to_the_model(sentence: str) -> None:
