@@ -95,6 +95,7 @@ ROLE_HEADS = frozenset(
         prince princess pope bishop archbishop ambassador envoy diplomat treasurer auditor
         registrar dean principal headteacher headmaster teacher nurse doctor surgeon physician
         recorder magistrate coroner sheriff
+        det insp supt sgt dci
         chef author
         resident witness neighbour neighbor parent mother father passenger driver shopper
         voter campaigner volunteer student patient survivor farmer landlord tenant
