@@ -78,6 +78,14 @@ APPEALS = (
     r"advised (?:anyone|people)|anyone with (?:any )?information|should (?:call|contact|ring)"
 )
 _APPEAL_TRIGGERS = "urged urging urges called calls appealed advised anyone should"
+# What someone says ought to happen, reported ("X said the findings should reassure
+# drinkers"): advice, not a fact. Only in reported speech and not to "you": a debater's
+# own "we should" is left to the model, which learnt those. "Should not" (often a warning
+# against something harmful) and forecasts ("should boost sales") are left alone.
+REPORTED_ADVICE = (
+    r"should (?!not\b|have\b|be\b|boost\b|help\b|rise\b|fall\b|grow\b|increase\b|"
+    r"improve\b|reach\b|return\b)\w+|ought to"
+)
 # The outlet's procedural lines and announcements of what is yet to happen.
 PROCEDURAL = (
     r"declined to (?:comment|say)",
@@ -126,7 +134,7 @@ AMOUNT_UNITS = (
     "students children homes houses jobs passengers votes seats beds cases deaths "
     "million billion trillion bn m k barrels goals mg ml litres liters calories candidates "
     "adults schools stores shops members staff workers employees officers doctors nurses "
-    "teachers routes drivers"
+    "teachers routes drivers percentage"
 )
 TIME_UNITS = "hours hour minutes minute seconds days weeks months years times"
 NUMBER_WORDS = (
@@ -175,11 +183,11 @@ RECORDED_ACTIONS = (
 # Forecasts and conjectures ("could lead to") are left to the model.
 CAUSES = (
     r"causes|caused|causing|leads? to|led to|linked to|results? in|resulted in|"
-    r"contribut(?:es|ed) to|driven by|(?:cannot|could not|can't|did not|does not) "
-    r"(?:show|prove|establish)"
+    r"contribut(?:es|ed) to|driven by|(?:more|less) likely to|"
+    r"(?:cannot|could not|can't|did not|does not) (?:show|prove|establish)"
 )
 _CAUSE_TRIGGERS = "causes caused causing lead leads led linked result results resulted "
-_CAUSE_TRIGGERS += "contributes contributed driven show prove establish"
+_CAUSE_TRIGGERS += "contributes contributed driven show prove establish likely"
 # A superlative placed in a comparison: "the lowest in Europe", "the largest since 1990",
 # "the highest on record" (words ending in "-est" are taken as superlatives only in this
 # context). "Best" and "worst" are left out: "the best in the world" is a boast.
@@ -219,6 +227,8 @@ _JUDGEMENT = _phrases(JUDGEMENT_PHRASES)
 _JUDGEMENT_WORDS = _set(_JUDGEMENT_TRIGGERS)
 _APPEAL = _phrases(APPEALS)
 _APPEAL_WORDS = _set(_APPEAL_TRIGGERS)
+_ADVICE = _phrases(REPORTED_ADVICE)
+_ADVICE_WORDS = _set("should ought")
 _PROCEDURAL = _phrases(PROCEDURAL)
 _PROCEDURAL_WORDS = _set(_PROCEDURAL_TRIGGERS)
 _OWN_VOICE = _phrases(OWN_VOICE)
@@ -253,7 +263,7 @@ _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _SCARE_QUOTE_END = re.compile(r"[“\"‘]([^”\"’“‘]{1,80})[”\"’][,.]?(?:\s+[\w'’-]+){0,4}[.!]?$")
 _SCARE_QUOTE_REPORTING = re.compile(r"\b(?:said|says|told|added|called|repeated|described)\b")
 _QUOTE_MARKS = '“"‘'
-_MAX_SCARE_QUOTE_WORDS = 8
+_MAX_SCARE_QUOTE_WORDS = 12
 
 
 def _is_number(token: str) -> bool:
@@ -327,6 +337,14 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     if amount and not own:
         return AT_LEAST_WEAK
     if _is_judgement(text, words, digits):
+        return NEVER
+    if (
+        not own
+        and not words.isdisjoint(_ADVICE_WORDS)
+        and "you" not in words
+        and not words.isdisjoint(_REPORTING_WORDS)
+        and _ADVICE.search(text) is not None
+    ):
         return NEVER
     if headline:
         if measure or not words.isdisjoint(_HEADLINE_CHANGE_WORDS):

@@ -38,6 +38,8 @@ from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
         "Later, the inquiry heard from a retired lock keeper.",
         # an opinion adverb inside a quotation
         "“Exit polls are notoriously fickle,” the agent said.",
+        # advice, reported
+        "The surgeon said the results should reassure anyone waiting for a new hip.",
     ],
 )
 def test_never_check_worthy(sentence: str) -> None:
@@ -65,6 +67,8 @@ def test_never_check_worthy(sentence: str) -> None:
         "Shingles causes a painful rash on one side of the body.",
         "The trial was small, so it cannot show that the drug prevents strokes.",
         "The inquiry was called after the harbour master resigned in June.",
+        "The margin of error is about two percentage points.",
+        "Children who walk to school are more likely to meet the activity guidelines.",
     ],
 )
 def test_at_least_weakly_check_worthy(sentence: str) -> None:
@@ -83,10 +87,16 @@ def test_at_least_weakly_check_worthy(sentence: str) -> None:
         "The council said the road would reopen next week.",  # a forecast
         "Our volunteers are the best in the world.",  # a boast, not a comparison
         "The new rules could lead to longer queues at the port.",  # a conjecture
+        "We should have acted much sooner on the estuary.",  # a debater's own "should"
     ],
 )
 def test_left_to_the_model(sentence: str) -> None:
     assert news_verdict(sentence) is None
+
+
+def test_a_reported_forecast_with_should_is_not_taken_for_advice() -> None:
+    assert news_verdict("Analysts say the new model should boost sales this spring.") is not NEVER
+    assert news_verdict("Doctors said patients should not stop taking the pills.") is not NEVER
 
 
 def test_a_figure_outweighs_a_judgement_word() -> None:
