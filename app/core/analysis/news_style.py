@@ -183,9 +183,9 @@ RECORDED_ACTIONS = (
 # Forecasts and conjectures ("could lead to") are left to the model.
 CAUSES = (
     r"causes|caused|causing|leads? to|led to|linked to|results? in|resulted in|"
-    r"contribut(?:es|ed) to|driven by|(?:more|less) likely to|"
-    r"(?:cannot|could not|can't|did not|does not) (?:show|prove|establish)"
+    r"contribut(?:es|ed) to|driven by|(?:more|less) likely to"
 )
+STUDY_LIMITS = r"(?:cannot|could not|can't|did not|does not) (?:show|prove|establish)"
 _CAUSE_TRIGGERS = "causes caused causing lead leads led linked result results resulted "
 _CAUSE_TRIGGERS += "contributes contributed driven show prove establish likely"
 # A superlative placed in a comparison: "the lowest in Europe", "the largest since 1990",
@@ -256,6 +256,8 @@ _RECORDED_ACTION = re.compile(
 _SUPERLATIVE = re.compile(SUPERLATIVE, re.IGNORECASE)
 _CAUSE = _phrases(CAUSES)
 _CAUSE_WORDS = _set(_CAUSE_TRIGGERS)
+_STUDY_LIMIT = _phrases(STUDY_LIMITS)
+_STUDY_LIMIT_WORDS = _set("show prove establish")
 _FIRST_PERSON_WORDS = _set(FIRST_PERSON)
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’]re|[Oo]ur|us)\b")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -336,6 +338,9 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     )
     if amount and not own:
         return AT_LEAST_WEAK
+    if headline and not words.isdisjoint(_HEADLINE_CHANGE_WORDS) and not own:
+        # "Cases double as health chief urges ...": the change is the headline's claim
+        return AT_LEAST_WEAK
     if _is_judgement(text, words, digits):
         return NEVER
     if (
@@ -367,6 +372,7 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
             and words.isdisjoint(_CONJECTURE_WORDS)
             and _CAUSE.search(text) is not None
         )
+        or (not words.isdisjoint(_STUDY_LIMIT_WORDS) and _STUDY_LIMIT.search(text) is not None)
     ):
         return AT_LEAST_WEAK
     return None

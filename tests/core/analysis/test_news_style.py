@@ -104,6 +104,15 @@ def test_a_figure_outweighs_a_judgement_word() -> None:
     assert news_verdict(sentence) is AT_LEAST_WEAK
 
 
+def test_a_headlines_change_outweighs_an_appeal_in_it() -> None:
+    headline = "Mumps cases treble as doctors urge students to get vaccinated"
+    assert news_verdict(headline, headline=True) is AT_LEAST_WEAK
+
+
+def test_what_a_study_could_not_show_is_a_claim() -> None:
+    assert news_verdict("But the survey could not show that the app caused it.") is AT_LEAST_WEAK
+
+
 def test_headlines_that_report_a_change() -> None:
     assert news_verdict("Bus fares double as subsidy ends", headline=True) is AT_LEAST_WEAK
     assert news_verdict("Harbour town votes 2024: live", headline=True) is None
