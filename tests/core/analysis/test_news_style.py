@@ -105,7 +105,7 @@ def test_a_figure_outweighs_a_judgement_word() -> None:
 
 
 def test_a_headlines_change_outweighs_an_appeal_in_it() -> None:
-    headline = "Mumps cases treble as doctors urge students to get vaccinated"
+    headline = "Mumps cases double as GP urges students to get vaccinated"
     assert news_verdict(headline, headline=True) is AT_LEAST_WEAK
 
 
