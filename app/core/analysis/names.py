@@ -65,6 +65,12 @@ _ROLE_NAME = re.compile(
     + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
     + r")\b\.?,?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
 )
+# "Siobhan Kerr, an engineer who ...": a person introduced before their role
+_NAME_THEN_ROLE = re.compile(
+    r"\b([A-Z][a-z][\w'’-]*\s+[A-Z][a-z][\w'’-]*),\s+(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?(?i:"
+    + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
+    + r")\b"
+)
 _LOWER_WORDS = re.compile(r"[a-z]+")
 # ROLE_HEADS as the plain words _LOWER_WORDS finds ("gov." -> "gov")
 _ROLE_HEAD_WORDS = frozenset(w.rstrip(".") for w in ROLE_HEADS)
@@ -394,6 +400,11 @@ class NameBook:
                     # a role in apposition is read in full when the person speaks
                     apposed = "," in match.group(0)
                     self.person(parsed.name, None if apposed else parsed.role, parsed.gender)
+            if ", " in masked:
+                for match in _NAME_THEN_ROLE.finditer(masked):
+                    first = match.group(1).split()[0].lower()
+                    if first not in NOT_A_NAME and first not in HONORIFICS:
+                        self.person(match.group(1), None, None)
         for match in _CAP_RUN.finditer(masked):
             words = match.group(0).rstrip(".").split()  # "..., Aline Moreau." ends the sentence
             if len(words) < 2 or words[0].lower() in NOT_A_NAME:

@@ -296,3 +296,13 @@ def test_a_person_introduced_in_apposition_is_found_by_pronoun_and_surname() -> 
     got = _by_text(story)
     assert got["She said 12 schools had reported cases."].claimant == "Ines Varga"
     assert got["Ms Varga said the clinics would open on Monday."].claimant == "Ines Varga"
+
+
+def test_a_witness_the_committee_heard_from_speaks_for_herself() -> None:
+    story = (
+        "Later, the panel heard from Orla Finch, a retired engineer. "
+        "She said some bridges had gone 15 years without a full inspection."
+    )
+    got = [(s.text, s.claimant) for s in analyse(story)]
+    assert got[0][1] is None  # hearing from someone is not the panel's claim
+    assert got[1][1] == "Orla Finch"
