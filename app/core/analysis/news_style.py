@@ -266,6 +266,7 @@ _SCARE_QUOTE_END = re.compile(r"[“\"‘]([^”\"’“‘]{1,80})[”\"’][,.
 _SCARE_QUOTE_REPORTING = re.compile(r"\b(?:said|says|told|added|called|repeated|described)\b")
 _QUOTE_MARKS = '“"‘'
 _MAX_SCARE_QUOTE_WORDS = 12
+_MIN_CLAIM_WORDS = 3
 
 
 def _is_number(token: str) -> bool:
@@ -329,6 +330,8 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     ):
         return NEVER
     digits = _DIGIT.search(text) is not None
+    if not headline and not digits and len(tokens) < _MIN_CLAIM_WORDS:
+        return NEVER  # "Never.", "Not yet.": a fragment of speech asserts nothing alone
     if digits or not words.isdisjoint(_NUMBER_WORDS) or not words.isdisjoint(_ORDINAL_WORDS):
         amount, measure, date = _figures(tokens)
     else:

@@ -38,6 +38,9 @@ from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
         "Later, the inquiry heard from a retired lock keeper.",
         # an opinion adverb inside a quotation
         "“Exit polls are notoriously fickle,” the agent said.",
+        # a fragment of speech split off a quotation
+        "“Never.",
+        "Not yet.",
         # advice, reported
         "The surgeon said the results should reassure anyone waiting for a new hip.",
     ],
