@@ -29,7 +29,7 @@ REPORTING_VERBS = frozenset(
         find showed shows show urged urges criticised criticized rejected rejects reject
         contended contends hinted observed forecast forecasts expects projected told testified
         recalled agreed agrees objected objects protested questioned challenged welcomed
-        welcomes heard
+        welcomes heard dismissed dismisses described describes
         """
     )
 )

@@ -306,3 +306,11 @@ def test_a_witness_the_committee_heard_from_speaks_for_herself() -> None:
     got = [(s.text, s.claimant) for s in analyse(story)]
     assert got[0][1] is None  # hearing from someone is not the panel's claim
     assert got[1][1] == "Orla Finch"
+
+
+def test_dismissing_and_describing_are_reported_statements() -> None:
+    story = (
+        "Analysts at Harrow Partners described the quarter as the weakest since 2019. "
+        "The party's campaign manager, Rob Ellery, dismissed the poll as an outlier."
+    )
+    assert [c for c, _ in _claimants(story)] == ["Harrow Partners", "Rob Ellery"]
