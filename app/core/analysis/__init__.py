@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from app.core.analysis.claimant import IMPERSONAL, Speaker, find_speaker, mask_quotes, quote_spans
 from app.core.analysis.interview import (
     asks_you,
+    introduced_role,
     known_person,
     label_kind,
     narrates,
@@ -209,6 +210,7 @@ def analyse(
     bridged = False
     # question-and-answer articles (see .interview): who answers, and the current turn
     interviewee: str | None = None
+    interviewee_role: str | None = None  # as the introduction gives it
     interviewing = False
     turn_paragraph = -1
     turn: str | None = None  # "question", "answer" or a labelled person's full name
@@ -220,8 +222,11 @@ def analyse(
         book.register(masks[i])
         own = speakers[i]
         found: tuple[str, str | None] | None = None
-        if interviewee is None and i < _INTERVIEWEE_SENTENCES and role in _NEWS_STYLE_ROLES:
-            interviewee = person_name(masks[i])
+        if i < _INTERVIEWEE_SENTENCES and role in _NEWS_STYLE_ROLES:
+            if interviewee is None:
+                interviewee = person_name(masks[i])
+            if interviewee is not None and interviewee_role is None:
+                interviewee_role = introduced_role(masks[i], interviewee)
         if index != turn_paragraph:
             turn_paragraph = index
             # the paragraph after a question put to "you" is the interviewee's answer
@@ -265,7 +270,7 @@ def analyse(
             # interviewee's unless it names its own speaker or tells of the interviewee
             interviewing = interviewing or turn in {"answer", "reply"}
             name = turn if turn not in {"answer", "reply"} else interviewee or turn
-            person = book.person(name, None, None)
+            person = book.person(name, interviewee_role if name == interviewee else None, None)
             found = (person.full, person.role)
         elif i in resolved:
             found = resolved[i]
@@ -297,7 +302,7 @@ def analyse(
             ):
                 # an unattributed quotation answering the interviewer's question
                 interviewing = True
-                person = book.person(interviewee, None, None)
+                person = book.person(interviewee, interviewee_role, None)
                 found = (person.full, person.role)
         previous_answered = turn in {"answer", "reply"} and found is not None
         book.note_mentions(masks[i], found[0] if found else None)

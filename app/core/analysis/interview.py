@@ -114,3 +114,23 @@ def known_person(book: NameBook, label: str) -> str | None:
         return person.full
     full = book.first_names.get(label.split()[-1])
     return full if full is not None and full.endswith(label) else None
+
+
+# "Dara Okafor has been the regional transport minister since March": the role the
+# introduction gives (a lower-case phrase, up to a preposition or a punctuation mark)
+_INTRODUCED_AS = r"(?:,|,? (?:has been|is|was|became)) (?:the |a |an )?"
+_ROLE_PHRASE = (
+    r"([a-z][\w’'-]*(?: [a-z][\w’'-]*){0,5}?)(?= since\b| for\b| of\b| at\b| in\b| who\b|[,.;])"
+)
+
+
+def introduced_role(masked: str, name: str) -> str | None:
+    """The role an introduction gives ``name``, if this sentence gives one."""
+    at = masked.find(name)
+    if at < 0:
+        return None
+    match = re.match(_INTRODUCED_AS + _ROLE_PHRASE, masked[at + len(name) :])
+    if match is None:
+        return None
+    role = match.group(1)
+    return role if any(w in ROLE_HEADS for w in role.split()) else None

@@ -27,6 +27,17 @@ def test_q_and_a_labels_give_the_answers_to_the_interviewee_named_in_the_headlin
     assert question == (None, False)
 
 
+def test_the_interviewees_role_comes_from_the_introduction() -> None:
+    text = (
+        "“Fares will not rise”: Dara Okonjo answers our questions\n\n"
+        "Dara Okonjo has been the regional transport minister since March.\n\n"
+        "Q: Will fares rise?\n"
+        "A: No, the single fare stays at £2.50 until 2027.\n"
+    )
+    answer = next(s for s in analyse(text) if s.text.startswith("A:"))
+    assert (answer.claimant, answer.claimant_role) == ("Dara Okonjo", "regional transport minister")
+
+
 def test_unlabelled_answers_after_a_question_put_to_you_are_the_interviewees() -> None:
     text = (
         "Tobias Renner on leaving the orchestra\n\n"
