@@ -43,7 +43,7 @@ from app.core.analysis.interview import (
 from app.core.analysis.kinds import content_kinds
 from app.core.analysis.model import load_model
 from app.core.analysis.names import NameBook
-from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
+from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict, states_figure
 from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
 from app.core.analysis.structure import asserts_fact, infer_paragraphs
 from app.core.errors import AnalysisError
@@ -211,6 +211,7 @@ def analyse(
     # question-and-answer articles (see .interview): who answers, and the current turn
     interviewee: str | None = None
     interviewee_role: str | None = None  # as the introduction gives it
+    interviewee_full: str | None = None  # once an answer has been given to them
     interviewing = False
     turn_paragraph = -1
     turn: str | None = None  # "question", "answer" or a labelled person's full name
@@ -272,6 +273,8 @@ def analyse(
             name = turn if turn not in {"answer", "reply"} else interviewee or turn
             person = book.person(name, interviewee_role if name == interviewee else None, None)
             found = (person.full, person.role)
+            if name == interviewee:
+                interviewee_full = person.full
         elif i in resolved:
             found = resolved[i]
         elif own is not None and own is not IMPERSONAL:
@@ -304,6 +307,7 @@ def analyse(
                 interviewing = True
                 person = book.person(interviewee, interviewee_role, None)
                 found = (person.full, person.role)
+                interviewee_full = person.full
         previous_answered = turn in {"answer", "reply"} and found is not None
         book.note_mentions(masks[i], found[0] if found else None)
         claimant, claimant_role = found if found else (None, None)
@@ -351,6 +355,16 @@ def analyse(
                 if verdict is NEVER:
                     band = None
                 elif verdict is AT_LEAST_WEAK and band is None:
+                    band = "weak"
+                elif (
+                    band is None
+                    and verdict is None
+                    and claimant is not None
+                    and claimant == interviewee_full
+                    and states_figure(sentence)
+                ):
+                    # an interviewee's answer in the first person ("I was working 90 hours
+                    # a week") is their claim, unlike a debater's anecdote
                     band = "weak"
         results.append(
             SentenceAnalysis(

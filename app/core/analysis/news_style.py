@@ -381,6 +381,11 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     return None
 
 
+def states_figure(sentence: str) -> bool:
+    """An amount, a span of time or a date anywhere in ``sentence``, first person or not."""
+    return any(_figures(_TOKEN.findall(sentence.lower())))
+
+
 def _is_judgement(text: str, words: frozenset[str], digits: bool) -> bool:
     """A feeling, an opinion, an appeal or a characterisation, not a checkable fact."""
     if not words.isdisjoint(_FEELING_WORDS):

@@ -80,3 +80,15 @@ def test_an_explainers_subheading_question_does_not_make_an_interview() -> None:
     )
     got = _by_text(text)
     assert got["An amber warning means damage to buildings is likely."][0] is None
+
+
+def test_an_interviewees_first_person_answer_with_a_figure_is_a_claim() -> None:
+    text = (
+        "Nadia Ferro on selling the bakery\n\n"
+        "Nadia Ferro ran the Ferro bakery in Leeds for 20 years.\n\n"
+        "Why did you sell it?\n\n"
+        "“I was working 80 hours a week and we made a loss in 2023.”\n"
+    )
+    answer = next(s for s in analyse(text) if s.text.startswith("“I was"))
+    assert answer.claimant == "Nadia Ferro"
+    assert answer.checkworthy
