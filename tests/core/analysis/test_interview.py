@@ -84,11 +84,11 @@ def test_an_explainers_subheading_question_does_not_make_an_interview() -> None:
 
 def test_an_interviewees_first_person_answer_with_a_figure_is_a_claim() -> None:
     text = (
-        "Nadia Ferro on selling the bakery\n\n"
-        "Nadia Ferro ran the Ferro bakery in Leeds for 20 years.\n\n"
-        "Why did you sell it?\n\n"
-        "“I was working 80 hours a week and we made a loss in 2023.”\n"
+        "Nadia Ferro answers our questions\n\n"
+        "Nadia Ferro has been the county's finance director since 2019.\n\n"
+        "Q: Why did the library plan stall?\n"
+        "A: The budget rose from £40m to £95m, and we cannot justify that.\n"
     )
-    answer = next(s for s in analyse(text) if s.text.startswith("“I was"))
+    answer = next(s for s in analyse(text) if s.text.startswith("A:"))
     assert answer.claimant == "Nadia Ferro"
-    assert answer.checkworthy
+    assert answer.checkworthy  # the debate-trained model alone scores it low
