@@ -30,10 +30,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.analysis.claimant import IMPERSONAL, Speaker, find_speaker, mask_quotes, quote_spans
+from app.core.analysis.interview import (
+    asks_you,
+    introduced_role,
+    known_person,
+    label_kind,
+    narrates,
+    person_name,
+    speaks_first_person,
+    turn_label,
+)
 from app.core.analysis.kinds import content_kinds
 from app.core.analysis.model import load_model
 from app.core.analysis.names import NameBook
-from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
+from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict, states_figure
 from app.core.analysis.segment import MAX_SENTENCE_CHARS, split_lines, split_sentences
 from app.core.analysis.structure import asserts_fact, infer_paragraphs
 from app.core.detection_bands import DEFAULT_THRESHOLD, STRONG_THRESHOLD  # for the window too
@@ -61,6 +71,9 @@ _FIRST_PERSON = {"i", "we"}
 _ATTRIBUTED_ROLES = frozenset({ParagraphRole.BODY, ParagraphRole.STANDFIRST})
 _HEADING_ROLES = frozenset({ParagraphRole.SUBHEADING, ParagraphRole.CAPTION})
 _MIN_QUOTE_WORDS = 4
+# the interviewee is the first person the headline or the opening sentences name
+_INTERVIEWEE_SENTENCES = 6
+_LABEL_CHARS = 40  # a turn label ("Q:", "Helen Ashby:") sits within a sentence's start
 _NEWS_STYLE_ROLES = _ATTRIBUTED_ROLES | {ParagraphRole.HEADLINE}
 
 
@@ -189,14 +202,73 @@ def analyse(
     previous: tuple[str, str | None] | None = None
     last_quoted: tuple[str, str | None] | None = None
     bridged = False
+    # question-and-answer articles (see .interview): who answers, and the current turn
+    interviewee: str | None = None
+    interviewee_role: str | None = None  # as the introduction gives it
+    interviewee_full: str | None = None  # once an answer has been given to them
+    interviewing = False
+    turn_paragraph = -1
+    turn: str | None = None  # "question", "answer" or a labelled person's full name
+    asked_you = False
+    previous_answered = False  # the last sentence was an answer the interviewee gave
     for i, (start, end, index) in enumerate(spans):
         sentence = sentences[i]
         role = paras[index].role if index >= 0 else ParagraphRole.BODY
         book.register(masks[i])
         own = speakers[i]
         found: tuple[str, str | None] | None = None
+        if i < _INTERVIEWEE_SENTENCES and role in _NEWS_STYLE_ROLES:
+            if interviewee is None:
+                interviewee = person_name(masks[i])
+            if interviewee is not None and interviewee_role is None:
+                interviewee_role = introduced_role(masks[i], interviewee)
+        if index != turn_paragraph:
+            turn_paragraph = index
+            # the paragraph after a question put to "you" is the interviewee's answer
+            # and an answer labelled "A:" may go on in the next paragraph
+            turn = (
+                "reply"
+                if (asked_you or (turn == "answer" and previous_answered))
+                and interviewee
+                and role is ParagraphRole.BODY
+                else None
+            )
+            asked_you = False
+        if sentence.rstrip().endswith("?") and asks_you(sentence):
+            asked_you = True
+        # a turn label opens a paragraph or a line of one (the line break may be lost)
+        if role is ParagraphRole.BODY and ":" in sentence[:_LABEL_CHARS]:
+            label = turn_label(sentence)
+            if label is not None:
+                kind = label_kind(label)
+                if kind != "name":
+                    turn = kind if kind == "question" or interviewee else None
+                else:
+                    turn = known_person(book, label)
         if role not in _ATTRIBUTED_ROLES:
             pass  # headlines, captions and credits are the outlet's, not a speaker's
+        elif turn == "question":
+            pass  # the interviewer asks; nobody claims
+        elif (
+            turn is not None
+            and not sentence.rstrip().endswith("?")
+            and (
+                turn != "reply"
+                or (
+                    (own is None or own.phrase.lower() in _FIRST_PERSON)
+                    and not narrates(sentence, interviewee)
+                    and (previous_answered or starts_quoted[i] or speaks_first_person(sentence))
+                )
+            )
+        ):
+            # a labelled turn is the labelled person's; an unlabelled reply is the
+            # interviewee's unless it names its own speaker or tells of the interviewee
+            interviewing = interviewing or turn in {"answer", "reply"}
+            name = turn if turn not in {"answer", "reply"} else interviewee or turn
+            person = book.person(name, interviewee_role if name == interviewee else None, None)
+            found = (person.full, person.role)
+            if name == interviewee:
+                interviewee_full = person.full
         elif i in resolved:
             found = resolved[i]
         elif own is not None and own is not IMPERSONAL:
@@ -219,6 +291,18 @@ def analyse(
                 # a quotation continuing the last speaker; after an interviewer's question
                 # or a subheading, the last person quoted goes on
                 found = previous if previous is not None else last_quoted if bridged else None
+            if (
+                found is None
+                and starts_quoted[i]
+                and interviewee is not None
+                and (interviewing or (i > 0 and sentences[i - 1].rstrip().endswith("?")))
+            ):
+                # an unattributed quotation answering the interviewer's question
+                interviewing = True
+                person = book.person(interviewee, interviewee_role, None)
+                found = (person.full, person.role)
+                interviewee_full = person.full
+        previous_answered = turn in {"answer", "reply"} and found is not None
         book.note_mentions(masks[i], found[0] if found else None)
         claimant, claimant_role = found if found else (None, None)
         previous = found
@@ -242,8 +326,8 @@ def analyse(
 
         score = round(scores[i], 4)
         band: str | None = None
-        if role is ParagraphRole.CREDIT:
-            pass  # credits and bylines never
+        if role is ParagraphRole.CREDIT or turn == "question":
+            pass  # credits, bylines and the interviewer's questions never
         elif role in _HEADING_ROLES:
             # subheadings and captions only when they state a fact
             if asserts_fact(sentence):
@@ -265,6 +349,16 @@ def analyse(
                 if verdict is NEVER:
                     band = None
                 elif verdict is AT_LEAST_WEAK and band is None:
+                    band = "weak"
+                elif (
+                    band is None
+                    and verdict is None
+                    and claimant is not None
+                    and claimant == interviewee_full
+                    and states_figure(sentence)
+                ):
+                    # an interviewee's answer in the first person ("I was working 90 hours
+                    # a week") is their claim, unlike a debater's anecdote
                     band = "weak"
         results.append(
             SentenceAnalysis(

@@ -221,6 +221,8 @@ def _verb_at(words: list[str], i: int) -> int:
     for phrase in REPORTING_PHRASES:
         if tuple(words[i : i + len(phrase)]) == phrase:
             return len(phrase)
+    if word == "heard" and i + 1 < len(words) and words[i + 1] == "from":
+        return 0  # "the committee heard from X": X speaks, not the committee
     return 1 if word in REPORTING_VERBS else 0
 
 

@@ -29,7 +29,7 @@ REPORTING_VERBS = frozenset(
         find showed shows show urged urges criticised criticized rejected rejects reject
         contended contends hinted observed forecast forecasts expects projected told testified
         recalled agreed agrees objected objects protested questioned challenged welcomed
-        welcomes heard
+        welcomes heard dismissed dismisses described describes
         """
     )
 )
@@ -95,6 +95,7 @@ ROLE_HEADS = frozenset(
         prince princess pope bishop archbishop ambassador envoy diplomat treasurer auditor
         registrar dean principal headteacher headmaster teacher nurse doctor surgeon physician
         recorder magistrate coroner sheriff
+        det insp supt sgt dci
         chef author
         resident witness neighbour neighbor parent mother father passenger driver shopper
         voter campaigner volunteer student patient survivor farmer landlord tenant

@@ -63,7 +63,13 @@ _HONORIFIC_NAME = re.compile(
 _ROLE_NAME = re.compile(
     r"\b(?i:"
     + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
-    + r")\b\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+    + r")\b\.?,?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+)
+# "Siobhan Kerr, an engineer who ...": a person introduced before their role
+_NAME_THEN_ROLE = re.compile(
+    r"\b([A-Z][a-z][\w'’-]*\s+[A-Z][a-z][\w'’-]*),\s+(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?(?i:"
+    + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
+    + r")\b"
 )
 _LOWER_WORDS = re.compile(r"[a-z]+")
 # ROLE_HEADS as the plain words _LOWER_WORDS finds ("gov." -> "gov")
@@ -250,6 +256,8 @@ def parse_phrase(phrase: str) -> Parsed | None:
     # "a spokesman for the LGA", "an MDC spokeswoman": the organisation speaks
     for i, low in enumerate(lowered):
         if _SPOKES.match(low):
+            if i + 1 < len(words) and _is_cap(words[i + 1]):
+                break  # "transport spokesman Liam Carver": a titled person
             if i + 2 < len(words) and lowered[i + 1] in {"for", "at", "of"}:
                 inner = parse_phrase(" ".join(words[i + 2 :]))
             elif i > 0:
@@ -385,11 +393,20 @@ class NameBook:
                     before = before[1:]
                 if before and before[-1][-1] in ",;:.—–)":
                     before = []
-                parsed = split_name([*before, *match.group(0).split()])
+                # "the health commissioner, Aline Moreau": the comma of apposition goes
+                parsed = split_name([*before, *match.group(0).replace(",", " ").split()])
                 if parsed is not None and parsed.kind == "person" and " " in parsed.name:
-                    self.person(parsed.name, parsed.role, parsed.gender)
+                    # a role in apposition is read in full when the person speaks
+                    # a role in apposition is read in full when the person speaks
+                    apposed = "," in match.group(0)
+                    self.person(parsed.name, None if apposed else parsed.role, parsed.gender)
+            if ", " in masked:
+                for match in _NAME_THEN_ROLE.finditer(masked):
+                    first = match.group(1).split()[0].lower()
+                    if first not in NOT_A_NAME and first not in HONORIFICS:
+                        self.person(match.group(1), None, None)
         for match in _CAP_RUN.finditer(masked):
-            words = match.group(0).split()
+            words = match.group(0).rstrip(".").split()  # "..., Aline Moreau." ends the sentence
             if len(words) < 2 or words[0].lower() in NOT_A_NAME:
                 continue
             if _looks_like_org(words):
@@ -409,6 +426,7 @@ class NameBook:
         if not self.people:
             return
         for word in _WORD.findall(masked):
+            word = word.rstrip(".")  # "... Aline Moreau." at a sentence's end
             key = word[:-2] if word.endswith(("'s", "’s")) else word
             person = self.people.get(key)
             if person is not None:
@@ -504,9 +522,13 @@ class NameBook:
             just_named = [
                 p for p in reversed(recent) if self.mentioned_at.get(id(p), 0) >= self.sentence - 1
             ]
+            last = last if last is not None and last in recent[-2:] else None
             candidates = (
-                ([last] if last is not None and last in recent[-2:] else [])
+                # a last speaker of unknown gender yields to a person the last sentence
+                # introduced ("He was joined by ..., Ines Varga. She said ...")
+                ([last] if last is not None and last.gender == wanted else [])
                 + just_named[:1]
+                + ([last] if last is not None else [])
                 + [p for p in reversed(recent[-4:]) if p.gender == wanted]
                 + list(reversed(recent))
             )

@@ -66,17 +66,26 @@ JUDGEMENT_PHRASES = (
     r"(?:best|worst|proudest|happiest|saddest|hardest) (?:day|days|night|moment|year)s? of",
     r"too (?:early|late|soon|slow)",
     r"no need to",
+    r"notoriously",
 )
 _JUDGEMENT_TRIGGERS = (
     "corner tide step cost encouraging promising worrying concerning impressive remarkable "
-    "excellent best worst proudest happiest saddest hardest too need"
+    "excellent best worst proudest happiest saddest hardest too need notoriously"
 )
 # Appeals and advice: what someone asks others to do is not a claim.
 APPEALS = (
     r"urged|urging|urges|called (?:on|for)|calls (?:on|for)|appealed (?:to|for)|"
-    r"advised (?:anyone|people)"
+    r"advised (?:anyone|people)|anyone with (?:any )?information|should (?:call|contact|ring)"
 )
-_APPEAL_TRIGGERS = "urged urging urges called calls appealed advised"
+_APPEAL_TRIGGERS = "urged urging urges called calls appealed advised anyone should"
+# What someone says ought to happen, reported ("X said the findings should reassure
+# drinkers"): advice, not a fact. Only in reported speech and not to "you": a debater's
+# own "we should" is left to the model, which learnt those. "Should not" (often a warning
+# against something harmful) and forecasts ("should boost sales") are left alone.
+REPORTED_ADVICE = (
+    r"should (?!not\b|have\b|be\b|boost\b|help\b|rise\b|fall\b|grow\b|increase\b|"
+    r"improve\b|reach\b|return\b)\w+|ought to"
+)
 # The outlet's procedural lines and announcements of what is yet to happen.
 PROCEDURAL = (
     r"declined to (?:comment|say)",
@@ -92,10 +101,12 @@ PROCEDURAL = (
     r"publish|be sentenced)",
     r"will be (?:published|announced|reviewed|sentenced)",
     r"(?:continues|resumes|ends|reconvenes) (?:on|tomorrow|next)",
+    r"(?:was|were) joined by",
+    r"(?:later, )?the (?:committee|court|inquiry|hearing|panel) (?:also )?heard from",
 )
 _PROCEDURAL_TRIGGERS = (
     "declined refused respond responded reached drawn scheduled place due published "
-    "announced reviewed sentenced continues resumes ends reconvenes"
+    "announced reviewed sentenced continues resumes ends reconvenes joined heard"
 )
 # The outlet speaking of itself: "our reporter", "we will bring you every result".
 OWN_VOICE = (
@@ -121,7 +132,9 @@ _OPINION_TRIGGERS = (
 AMOUNT_UNITS = (
     "% percent cent tonnes tons kg km miles metres meters mm cm people patients pupils "
     "students children homes houses jobs passengers votes seats beds cases deaths "
-    "million billion trillion bn m k barrels goals"
+    "million billion trillion bn m k barrels goals mg ml litres liters calories candidates "
+    "adults schools stores shops members staff workers employees officers doctors nurses "
+    "teachers routes drivers percentage"
 )
 TIME_UNITS = "hours hour minutes minute seconds days weeks months years times"
 NUMBER_WORDS = (
@@ -165,6 +178,16 @@ RECORDED_ACTIONS = (
     "appointed scrapped abolished withdrew suspended arrested launched introduced passed "
     "ratified vetoed overturned upheld"
 )
+# A cause or an effect stated as fact ("the condition causes ...", "the fall was driven
+# by ..."), and what a study could not show: the labelling guide counts both as claims.
+# Forecasts and conjectures ("could lead to") are left to the model.
+CAUSES = (
+    r"causes|caused|causing|leads? to|led to|linked to|results? in|resulted in|"
+    r"contribut(?:es|ed) to|driven by|(?:more|less) likely to"
+)
+STUDY_LIMITS = r"(?:cannot|could not|can't|did not|does not) (?:show|prove|establish)"
+_CAUSE_TRIGGERS = "causes caused causing lead leads led linked result results resulted "
+_CAUSE_TRIGGERS += "contributes contributed driven show prove establish likely"
 # A superlative placed in a comparison: "the lowest in Europe", "the largest since 1990",
 # "the highest on record" (words ending in "-est" are taken as superlatives only in this
 # context). "Best" and "worst" are left out: "the best in the world" is a boast.
@@ -197,12 +220,15 @@ _DIGIT = re.compile(r"\d")
 _FEELING_WORDS = _set(FEELINGS, EVALUATIONS)
 _CHARACTERISING_WORDS = _set(CHARACTERISING_VERBS)
 _CHARACTERISING = re.compile(
-    rf"\b(?:{_alternatives(CHARACTERISING_VERBS)})\b(?! (?:for|on|off)\b)", re.IGNORECASE
+    rf"\b(?:{_alternatives(CHARACTERISING_VERBS)})\b(?! (?:for|on|off|after|in|to|by|up|out)\b)",
+    re.IGNORECASE,
 )
 _JUDGEMENT = _phrases(JUDGEMENT_PHRASES)
 _JUDGEMENT_WORDS = _set(_JUDGEMENT_TRIGGERS)
 _APPEAL = _phrases(APPEALS)
 _APPEAL_WORDS = _set(_APPEAL_TRIGGERS)
+_ADVICE = _phrases(REPORTED_ADVICE)
+_ADVICE_WORDS = _set("should ought")
 _PROCEDURAL = _phrases(PROCEDURAL)
 _PROCEDURAL_WORDS = _set(_PROCEDURAL_TRIGGERS)
 _OWN_VOICE = _phrases(OWN_VOICE)
@@ -228,6 +254,10 @@ _RECORDED_ACTION = re.compile(
     rf"\b(?:{_alternatives(RECORDED_ACTIONS)}|ruled out)\b", re.IGNORECASE
 )
 _SUPERLATIVE = re.compile(SUPERLATIVE, re.IGNORECASE)
+_CAUSE = _phrases(CAUSES)
+_CAUSE_WORDS = _set(_CAUSE_TRIGGERS)
+_STUDY_LIMIT = _phrases(STUDY_LIMITS)
+_STUDY_LIMIT_WORDS = _set("show prove establish")
 _FIRST_PERSON_WORDS = _set(FIRST_PERSON)
 _FIRST_PERSON = re.compile(r"\b(?:I|I['’]m|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’]re|[Oo]ur|us)\b")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -235,7 +265,8 @@ _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 _SCARE_QUOTE_END = re.compile(r"[“\"‘]([^”\"’“‘]{1,80})[”\"’][,.]?(?:\s+[\w'’-]+){0,4}[.!]?$")
 _SCARE_QUOTE_REPORTING = re.compile(r"\b(?:said|says|told|added|called|repeated|described)\b")
 _QUOTE_MARKS = '“"‘'
-_MAX_SCARE_QUOTE_WORDS = 8
+_MAX_SCARE_QUOTE_WORDS = 12
+_MIN_CLAIM_WORDS = 3
 
 
 def _is_number(token: str) -> bool:
@@ -299,6 +330,8 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     ):
         return NEVER
     digits = _DIGIT.search(text) is not None
+    if not headline and not digits and len(tokens) < _MIN_CLAIM_WORDS:
+        return NEVER  # "Never.", "Not yet.": a fragment of speech asserts nothing alone
     if digits or not words.isdisjoint(_NUMBER_WORDS) or not words.isdisjoint(_ORDINAL_WORDS):
         amount, measure, date = _figures(tokens)
     else:
@@ -308,7 +341,18 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
     )
     if amount and not own:
         return AT_LEAST_WEAK
+    if headline and not words.isdisjoint(_HEADLINE_CHANGE_WORDS) and not own:
+        # "Cases double as health chief urges ...": the change is the headline's claim
+        return AT_LEAST_WEAK
     if _is_judgement(text, words, digits):
+        return NEVER
+    if (
+        not own
+        and not words.isdisjoint(_ADVICE_WORDS)
+        and "you" not in words
+        and not words.isdisjoint(_REPORTING_WORDS)
+        and _ADVICE.search(text) is not None
+    ):
         return NEVER
     if headline:
         if measure or not words.isdisjoint(_HEADLINE_CHANGE_WORDS):
@@ -326,9 +370,20 @@ def news_verdict(sentence: str, *, headline: bool = False) -> str | None:
             and _RECORDED_ACTION.search(text) is not None
         )
         or (not words.isdisjoint(_REPORTING_WORDS) and _is_reported_statement(text, words))
+        or (
+            not words.isdisjoint(_CAUSE_WORDS)
+            and words.isdisjoint(_CONJECTURE_WORDS)
+            and _CAUSE.search(text) is not None
+        )
+        or (not words.isdisjoint(_STUDY_LIMIT_WORDS) and _STUDY_LIMIT.search(text) is not None)
     ):
         return AT_LEAST_WEAK
     return None
+
+
+def states_figure(sentence: str) -> bool:
+    """An amount, a span of time or a date anywhere in ``sentence``, first person or not."""
+    return any(_figures(_TOKEN.findall(sentence.lower())))
 
 
 def _is_judgement(text: str, words: frozenset[str], digits: bool) -> bool:

@@ -274,3 +274,43 @@ def test_she_and_he_never_go_to_a_one_word_organisation() -> None:
     trade_body = "Bakeries lost 9,000 jobs last year, the trade body Bakewise says."
     assert by_text[trade_body].claimant == "Bakewise"
     assert by_text["“I want to bake for my neighbours again,” she says."].claimant != "Bakewise"
+
+
+def test_police_ranks_and_a_spokesmans_name_are_kept_apart() -> None:
+    story = (
+        "Det Supt Mina Okoye, of Harbourside Police, said 31 cars had been stolen. "
+        "She said most were taken at night.\n\n"
+        "Opposition housing spokesman Gil Barros said rents had risen by 12%."
+    )
+    assert [c for c, _ in _claimants(story)] == ["Mina Okoye", "Mina Okoye", "Gil Barros"]
+    assert _claimants(story)[2] == ("Gil Barros", "Opposition housing spokesman")
+
+
+def test_a_person_introduced_in_apposition_is_found_by_pronoun_and_surname() -> None:
+    story = (
+        "Dr Ravi Sen said 40 wards had closed, he told reporters.\n\n"
+        "He was joined by the county's public health director, Ines Varga. "
+        "She said 12 schools had reported cases.\n\n"
+        "Ms Varga said the clinics would open on Monday."
+    )
+    got = _by_text(story)
+    assert got["She said 12 schools had reported cases."].claimant == "Ines Varga"
+    assert got["Ms Varga said the clinics would open on Monday."].claimant == "Ines Varga"
+
+
+def test_a_witness_the_committee_heard_from_speaks_for_herself() -> None:
+    story = (
+        "Later, the panel heard from Orla Finch, a retired engineer. "
+        "She said some bridges had gone 15 years without a full inspection."
+    )
+    got = [(s.text, s.claimant) for s in analyse(story)]
+    assert got[0][1] is None  # hearing from someone is not the panel's claim
+    assert got[1][1] == "Orla Finch"
+
+
+def test_dismissing_and_describing_are_reported_statements() -> None:
+    story = (
+        "Analysts at Harrow Partners described the quarter as the weakest since 2019. "
+        "The party's campaign manager, Rob Ellery, dismissed the poll as an outlier."
+    )
+    assert [c for c, _ in _claimants(story)] == ["Harrow Partners", "Rob Ellery"]

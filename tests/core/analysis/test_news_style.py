@@ -32,6 +32,17 @@ from app.core.analysis.news_style import AT_LEAST_WEAK, NEVER, news_verdict
         "A second hearing has been scheduled for April.",
         "The inquiry will take place in the town hall.",
         "Our correspondent sent this report from the border.",
+        # appeals for information, scene-setting at a briefing or a hearing
+        "Police said anyone with information should call the incident line.",
+        "The inspector was joined by the county's fire chief, Rhona Tait.",
+        "Later, the inquiry heard from a retired lock keeper.",
+        # an opinion adverb inside a quotation
+        "“Exit polls are notoriously fickle,” the agent said.",
+        # a fragment of speech split off a quotation
+        "“Never.",
+        "Not yet.",
+        # advice, reported
+        "The surgeon said the results should reassure anyone waiting for a new hip.",
     ],
 )
 def test_never_check_worthy(sentence: str) -> None:
@@ -53,6 +64,14 @@ def test_never_check_worthy(sentence: str) -> None:
         "Inspectors said the hospital had failed to record falls on two of its wards.",
         "The regulator rejected the water company's appeal.",
         "Health officials have ruled out closing the maternity unit.",
+        # counts of people and doses, causes stated as fact, what a study could not show
+        "Nine candidates are standing in the ward.",
+        "A can of the drink contains 160mg of caffeine.",
+        "Shingles causes a painful rash on one side of the body.",
+        "The trial was small, so it cannot show that the drug prevents strokes.",
+        "The inquiry was called after the harbour master resigned in June.",
+        "The margin of error is about two percentage points.",
+        "Children who walk to school are more likely to meet the activity guidelines.",
     ],
 )
 def test_at_least_weakly_check_worthy(sentence: str) -> None:
@@ -70,15 +89,31 @@ def test_at_least_weakly_check_worthy(sentence: str) -> None:
         "Two days ago we walked along the river with our children.",  # own experience
         "The council said the road would reopen next week.",  # a forecast
         "Our volunteers are the best in the world.",  # a boast, not a comparison
+        "The new rules could lead to longer queues at the port.",  # a conjecture
+        "We should have acted much sooner on the estuary.",  # a debater's own "should"
     ],
 )
 def test_left_to_the_model(sentence: str) -> None:
     assert news_verdict(sentence) is None
 
 
+def test_a_reported_forecast_with_should_is_not_taken_for_advice() -> None:
+    assert news_verdict("Analysts say the new model should boost sales this spring.") is not NEVER
+    assert news_verdict("Doctors said patients should not stop taking the pills.") is not NEVER
+
+
 def test_a_figure_outweighs_a_judgement_word() -> None:
     sentence = "Farmers are worried because milk prices have fallen by 12% since June."
     assert news_verdict(sentence) is AT_LEAST_WEAK
+
+
+def test_a_headlines_change_outweighs_an_appeal_in_it() -> None:
+    headline = "Mumps cases double as GP urges students to get vaccinated"
+    assert news_verdict(headline, headline=True) is AT_LEAST_WEAK
+
+
+def test_what_a_study_could_not_show_is_a_claim() -> None:
+    assert news_verdict("But the survey could not show that the app caused it.") is AT_LEAST_WEAK
 
 
 def test_headlines_that_report_a_change() -> None:
