@@ -20,11 +20,8 @@ from dataclasses import dataclass, field
 
 from app.core.analysis.claimant import IMPERSONAL, Speaker
 from app.core.analysis.claimant_words import (
-    DATA_DESCRIPTIONS,
-    DATA_NOUNS,
     DETERMINERS,
     FEMALE_HONORIFICS,
-    GROUP_NOUNS,
     HONORIFICS,
     MALE_HONORIFICS,
     NOT_A_NAME,
@@ -33,105 +30,44 @@ from app.core.analysis.claimant_words import (
     ORG_WORDS,
     PLACES,
     ROLE_HEADS,
-    TIME_OPENERS,
-    TIME_SPANS,
-    TIME_WORDS,
-    split_words,
+)
+from app.core.analysis.name_phrases import (
+    LOWER_WORDS,
+    NAME_CONNECTORS,
+    WORD,
+    Person,
+    is_acronym,
+    is_cap,
+    looks_like_org,
+    parse_phrase,
+    split_name,
+    strip_determiners,
 )
 
-_POST_NOMINALS = frozenset(
-    split_words(
-        """
-        kc qc mp msp ms am mep jr jr. sr sr. obe cbe mbe phd
-        """
-    )
-)
-_NAME_CONNECTORS = frozenset(
-    ["of", "for", "and", "on", "de", "van", "von", "der", "da", "al", "bin", "the", "&"]
-)
-_SPOKES = re.compile(r"^(?:spokes(?:man|woman|person)|representative|press officer)$")
-_FEMALE_ROLES = frozenset(["spokeswoman", "chairwoman", "councilwoman", "congresswoman"])
-_MALE_ROLES = frozenset(["spokesman", "chairman", "councilman", "congressman"])
 _ACRONYM_DEF = re.compile(
     r"\b((?:[A-Z][\w'’-]*|of|for|and|the|on|&)(?:\s+(?:[A-Z][\w'’-]*|of|for|and|the|on|&)){1,8})"
     r"\s+\(([A-Z][A-Za-z&]{1,9})\)"
 )
+_AGE_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+\d{1,3},")
+_CAP_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'’.-]*)*")
+_DESCRIBED_ORG = re.compile(
+    r"\b(" + "|".join(sorted(ORG_TYPES)) + r")\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
+)
 _HONORIFIC_NAME = re.compile(
     r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Cllr|Lord|Lady)\.?\s+"
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+)
+_NAME_THEN_ROLE = re.compile(
+    r"\b([A-Z][a-z][\w'’-]*\s+[A-Z][a-z][\w'’-]*),\s+(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?(?i:"
+    + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
+    + r")\b"
 )
 _ROLE_NAME = re.compile(
     r"\b(?i:"
     + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
     + r")\b\.?,?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
 )
-# "Siobhan Kerr, an engineer who ...": a person introduced before their role
-_NAME_THEN_ROLE = re.compile(
-    r"\b([A-Z][a-z][\w'’-]*\s+[A-Z][a-z][\w'’-]*),\s+(?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?(?i:"
-    + "|".join(re.escape(w) for w in sorted(ROLE_HEADS, key=len, reverse=True))
-    + r")\b"
-)
-_LOWER_WORDS = re.compile(r"[a-z]+")
-# ROLE_HEADS as the plain words _LOWER_WORDS finds ("gov." -> "gov")
 _ROLE_HEAD_WORDS = frozenset(w.rstrip(".") for w in ROLE_HEADS)
-_AGE_NAME = re.compile(r"\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}),\s+\d{1,3},")
-_CAP_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|on)\s+)?[A-Z][\w'’.-]*)*")
-_DESCRIBED_ORG = re.compile(
-    r"\b(" + "|".join(sorted(ORG_TYPES)) + r")\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4})"
-)
-_WORD = re.compile(r"[\w'’.&-]+")
-_LEADING_JUNK = frozenset(
-    ["but", "and", "so", "yet", "however", "meanwhile", "then", "also", "speaking"]
-)
-
-
-@dataclass(slots=True)
-class Person:
-    full: str
-    role: str | None = None
-    gender: str | None = None  # "f", "m" or unknown
-
-
-@dataclass(slots=True)
-class Parsed:
-    """A speaker phrase taken apart: a name, the role given with it, and what it is."""
-
-    name: str
-    role: str | None = None
-    kind: str = "person"  # person, org, group, pronoun, type (the ministry)
-    gender: str | None = None
-    org_type: str | None = None
-
-
-def _strip_determiners(words: list[str]) -> list[str]:
-    while words and words[0].lower() in DETERMINERS:
-        words = words[1:]
-    return words
-
-
-def _is_cap(word: str) -> bool:
-    return word[:1].isupper()
-
-
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
-
-
-def _looks_like_org(words: list[str]) -> bool:
-    if not words:
-        return False
-    if sum(_is_cap(w) for w in words) >= 4 and not any(
-        w.lower().rstrip(".") in ROLE_HEADS or w.lower().rstrip(".") in HONORIFICS for w in words
-    ):
-        return True  # people's names are shorter: "National Grid Electricity Distribution"
-    if len(words) == 1 and (_is_acronym(words[0]) or words[0].lower() in PLACES):
-        return True
-    if _possessive_free(words[-1]) not in ORG_WORDS and any(
-        w.lower().rstrip(".") in ROLE_HEADS for w in words
-    ):
-        return False  # "Energy Minister Piotr Nowak": a titled person
-    return any(_possessive_free(w) in ORG_WORDS for w in words)
 
 
 def _initials(name: str) -> tuple[str, str]:
@@ -140,198 +76,6 @@ def _initials(name: str) -> tuple[str, str]:
     caps = "".join(w[0] for w in words if w[:1].isupper())
     every = "".join(w[0] for w in words if w.lower() not in {"the", "and", "of"})
     return caps.upper(), every.upper()
-
-
-def _possessive_free(word: str) -> str:
-    low = word.lower()
-    return low[:-2] if low.endswith(("'s", "’s")) else low
-
-
-def split_name(words: list[str]) -> Parsed | None:
-    """Take a determiner-free phrase apart: role words, honorifics and the name itself."""
-    while words and words[0].lower() in _LEADING_JUNK:
-        words = words[1:]
-    if not words:
-        return None
-    # the name: the capitalised run at the end ("Brazilian trade minister | Ana Lopes")
-    start = len(words)
-    while start > 0 and (
-        _is_cap(words[start - 1])
-        or (
-            words[start - 1].lower() in _NAME_CONNECTORS
-            and start < len(words)
-            and start - 1 > 0
-            and (_is_cap(words[start - 2]) or words[start - 2].lower() in {"of", "for"})
-        )
-    ):
-        start -= 1
-    while start < len(words) and words[start].lower() in _NAME_CONNECTORS:
-        start += 1
-    role_words = words[:start]
-    run = words[start:]
-    if not run:
-        return None
-    gender: str | None = None
-    # "Joanna Pereira of Halden Securities": the person, then where they work
-    tail: list[str] = []
-    for i, word in enumerate(run):
-        if word.lower() in {"of", "at"} and 1 <= i < len(run) - 1:
-            if (not _looks_like_org(run[:i]) and _looks_like_org(run[i + 1 :])) or (
-                i >= 2
-                and (
-                    run[i - 1].lower() not in ROLE_HEADS
-                    and not _looks_like_org(run[:i])
-                    and _is_cap(run[i + 1])
-                    and run[i + 1].lower() != "the"
-                    and any(w.lower() in HONORIFICS | ROLE_HEADS for w in run[:i])
-                )
-            ):
-                tail = run[i:]
-                run = run[:i]
-            break
-    # job titles at the front of the run ("Shadow Health Secretary | Wes Tarrant")
-    last_head = -1
-    for i, word in enumerate(run[:-1]):
-        low = word.lower()
-        if (low in ROLE_HEADS or low.rstrip(".") in ROLE_HEADS) and low.rstrip(".") not in (
-            HONORIFICS
-        ):
-            last_head = i
-    if last_head >= 0 and not _looks_like_org(run[last_head + 1 :]):
-        role_words = role_words + run[: last_head + 1]
-        run = run[last_head + 1 :]
-    # honorifics are neither name nor role
-    while len(run) > 1 and run[0].lower().rstrip(".") in HONORIFICS:
-        low = run[0].lower().rstrip(".")
-        if low in FEMALE_HONORIFICS:
-            gender = "f"
-        elif low in MALE_HONORIFICS:
-            gender = "m"
-        run = run[1:]
-    while len(run) > 1 and run[-1].lower() in _POST_NOMINALS:
-        run = run[:-1]
-    if tail and role_words:
-        role_words = [*role_words, *tail]
-    for word in role_words:
-        low = word.lower()
-        if low in _FEMALE_ROLES:
-            gender = "f"
-        elif low in _MALE_ROLES:
-            gender = "m"
-    role = " ".join(role_words).strip(" ,") or None
-    if run[0].lower() in NOT_A_NAME:
-        return None
-    kind = "org" if _looks_like_org(run) else "person"
-    org_type = None
-    if role_words and role_words[-1].lower() in ORG_TYPES and kind == "person" and len(run) <= 4:
-        # "research firm Kantar", "the charity Hope Rising": a described organisation
-        kind = "org"
-    if kind == "org":
-        org_type = next((w.lower() for w in reversed(role_words) if w.lower() in ORG_TYPES), None)
-        role = None
-    return Parsed(" ".join(run), role, kind, gender, org_type)
-
-
-def parse_phrase(phrase: str) -> Parsed | None:
-    """What a speaker phrase names, before looking anything up in the article."""
-    words = _WORD.findall(phrase)
-    if not words:
-        return None
-    while words and words[0].lower() in _LEADING_JUNK:
-        words = words[1:]
-    if not words:
-        return None
-    had_determiner = words[0].lower() in DETERMINERS
-    words = _strip_determiners(words)
-    if words and words[-1][:1].islower() and words[-1].endswith(("'s", "’s")):
-        words = [*words[:-1], words[-1][:-2]]  # "the ministry's (spokesman)": the ministry
-    if not words:
-        return None
-    words = _strip_trailing_time(words)
-    if not words:
-        return None
-    lowered = [w.lower() for w in words]
-    if len(words) == 1 and lowered[0] in {"he", "she", "it", "they"}:
-        return Parsed(lowered[0], kind="pronoun")
-    # "a spokesman for the LGA", "an MDC spokeswoman": the organisation speaks
-    for i, low in enumerate(lowered):
-        if _SPOKES.match(low):
-            if i + 1 < len(words) and _is_cap(words[i + 1]):
-                break  # "transport spokesman Liam Carver": a titled person
-            if i + 2 < len(words) and lowered[i + 1] in {"for", "at", "of"}:
-                inner = parse_phrase(" ".join(words[i + 2 :]))
-            elif i > 0:
-                inner = parse_phrase(" ".join(words[:i]))
-            else:
-                return None
-            if inner is not None and inner.kind in {"person", "type"}:
-                return Parsed(
-                    inner.name,
-                    kind="org" if inner.kind == "person" else inner.kind,
-                    org_type=inner.org_type,
-                )
-            return inner
-    # "Economists at the Institute for Fiscal Studies": the institution;
-    # "figures from research firm Kantar", "data published by the DfE": the source
-    for i, low in enumerate(lowered):
-        if (low in GROUP_NOUNS or low in DATA_NOUNS) and i + 2 < len(words):
-            nxt = lowered[i + 1]
-            rest = words[i + 2 :]
-            if nxt in {"from", "by"} or (nxt in {"at", "of"} and low in GROUP_NOUNS):
-                inner = parse_phrase(" ".join(rest))
-                if inner is not None and inner.kind in {"org", "type"}:
-                    return inner
-            if nxt == "published" and len(words) > i + 3 and lowered[i + 2] == "by":
-                inner = parse_phrase(" ".join(words[i + 3 :]))
-                if inner is not None:
-                    return inner
-    if lowered[-1] in DATA_NOUNS and not _is_cap(words[-1]):
-        # "the latest NHS England data shows": the body that publishes it
-        caps: list[str] = []
-        for word in reversed(words[:-1]):
-            if word.lower() in DATA_DESCRIPTIONS and not caps:
-                continue  # "official figures", "X's own data"
-            if not _is_cap(word) or word.lower() in NOT_A_NAME | DATA_DESCRIPTIONS:
-                break
-            caps.insert(0, word)
-        if caps and caps[-1].endswith(("'s", "’s")):
-            caps[-1] = caps[-1][:-2]  # "Police Scotland's own data": Police Scotland
-        if caps:
-            return Parsed(" ".join(caps), kind="org")
-        return Parsed(" ".join(words), kind="group")
-    if (any(low in GROUP_NOUNS for low in lowered) and not _is_cap(words[-1])) or (
-        lowered[0] in GROUP_NOUNS
-    ):
-        return Parsed(" ".join(words), kind="group")
-    if len(words) == 1 and lowered[0] in ORG_TYPES:
-        return Parsed(lowered[0], kind="type", org_type=lowered[0])
-    if not _is_cap(words[-1]):
-        if lowered[-1] in ORG_TYPES and len(words) <= 4:
-            # "the GMB union": the organisation named before its type
-            caps = [w for w in words[:-1] if _is_cap(w)]
-            if caps and all(_is_cap(w) for w in words[len(words) - 1 - len(caps) : -1]):
-                return Parsed(" ".join(caps), kind="org", org_type=lowered[-1])
-            # "the state environment department": the phrase, unless one is known
-            return Parsed(" ".join(words), kind="type", org_type=lowered[-1])
-        if had_determiner and len(words) <= 5 and lowered[0] not in NOT_A_NAME:
-            return Parsed(" ".join(words), kind="group")  # "the opposition", "a witness"
-        if len(words) <= 3 and lowered[-1].endswith("s") and lowered[0] not in NOT_A_NAME:
-            return Parsed(" ".join(words), kind="group")  # "energy network operators"
-        return None
-    return split_name(words)
-
-
-def _strip_trailing_time(words: list[str]) -> list[str]:
-    """Drop a time that follows the claimant: "the Audit Office last year", "X on Monday"."""
-    while words:
-        last = words[-1].lower()
-        if last in TIME_WORDS and len(words) > 1:
-            words = words[:-2] if words[-2].lower() == "on" else words[:-1]
-        elif last in TIME_SPANS and len(words) > 2 and words[-2].lower() in TIME_OPENERS:
-            words = words[:-2]
-        else:
-            return words
-    return words
 
 
 @dataclass
@@ -357,20 +101,20 @@ class NameBook:
         self.sentence += 1
         if "(" in masked:
             for match in _ACRONYM_DEF.finditer(masked):
-                words = _strip_determiners(match.group(1).split())
+                words = strip_determiners(match.group(1).split())
                 name = " ".join(words)
                 # keep only the words the abbreviation's letters can cover
                 acronym = match.group(2)
                 while (
-                    sum(w.lower() not in _NAME_CONNECTORS for w in words) > len(acronym)
+                    sum(w.lower() not in NAME_CONNECTORS for w in words) > len(acronym)
                     and words[0].lower() not in ORG_WORDS
-                ) or (words and words[0].lower() in _NAME_CONNECTORS):
+                ) or (words and words[0].lower() in NAME_CONNECTORS):
                     words = words[1:]
                 name = " ".join(words)
                 self.acronyms[acronym.upper()] = name
                 self._add_org(name, None)
         # the costly patterns run only on sentences holding one of the words they need
-        lowered = set(_LOWER_WORDS.findall(masked.lower()))
+        lowered = set(LOWER_WORDS.findall(masked.lower()))
         if not ORG_TYPES.isdisjoint(lowered):
             for match in _DESCRIBED_ORG.finditer(masked):
                 parsed = split_name(match.group(2).split())
@@ -389,7 +133,7 @@ class NameBook:
                 # up to two capitalised words before the role belong to it ("Shadow Health")
                 before = masked[: match.start()].split()[-2:]
                 # only words right before the role, with no punctuation between
-                while before and (not _is_cap(before[0]) or before[0][-1] in ",;:.—–)"):
+                while before and (not is_cap(before[0]) or before[0][-1] in ",;:.—–)"):
                     before = before[1:]
                 if before and before[-1][-1] in ",;:.—–)":
                     before = []
@@ -409,7 +153,7 @@ class NameBook:
             words = match.group(0).rstrip(".").split()  # "..., Aline Moreau." ends the sentence
             if len(words) < 2 or words[0].lower() in NOT_A_NAME:
                 continue
-            if _looks_like_org(words):
+            if looks_like_org(words):
                 self._add_org(" ".join(words), None)
             elif len(words) <= 3 and all(
                 w[1:].islower()
@@ -425,7 +169,7 @@ class NameBook:
         """The people a sentence mentions, its claimant last: "he" and "she" look here."""
         if not self.people:
             return
-        for word in _WORD.findall(masked):
+        for word in WORD.findall(masked):
             word = word.rstrip(".")  # "... Aline Moreau." at a sentence's end
             key = word[:-2] if word.endswith(("'s", "’s")) else word
             person = self.people.get(key)
@@ -478,7 +222,7 @@ class NameBook:
         key = name.upper().replace(".", "")
         if key in self.acronyms:
             return self.acronyms[key]
-        if _is_acronym(name):
+        if is_acronym(name):
             for known, _ in reversed(self.orgs):
                 if key in _initials(known) and " " in known:
                     return known
@@ -549,9 +293,9 @@ class NameBook:
             return None
         parsed = parse_phrase(speaker.phrase)
         apposed = parse_phrase(speaker.apposition) if speaker.apposition else None
-        head_words = _WORD.findall(speaker.phrase)
+        head_words = WORD.findall(speaker.phrase)
         described = (
-            any(w[:1].islower() and w.lower() not in _NAME_CONNECTORS for w in head_words)
+            any(w[:1].islower() and w.lower() not in NAME_CONNECTORS for w in head_words)
             or (parsed is not None and parsed.kind != "person")
             or (bool(head_words) and head_words[0].lower() in DETERMINERS)
             or any(w.lower() in ROLE_HEADS for w in head_words)
@@ -623,7 +367,7 @@ class NameBook:
 
 def _clause_free(apposition: str) -> str:
     """An apposition as a role: no article, no relative clause ("who was not involved")."""
-    words = _strip_determiners(apposition.split())
+    words = strip_determiners(apposition.split())
     if words and words[0] in {"of", "from", "in"}:
         return ""  # "Colin Marsh, 44, of Elm Street": an address, not a role
     for i, word in enumerate(words):
@@ -639,7 +383,7 @@ def _role_of(phrase: str, book: NameBook) -> str | None:
     if not words:
         return None
     possessive = words[0].lower() in {"its", "their"}
-    words = _strip_determiners(words)
+    words = strip_determiners(words)
     role = " ".join(words) or None
     if role and possessive and book.last_org:
         role = f"{role} of {book.last_org}"
