@@ -23,7 +23,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -310,27 +309,6 @@ def test_a_save_cut_short_in_a_read_only_file_gets_one_line_and_no_change(
 
 
 # --- the window ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from PySide6.QtCore import QSettings
-
-    from app.ui import dialogs
-    from app.ui.main_window import MainWindow
-
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda _p, text: shown.append(text))
-    monkeypatch.setattr(dialogs, "show_info", lambda _p, text: shown.append(text))
-    monkeypatch.setattr(dialogs, "ask", lambda _p, text, yes="OK": shown.append(text) or False)
-    qsettings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(qsettings, "Tester")
-    win.shown_errors = shown
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    yield win
-    win.close_project()
 
 
 def test_the_window_opening_a_rollback_journal_file_and_closing_it_changes_nothing(

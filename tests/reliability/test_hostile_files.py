@@ -21,7 +21,6 @@ import shutil
 import signal
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,27 +101,6 @@ def test_hostile_file_is_refused_by_every_command(
     status, err = run_cli(capsys, "claims", str(good))
     assert status == 0, err
     assert not list(tmp_path.glob("*-wal")) and not list(tmp_path.glob("*-journal"))
-
-
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from PySide6.QtCore import QSettings
-
-    from app.ui import dialogs
-    from app.ui.main_window import MainWindow
-
-    shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda _p, text: shown.append(text))
-    monkeypatch.setattr(dialogs, "show_info", lambda _p, text: shown.append(text))
-    monkeypatch.setattr(dialogs, "ask", lambda _p, text, yes="OK": shown.append(text) or False)
-    qsettings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(qsettings, "Tester")
-    win.shown_errors = shown
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    yield win
-    win.close_project()
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
