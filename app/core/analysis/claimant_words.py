@@ -137,7 +137,7 @@ ORG_TYPES = frozenset(
         company firm group business retailer supermarket chain bank insurer airline charity
         union department ministry agency authority regulator council commission committee
         government administration party club league organisation organization institute
-        university trust board service force watchdog opposition
+        university trust board service force watchdog opposition utility operator
         """
     )
 )
@@ -150,9 +150,22 @@ ORG_TYPE_KIN = {
     "retailer": "company",
     "supermarket": "company",
     "chain": "company",
+    "utility": "company",
+    "operator": "company",
     "organisation": "organisation",
     "organization": "organisation",
 }
+
+# What measures rather than speaks: "routine tests found E. coli" names no claimant (the
+# body that ran them does, when the article says so: "the council's tests").
+MEASUREMENT_NOUNS = frozenset(
+    split_words(
+        """
+        test tests sample samples check checks inspection inspections scan scans reading
+        readings measurement measurements result results
+        """
+    )
+)
 
 # Sources that "show" or "find": "NHS England data shows", "figures from Kantar".
 DATA_NOUNS = frozenset(

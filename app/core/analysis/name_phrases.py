@@ -18,6 +18,7 @@ from app.core.analysis.claimant_words import (
     GROUP_NOUNS,
     HONORIFICS,
     MALE_HONORIFICS,
+    MEASUREMENT_NOUNS,
     NOT_A_NAME,
     ORG_TYPES,
     ORG_WORDS,
@@ -243,6 +244,8 @@ def parse_phrase(phrase: str) -> Parsed | None:
                 inner = parse_phrase(" ".join(words[i + 3 :]))
                 if inner is not None:
                     return inner
+    if lowered[-1] in MEASUREMENT_NOUNS and not any(is_cap(w) for w in words):
+        return None  # "routine tests found ...": an instrument, not a claimant
     if lowered[-1] in DATA_NOUNS and not is_cap(words[-1]):
         # "the latest NHS England data shows": the body that publishes it
         caps: list[str] = []

@@ -337,7 +337,11 @@ class NameBook:
             return self._said(parsed.name, None, None, group=True)
         if parsed.kind == "org":
             name = self.org_name(parsed.name)
-            self._add_org(name, parsed.org_type)
+            # "Northbridge Water, the city-owned utility, said": "the utility" later
+            described_as = (
+                apposed.org_type if apposed is not None and apposed.kind == "type" else None
+            )
+            self._add_org(name, parsed.org_type or described_as)
             return self._said(name, None, None, group=True)
         # a person; a single known word may be an organisation ("Northwind", "Kenya")
         words = parsed.name.split()

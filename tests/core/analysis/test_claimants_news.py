@@ -314,3 +314,20 @@ def test_dismissing_and_describing_are_reported_statements() -> None:
         "The party's campaign manager, Rob Ellery, dismissed the poll as an outlier."
     )
     assert [c for c, _ in _claimants(story)] == ["Harrow Partners", "Rob Ellery"]
+
+
+def test_an_organisation_described_in_apposition_is_what_the_description_means_later() -> None:
+    story = (
+        "Harwick Gas, the region's largest energy utility, said 3,000 homes lost supply. "
+        "The utility said engineers had restored 2,400 of them by midnight. "
+        "It expects every home to be reconnected by Friday."
+    )
+    assert [c for c, _role in _claimants(story)] == ["Harwick Gas"] * 3
+
+
+def test_measurements_are_not_claimants() -> None:
+    story = (
+        "Swimmers were told to stay out of Lyle Bay after routine samples found high levels "
+        "of bacteria. Later checks showed the levels had fallen by half."
+    )
+    assert [c for c, _role in _claimants(story)] == [None, None]
