@@ -199,6 +199,9 @@ class EvidenceDialog(QDialog):
             dialogs.show_error(self, exc.message)
             return
         self._show_attachment()
+        # The file's name and checksum take lines the dialog was not sized for.
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         # The file is in: Return now means "save", not "pick another file".
         self.ok_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

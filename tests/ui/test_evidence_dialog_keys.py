@@ -93,3 +93,14 @@ def test_a_day_that_does_not_exist_is_refused_and_the_dialog_stays(window, qtbot
     dialog.ok_button.click()
     assert dialog.isVisible() and errors and "YYYY-MM-DD" in errors[-1]
     assert window.service.claim(window.workspace.current_claim_id()).evidence == ()
+
+
+def test_the_attached_file_is_listed_below_the_note_not_over_it(window, qtbot, tmp_path):
+    source = tmp_path / "minutes.pdf"
+    source.write_bytes(b"%PDF-1.4 council minutes\n")
+    dialog = _dialog(window, qtbot)
+    dialog.attach_path(str(source))
+    qtbot.wait(20)
+    label, note = dialog.attachment_label, dialog.note
+    assert label.geometry().top() > note.geometry().bottom()
+    assert label.height() >= label.heightForWidth(label.width())
