@@ -200,7 +200,9 @@ class EvidenceDialog(QDialog):
             return
         self._show_attachment()
         # The file's name and checksum take lines the dialog was not sized for.
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         # The file is in: Return now means "save", not "pick another file".
         self.ok_button.setFocus(Qt.FocusReason.OtherFocusReason)

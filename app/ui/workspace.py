@@ -163,7 +163,9 @@ class Workspace(QWidget):
             self.editor.minimumSizeHint().width()
             + self.editor_scroll.verticalScrollBar().sizeHint().width()
         )
-        QApplication.instance().focusChanged.connect(self._on_app_focusChanged)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_app_focusChanged)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(6, 6, 6, 0)
