@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the matching modules load SQLAlchemy: imported when first u
     from app.core.matching.rank import Match
 
 MARK_COLOUR = "#2b7bb9"
+MIN_LIST_HEIGHT = 40
 
 
 class CheckedBeforeWidget(QWidget):
@@ -73,6 +74,10 @@ class CheckedBeforeWidget(QWidget):
         buttons.addWidget(self.reuse_button)
         buttons.addWidget(self.not_same_button)
         buttons.addStretch(1)
+        # Small minimums: the pane shares the column with the claims list and the panel,
+        # and its lists scroll; their default minimums squeezed the claims list.
+        for view in (self.list, self.detail):
+            view.setMinimumHeight(MIN_LIST_HEIGHT)
         lists = QHBoxLayout()
         lists.addWidget(self.list, 1)
         lists.addWidget(self.detail, 1)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from app.core.errors import FactdeskError
 from app.core.records import AttachmentInfo, EvidenceInfo, Stance
 from app.ui import dialogs
+
+FOCUS_ROOM = 2 * (10 + 2) + 8  # the focused button's padding and ring, both sides, and air
 
 
 class EvidenceDialog(QDialog):
@@ -53,11 +55,17 @@ class EvidenceDialog(QDialog):
         self.url.setPlaceholderText("https://…")
         self.title_edit = QLineEdit(evidence.title if evidence else "")
         self.publisher = QLineEdit(evidence.publisher if evidence else "")
-        self.accessed = QDateEdit()
-        self.accessed.setCalendarPopup(True)
-        self.accessed.setDisplayFormat("yyyy-MM-dd")
-        day = evidence.accessed if evidence and evidence.accessed else date.today()
-        self.accessed.setDate(QDate(day.year, day.month, day.day))
+        # A plain text field for the date, not a QDateEdit: there Tab walks year, month
+        # and day before it leaves, and typing over a section is fiddly. Here the date is
+        # typed or pasted whole as YYYY-MM-DD (as the list shows it), Tab leaves at once,
+        # and a date that does not exist is refused with a message when saving.
+        day = evidence.accessed if evidence else date.today()
+        self.accessed = QLineEdit(day.isoformat() if day else "")
+        self.accessed.setPlaceholderText("YYYY-MM-DD")
+        self.accessed.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?"))
+        )
+        self.accessed.setToolTip("The day you read the source, as YYYY-MM-DD; empty: not noted")
         self.archive = QLineEdit(evidence.archive_url or "" if evidence else "")
         self.archive.setPlaceholderText("https://web.archive.org/…")
         self.stance = QComboBox()
@@ -72,7 +80,7 @@ class EvidenceDialog(QDialog):
         self.attachment_label = QLabel()
         self.attachment_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.attachment_label.setWordWrap(True)
-        self.attach_button = QPushButton("Attach File…")
+        self.attach_button = QPushButton("Attach &File…")
         self.attach_button.clicked.connect(self._on_attach_clicked)
         self.open_file_button = QPushButton("Open")
         self.save_file_button = QPushButton("Save As…")
@@ -122,6 +130,20 @@ class EvidenceDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        # Return saves, wherever the focus is but on another button: the file buttons
+        # are pressed with Space or their mnemonic, never by a Return meant for OK.
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setDefault(True)
+        for button in (
+            self.attach_button,
+            self.open_file_button,
+            self.save_file_button,
+            self.remove_file_button,
+        ):
+            button.setAutoDefault(False)
+            # Room for the focus ring's padding (theme.py), so the focused label is whole.
+            text = button.text().replace("&", "")
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(text) + FOCUS_ROOM)
         self._show_attachment()
         self.resize(520, self.sizeHint().height())
 
@@ -177,14 +199,32 @@ class EvidenceDialog(QDialog):
             dialogs.show_error(self, exc.message)
             return
         self._show_attachment()
+        # The file's name and checksum take lines the dialog was not sized for.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        # The file is in: Return now means "save", not "pick another file".
+        self.ok_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def accessed_date(self) -> date | None:
+        """The typed date; raises ValueError with a message when it is not a real day."""
+        text = self.accessed.text().strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"The date accessed {text!r} is not a date: type it as YYYY-MM-DD."
+            ) from None
 
     def fields(self) -> dict[str, Any]:
-        d = self.accessed.date()
         return {
             "url": self.url.text().strip() or None,
             "title": self.title_edit.text(),
             "publisher": self.publisher.text(),
-            "accessed": date(d.year(), d.month(), d.day()),
+            "accessed": self.accessed_date(),
             "archive_url": self.archive.text().strip() or None,
             "stance": self.stance.currentData(),
             "note": self.note.toPlainText(),
@@ -193,7 +233,13 @@ class EvidenceDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self._submit(self.fields())
+            fields = self.fields()
+        except ValueError as exc:
+            dialogs.show_error(self, str(exc))
+            self.accessed.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        try:
+            self._submit(fields)
         except FactdeskError as exc:
             # The service refuses non-web links and the like: say so and stay open.
             dialogs.show_error(self, exc.message)

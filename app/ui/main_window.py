@@ -128,9 +128,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        splitter = settings.value("window/splitter")
-        if splitter is not None:
-            self.workspace.splitter.restoreState(splitter)
+        self.workspace.restore_layout(settings)
 
     # --- building ------------------------------------------------------------------
 
@@ -465,7 +463,7 @@ class MainWindow(QMainWindow):
         self.workspace.editor.commit_text()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/splitter", self.workspace.splitter.saveState())
+        self.workspace.save_layout(self.settings)
         for task in self.tasks:
             task.cancel()
         self.close_project()

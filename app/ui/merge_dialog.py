@@ -13,6 +13,7 @@ rich text, so a crafted value cannot style or link anything here.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.ui.path_labels import distinct_labels, home_relative
 from app.ui.signature_badge import cap, signer_text
 
 if TYPE_CHECKING:
@@ -181,7 +183,9 @@ class ConflictCard(QFrame):
 class MergeDialog(QDialog):
     """Signature, conflicts side by side, the automatic changes; Merge or Cancel."""
 
-    def __init__(self, parent: QWidget | None, preview: MergePreview) -> None:
+    def __init__(
+        self, parent: QWidget | None, preview: MergePreview, open_path: str | None = None
+    ) -> None:
         # Here, not at the top: merging loads SQLAlchemy, which opening the window
         # does not need.
         from app.core.sharing.merge.preview import changes_by_action
@@ -190,9 +194,26 @@ class MergeDialog(QDialog):
         self.preview = preview
         plan = preview.plan
         self.setObjectName("merge_dialog")
-        self.setWindowTitle(f"Merge {preview.source_name} — {APP_NAME}")
+        # Colleagues' copies usually bear the open project's own file name: the folders
+        # tell them apart, in the title and in full under the signature.
+        paths = [preview.path] + ([open_path] if open_path else [])
+        incoming = distinct_labels(paths)[preview.path]
+        self.setWindowTitle(f"Merge {incoming} — {APP_NAME}")
         layout = QVBoxLayout(self)
-        layout.addWidget(self._signature_box(preview.signature))
+        self.source_label = _plain(
+            f"Incoming file: {home_relative(Path(preview.path))}"
+            + (
+                f"\nOpen project: {home_relative(Path(open_path))}"
+                if open_path and Path(open_path).name == Path(preview.path).name
+                else ""
+            ),
+            name="merge_source",
+        )
+        signature = self._signature_box(preview.signature)
+        grid = signature.layout()
+        assert isinstance(grid, QGridLayout)
+        grid.addWidget(self.source_label, 3, 1)  # the signature stays first (issue 16)
+        layout.addWidget(signature)
 
         self.cards: list[ConflictCard] = []
         self._waiting: list[Conflict] = []  # not shown yet
@@ -223,12 +244,14 @@ class MergeDialog(QDialog):
             scroll.setWidget(holder)
             layout.addWidget(scroll, 4)
             row = QHBoxLayout()
-            self.all_mine = QPushButton("Keep All &Mine")
+            self.all_mine = QPushButton("Keep &All Mine")
             self.all_mine.setObjectName("merge_all_mine")
             self.all_theirs = QPushButton("Take All &Theirs")
             self.all_theirs.setObjectName("merge_all_theirs")
             self.all_mine.clicked.connect(lambda: self.set_all("mine"))
             self.all_theirs.clicked.connect(lambda: self.set_all("theirs"))
+            for button in (self.all_mine, self.all_theirs, self.more):
+                button.setAutoDefault(False)  # Return is for Merge (or Cancel), never these
             row.addWidget(self.all_mine)
             row.addWidget(self.all_theirs)
             row.addStretch(1)
@@ -264,7 +287,9 @@ class MergeDialog(QDialog):
         self.merge_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.merge_button.setText("&Merge")
         self.merge_button.setObjectName("merge_button")
-        if str(preview.signature.status) != "valid":
+        if str(preview.signature.status) == "valid":
+            self.merge_button.setDefault(True)  # a trusted, unchanged file: Return merges
+        else:
             # Enter does not merge a file nobody trusted vouches for: a click does.
             self.merge_button.setAutoDefault(False)
             self.merge_button.setDefault(False)

@@ -113,6 +113,27 @@ def refresh_views(window: Any) -> None:
     window.update_actions()
 
 
+def go_to_first_conflict(window: Any, result: Any) -> None:
+    """Show the first claim (in article order) that had a conflict: its article, its row
+    and its panel, so the person sees how what they decided came out."""
+    from app.core.errors import NotFoundError
+
+    claims = sorted(
+        (c for c in result.conflicts if c.kind == "claim"),
+        key=lambda c: (c.number is None, c.number or 0),
+    )
+    for conflict in claims:
+        try:
+            claim = window.service.claim(conflict.record_id)
+        except NotFoundError:  # deleted on the side that was kept
+            continue
+        if claim.article_id != window.article_id:
+            window.show_article(claim.article_id)
+        window.workspace.select_claim(claim.id)
+        window.workspace.view.flash_claim(claim.id)
+        return
+
+
 class MergeFlow(QObject):
     """Merging files into the window's project; ``finished`` says how each attempt ended
     (the :class:`MergeCommand` pushed, or None: cancelled, failed or nothing to merge)."""
@@ -145,7 +166,7 @@ class MergeFlow(QObject):
     def ask(self, preview: MergePreview) -> dict[tuple[str, str], Side] | None:
         """Show the merge dialog; the decisions, or None when cancelled (tests replace
         this)."""
-        dialog = MergeDialog(self.window, preview)
+        dialog = MergeDialog(self.window, preview, getattr(self.window, "project_path", None))
         self.dialog = dialog
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -225,6 +246,7 @@ class MergeFlow(QObject):
         command = MergeCommand(service, result, self.after_merge, w.handle_error)
         self.after_merge()
         w.undo_stack.push(command)
+        go_to_first_conflict(w, result)
         w.statusBar().showMessage(f"{merge_counts_text(result)} Undo puts it all back.", 10000)
         dialogs.show_info(w, merge_result_text(result, preview.changes))
         self.finished.emit(command)

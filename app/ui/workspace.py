@@ -6,14 +6,17 @@ on a highlight selects the claim's row, a row selection scrolls the text to the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -44,6 +47,12 @@ class ShortcutFriendlyTableView(QTableView):
 
     def keyboardSearch(self, search: str) -> None:
         del search
+
+
+MIN_PANE_HEIGHT = 80  # each pane on the right keeps a few lines; the rest scrolls
+# Shares of the right column's height when no layout was saved: the claims list first
+# (a fact-checker scans many claims), the panel, then any further pane (Checked before).
+RIGHT_SHARES = (0.45, 0.35, 0.2)
 
 
 class Workspace(QWidget):
@@ -141,6 +150,22 @@ class Workspace(QWidget):
         self.set_scale(None)
 
         self.editor = ClaimEditor()
+        # The panel scrolls rather than claiming its full height (over 400 px): at
+        # 1280x800 that height squeezed the claims list to two rows.
+        self.editor_scroll = QScrollArea()
+        self.editor_scroll.setObjectName("claim_editor_scroll")
+        self.editor_scroll.setWidgetResizable(True)
+        self.editor_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.editor_scroll.setWidget(self.editor)
+        self.editor_scroll.setMinimumHeight(MIN_PANE_HEIGHT)
+        self.editor_scroll.setMinimumWidth(
+            self.editor.minimumSizeHint().width()
+            + self.editor_scroll.verticalScrollBar().sizeHint().width()
+        )
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_app_focusChanged)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(6, 6, 6, 0)
@@ -157,10 +182,11 @@ class Workspace(QWidget):
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("right_splitter")
         self.right.addWidget(claims_box)
-        self.right.addWidget(self.editor)
+        self.right.addWidget(self.editor_scroll)
+        self.right.setChildrenCollapsible(False)  # dragging resizes; nothing vanishes
         self.right.setStretchFactor(0, 1)
         self.right.setStretchFactor(1, 1)
-        self.right.setSizes([250, 490])
+        claims_box.setMinimumHeight(MIN_PANE_HEIGHT)
 
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -186,6 +212,40 @@ class Workspace(QWidget):
         layout.addWidget(self.read_only_banner)
         layout.addWidget(self.splitter, 1)
         self._syncing = False
+
+    def restore_layout(self, settings: QSettings) -> None:
+        """The splitters as the person left them; the default shares otherwise."""
+        main = settings.value("window/splitter")
+        if main is not None:
+            self.splitter.restoreState(main)
+        right = settings.value("window/right_splitter")
+        self._right_restored = right is not None and self.right.restoreState(right)
+
+    _right_restored = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The default shares are applied once the column has its real height; before
+        # that the splitter bends them to its panes' minimums.
+        super().showEvent(event)
+        if not self._right_restored:
+            self._right_restored = True
+            QTimer.singleShot(0, self.default_right_sizes)
+
+    def save_layout(self, settings: QSettings) -> None:
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/right_splitter", self.right.saveState())
+
+    def default_right_sizes(self) -> None:
+        count = self.right.count()
+        shares = list(RIGHT_SHARES[:count]) + [0.2] * max(0, count - len(RIGHT_SHARES))
+        height = self.right.height() or 1000
+        self.right.setSizes([round(height * share / sum(shares)) for share in shares])
+
+    def _on_app_focusChanged(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # A shortcut or a mnemonic that focuses a field further down the panel (Ctrl+J,
+        # Alt+X) scrolls it into view, as Tab already does inside a scroll area.
+        if new is not None and self.editor.isAncestorOf(new):
+            self.editor_scroll.ensureWidgetVisible(new, 8, 8)
 
     @staticmethod
     def _table_defaults(table: QTableView) -> None:
