@@ -43,9 +43,15 @@ def number_claims(claims: Iterable[tuple[Id, Any, int, int]]) -> dict[Id, int]:
     """{claim id: number} for ``(claim id, article id, start, end)`` of every claim of a
     project, for code that holds the claims' rows rather than a service (a merge's
     snapshots). The same order the service lists claims in: article id (time-ordered,
-    so import order), then start and end in the article."""
-    ordered = sorted(claims, key=lambda c: (c[1], c[2], c[3]))
+    so import order), then start and end in the article, then the claim's id (two claims
+    marked on the same words still get a number each, the same one everywhere)."""
+    ordered = sorted(claims, key=lambda c: (c[1], c[2], c[3], c[0]))
     return {c[0]: number for number, c in enumerate(ordered, start=1)}
+
+
+def in_article(claim: ClaimInfo) -> tuple[int, int, str]:
+    """The sort key of a claim among its article's claims, in the order of the numbers."""
+    return (claim.start, claim.end, claim.id)
 
 
 def first_number(numbers: dict[str, int], article_claims: list[ClaimInfo]) -> int:

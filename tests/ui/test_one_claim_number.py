@@ -111,3 +111,33 @@ def test_a_claim_of_the_second_article_has_one_number_everywhere(window, qtbot, 
         assert conflict.label.startswith(f"#{number} in 'Gas bills'")
     finally:
         mine.close()
+
+
+def test_claims_marked_on_the_same_words_get_the_same_numbers_everywhere(window) -> None:
+    """Two claims on the same words: the list, the command line's numbers and a merge's
+    numbering all put them in the same order (by id), not in whatever order each reads."""
+    from app.core.claim_refs import number_claims
+    from app.core.sharing.canonical import read_snapshot
+    from app.core.sharing.merge.conflicts import ClaimNames
+
+    service = window.service
+    first, _second = service.articles()
+    shared = service.claims(ClaimFilter(article_id=first.id))[1]
+    # Marked after it, with ids that sort before and after it: the later mark sorts first.
+    late = "ffffffff-ffff-4fff-bfff-ffffffffffff"
+    early = "00000000-0000-4000-8000-000000000001"
+    for claim_id in (late, early):
+        service.add_claim(first.id, shared.start, shared.end, claim_id=claim_id)
+    numbers = claim_numbers(service)
+    trio = sorted((early, shared.id, late))
+    assert [numbers[i] for i in trio] == [2, 3, 4]
+
+    window.reload()
+    assert [shown_number(window, i) for i in trio] == ["2", "3", "4"]
+
+    with service.db.snapshot() as conn:
+        snapshot = read_snapshot(conn, service.project_id)
+    names = ClaimNames(snapshot)
+    assert {str(i): n for i, n in names.numbers.items()} == numbers
+    spans = [(c.id, c.article_id, c.start, c.end) for c in service.claims()]
+    assert number_claims(reversed(spans)) == numbers
