@@ -51,6 +51,14 @@ def test_rate_moves_a_new_claim_to_in_review_unless_told(tmp_path: Path) -> None
     assert "True (done)" in out
     ok(tmp_path, "rate", str(theirs), "#3", "half true", "--status", "new")
     assert statuses(theirs) == [ClaimStatus.IN_REVIEW, ClaimStatus.DONE, ClaimStatus.NEW]
+    # The status change is logged with the rating, by the person who rated.
+    service = ProjectService.open_file(theirs, author="Ann")
+    try:
+        first = service.claims()[0]
+        logged = {(e.field, e.author) for e in service.history(first.id)}
+    finally:
+        service.close()
+    assert {("status", "Ben Okoro"), ("rating_id", "Ben Okoro")} <= logged
     # Rating a done claim again keeps it done.
     ok(tmp_path, "rate", str(theirs), "#2", "mostly true")
     assert statuses(theirs)[1] == ClaimStatus.DONE
