@@ -231,7 +231,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
             f"{number:>5} {c.id}  {STATUS_WORDS[c.status]:<9} {verdict:<14} "
             f"{_excerpt(c.wording, 90)}{who}"
         )
-    _emit(args, {"claims": [claim_json(c) for c in claims]}, "\n".join(lines))
+    listed = [{"number": numbers.get(c.id, 0), **claim_json(c)} for c in claims]
+    _emit(args, {"claims": listed}, "\n".join(lines))
     return EXIT_OK
 
 
@@ -284,8 +285,6 @@ def cmd_rate(args: argparse.Namespace) -> int:
         # An unknown or ambiguous claim fails before anything is written.
         claim = resolve_claim(service, args.claim_id)
         fields: dict[str, Any] = {}
-        if status is not None:
-            fields["status"] = status
         if args.explanation is not None:
             fields["explanation"] = args.explanation
         if args.claimant is not None:
@@ -298,7 +297,8 @@ def cmd_rate(args: argparse.Namespace) -> int:
         # One command, one transaction: the verdict, its explanation and its evidence are
         # saved together, or (a refusal, a crash) none of them is.
         with service.transaction():
-            claim, _ = service.set_rating(claim.id, args.rating)
+            # A new claim moves to "in review" as in the window, unless --status says.
+            claim, _ = service.set_rating(claim.id, args.rating, status=status)
             if fields:
                 claim, _ = service.update_claim(claim.id, **fields)
             titles = list(args.evidence_title or [])
@@ -312,7 +312,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
         args,
         {"claim": claim_json(claim)},
         f"Rated {_excerpt(claim.wording, 70)!r}: {claim.rating_label}"
-        + (f" ({STATUS_WORDS[claim.status]})" if status is not None else ""),
+        f" ({STATUS_WORDS[claim.status]})",
     )
     return EXIT_OK
 

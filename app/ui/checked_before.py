@@ -25,7 +25,7 @@ from app.core.errors import FactdeskError
 from app.core.records import Changes, ClaimInfo, ClaimStatus
 from app.ui import dialogs
 from app.ui.checked_before_views import CheckedBeforeWidget, MatchMarks
-from app.ui.commands import Notify, OnError, ServiceCommand, claim_values, rating_fields
+from app.ui.commands import Notify, OnError, ServiceCommand, rating_fields, values_to_restore
 from app.ui.workers import Cancelled, Task
 
 if TYPE_CHECKING:  # the matching modules load SQLAlchemy: imported when first used
@@ -65,7 +65,7 @@ class ReuseVerdictCommand(ServiceCommand):
         }
         label = proposed_rating(service.scale(), item.rating)
         self.new_rating = rating_fields(service, label) if label else None
-        self.old_rating = claim_values(before, list(self.new_rating)) if self.new_rating else None
+        self.old_rating = values_to_restore(before, self.new_rating) if self.new_rating else None
         self.evidence: Any = None
 
     def _do(self) -> Changes:

@@ -51,9 +51,7 @@ class ClaimEdits:
         except FactdeskError as exc:
             self.window.handle_error(exc)
             return
-        # Rating a claim means it is being reviewed: a new claim moves to "in review".
-        if claim.status == ClaimStatus.NEW and label:
-            fields["status"] = ClaimStatus.IN_REVIEW.value
+        # A new claim moves to "in review" in the service, as for every other way of rating.
         self.window.run_command(
             commands.EditClaimCommand(self.window.service, claim, fields, "Set rating")
         )

@@ -53,6 +53,16 @@ def claim_values(info: ClaimInfo, names: list[str] | tuple[str, ...]) -> dict[st
     return {name: _CLAIM_READERS[name](info) for name in names}
 
 
+def values_to_restore(before: ClaimInfo, fields: dict[str, Any]) -> dict[str, Any]:
+    """What undoing an edit of ``fields`` puts back: those fields, and the status too when
+    the edit rates the claim (the service moves a rated new claim to "in review"), so
+    rating and its status change are one undo step."""
+    names = list(fields)
+    if {"rating_id", "conclusion"} & set(fields) and "status" not in fields:
+        names.append("status")
+    return claim_values(before, names)
+
+
 # {service: {record id: revision this user's last step produced}}: the stack's book.
 _REVISIONS: WeakKeyDictionary[Any, dict[str, int]] = WeakKeyDictionary()
 
@@ -145,7 +155,7 @@ class EditClaimCommand(ServiceCommand):
         super().__init__(service, text, notify, on_error)
         self.claim_id = before.id
         self.new = dict(fields)
-        self.old = claim_values(before, list(fields))
+        self.old = values_to_restore(before, fields)
         self.known[before.id] = before.revision  # the version the user edited
 
     def _do(self) -> Changes:

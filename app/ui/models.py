@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from app.core.claim_refs import in_article
 from app.core.records import (
     ArticleInfo,
     ClaimInfo,
@@ -103,7 +104,7 @@ class ClaimTableModel(_FlatTable):
 
     def set_claims(self, claims: Iterable[ClaimInfo]) -> None:
         self.beginResetModel()
-        ordered = sorted(claims, key=lambda c: (c.start, c.end))
+        ordered = sorted(claims, key=in_article)  # the order claim_refs numbers in
         self._ids = [c.id for c in ordered]
         self._cache = {c.id: c for c in ordered}
         self.endResetModel()
@@ -125,12 +126,11 @@ class ClaimTableModel(_FlatTable):
         self.endInsertRows()
 
     def _insert_row(self, claim: ClaimInfo) -> int:
-        key = (claim.start, claim.end)
+        key = in_article(claim)
         lo, hi = 0, len(self._ids)
         while lo < hi:
             mid = (lo + hi) // 2
-            other = self._cache[self._ids[mid]]
-            if (other.start, other.end) < key:
+            if in_article(self._cache[self._ids[mid]]) < key:
                 lo = mid + 1
             else:
                 hi = mid

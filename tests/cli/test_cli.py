@@ -98,6 +98,7 @@ def test_claims_json_shape_in_article_order(project: Path) -> None:
     claims = json.loads(result.stdout)["claims"]
     assert claims and [c["start"] for c in claims] == sorted(c["start"] for c in claims)
     keys = {
+        "number",  # as the window and the reports number the claim
         "id",
         "article_id",
         "start",
@@ -114,6 +115,7 @@ def test_claims_json_shape_in_article_order(project: Path) -> None:
         "evidence",
     }
     assert all(set(c) == keys for c in claims)
+    assert [c["number"] for c in claims] == list(range(1, len(claims) + 1))
     assert all(c["origin"] == "detected" and c["status"] == "new" for c in claims)
 
 

@@ -103,7 +103,8 @@ def test_status_and_rate_status_make_export_only_done_useful(ana: Person, desk: 
     ana.ok("rate", "desk.factdesk", "#2", "false")
     ana.ok("status", "desk.factdesk", "#3", "in review")
     listed = claims(ana, "desk.factdesk")
-    assert [c["status"] for c in listed[:3]] == ["done", "new", "in_review"]
+    # Rating without --status moves a new claim to "in review", as in the window.
+    assert [c["status"] for c in listed[:3]] == ["done", "in_review", "in_review"]
     report = ana.ok("export", "desk.factdesk", "--format", "markdown", "--only-done")
     assert str(listed[0]["wording"])[:40] in report
     assert str(listed[1]["wording"])[:40] not in report

@@ -143,7 +143,9 @@ def test_filters_by_status_rating_kind_and_text(backend: MakeService) -> None:
     assert service.claims(ClaimFilter(text="100%_")) == []
     assert [c.id for c in service.claims(ClaimFilter(unrated=True))] == [second.id]
     counts = service.claim_counts()
-    assert counts["new"] == 1 and counts["dismissed"] == 1 and counts["rated"] == 1
+    # Rating the new claim moved it to "in review".
+    assert counts["in_review"] == 1 and counts["new"] == 0
+    assert counts["dismissed"] == 1 and counts["rated"] == 1
     assert service.rating_counts() == {"False": 1}
     restored, _ = service.restore_claim(second.id)
     assert restored.status == ClaimStatus.NEW

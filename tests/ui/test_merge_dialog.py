@@ -114,8 +114,11 @@ def test_conflicts_side_by_side_in_full_with_plain_names_and_who_when(qtbot, pro
     )
     mine_values = _texts(card.findChild(QWidget, "conflict_mine_values"))
     theirs_values = _texts(card.findChild(QWidget, "conflict_theirs_values"))
-    assert mine_values == ["Status:", "New", "Rating:", "True", "Explanation:", "(empty)"]
-    assert theirs_values == ["Status:", "New", "Rating:", "Mostly true", "Explanation:", LONG]
+    # Rating moved the claim to "In review" on both sides.
+    assert mine_values == ["Status:", "In review", "Rating:", "True", "Explanation:", "(empty)"]
+    assert theirs_values == [
+        "Status:", "In review", "Rating:", "Mostly true", "Explanation:", LONG,
+    ]  # fmt: skip
     assert not any("rating id" in t.lower() or "rating_id" in t for t in _texts(dialog))
     explanation = next(lb for lb in card.findChildren(QLabel) if lb.text() == LONG)
     assert explanation.wordWrap()  # wrapped, not cut to one line
@@ -135,9 +138,10 @@ def test_the_automatic_changes_are_listed_in_plain_words(qtbot, project, tmp_pat
     third = "claim #3 'The mayor will visit the plant on Friday.'"
     assert f"Added: Evidence 'Plant annual report' on {third}" in items
     assert f"C{third[1:]}: Rating Unrated → False (rated by Bob)" in items
+    assert f"C{third[1:]}: Status New → In review" in items  # rating it moved it
     added = sum(t.startswith("Added: ") for t in items)  # the evidence, and Bob as a reviewer
     assert added == 2 and "Added: Reviewer 'Bob'" in items
-    assert dialog.changes_label.text() == "Merged automatically: 2 added, 1 changed."
+    assert dialog.changes_label.text() == "Merged automatically: 2 added, 2 changed."
 
 
 def _big_copy(project: Path, tmp_path: Path, helpers) -> Path:

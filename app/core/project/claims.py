@@ -95,14 +95,18 @@ class ClaimOps:
         return select(table).where(and_(*conditions))
 
     def _ordered(self, query: Any, flt: ClaimFilter) -> Any:
-        """Article order: articles by id (ids are time-ordered: import order), then position.
+        """Article order: articles by id (ids are time-ordered: import order), then position,
+        then id (claims on the same words); the order of :mod:`app.core.claim_refs`' numbers.
 
-        Matches the covering indexes on claims, so no join and no sort step is needed.
+        Matches the covering indexes on claims, so no join is needed; the id only sorts
+        the rare claims that share a span.
         """
         table = Claim.__table__  # type: ignore[attr-defined]
         if flt.article_id is None:
-            return query.order_by(table.c.article_id, table.c.start_offset, table.c.end_offset)
-        return query.order_by(table.c.start_offset, table.c.end_offset)
+            return query.order_by(
+                table.c.article_id, table.c.start_offset, table.c.end_offset, table.c.id
+            )
+        return query.order_by(table.c.start_offset, table.c.end_offset, table.c.id)
 
     def claim_ids(self, flt: ClaimFilter | None = None) -> list[str]:
         """Ids of the claims matching ``flt``, in article order.
@@ -292,7 +296,11 @@ class ClaimOps:
     def update_claim(
         self, /, claim_id: str, *, expected_revision: int | None = None, **fields: Any
     ) -> tuple[ClaimInfo, Changes]:
-        """Change fields of a claim: wording, claimant, status, explanation, rating_id, ..."""
+        """Change fields of a claim: wording, claimant, status, explanation, rating_id, ...
+
+        Rating a new claim without naming a status moves it to "in review", in this one
+        place for every caller (:func:`_status_after_rating`), in the same write.
+        """
         unknown = set(fields) - _CLAIM_FIELDS
         if unknown:
             raise ValidationError(f"cannot edit {', '.join(sorted(unknown))} of a claim.")
@@ -320,6 +328,8 @@ class ClaimOps:
             if rating_changes and any(getattr(row, k) != clean[k] for k in rating_changes):
                 clean["reviewer_id"] = self.store.reviewer_id(s)
                 clean["reviewed_at"] = utcnow()
+            if rating_changes and "status" not in clean:
+                clean.update(_status_after_rating(row, clean))
             apply(row, clean)
             s.flush()
             info = self._info(s, row)
@@ -335,17 +345,28 @@ class ClaimOps:
         return uuid.UUID(wanted)
 
     def set_rating(
-        self, claim_id: str, rating: str | None, *, expected_revision: int | None = None
+        self,
+        claim_id: str,
+        rating: str | None,
+        *,
+        status: ClaimStatus | None = None,
+        expected_revision: int | None = None,
     ) -> tuple[ClaimInfo, Changes]:
         """Rate a claim by a level's label (case-insensitive), or clear it with None.
 
-        On a conclusion-only scale the text itself is the verdict.
+        On a conclusion-only scale the text itself is the verdict. A new claim moves to
+        "in review" (see :meth:`update_claim`) unless ``status`` says otherwise.
         """
         with self.store.read() as s:
             scale = self.store.load_scale(s)
+        extra: dict[str, Any] = {} if status is None else {"status": status}
         if rating is None or not rating.strip():
             return self.update_claim(
-                claim_id, expected_revision=expected_revision, rating_id=None, conclusion=None
+                claim_id,
+                expected_revision=expected_revision,
+                rating_id=None,
+                conclusion=None,
+                **extra,
             )
         if scale.conclusion_only:
             return self.update_claim(
@@ -353,6 +374,7 @@ class ClaimOps:
                 expected_revision=expected_revision,
                 conclusion=rating.strip(),
                 rating_id=None,
+                **extra,
             )
         level = scale.level_by_label(rating)
         if level is None:
@@ -362,7 +384,11 @@ class ClaimOps:
                 + "."
             )
         return self.update_claim(
-            claim_id, expected_revision=expected_revision, rating_id=level.id, conclusion=None
+            claim_id,
+            expected_revision=expected_revision,
+            rating_id=level.id,
+            conclusion=None,
+            **extra,
         )
 
     def dismiss_claim(self, claim_id: str) -> tuple[ClaimInfo, Changes]:
@@ -500,6 +526,20 @@ class ClaimOps:
             role=info.role,
         )
         return self.claim(claim_id), second, changes | Changes(claims=frozenset({claim_id}))
+
+
+def _status_after_rating(row: Claim, clean: dict[str, Any]) -> dict[str, Any]:
+    """The one rule for a claim's status when it is rated, whoever rates it (window,
+    command line, a reused verdict): rating a new claim means it is being reviewed, so
+    it moves to "in review". A status given with the rating wins (``rate --status``, an
+    undo putting the old status back); done and dismissed claims keep theirs; clearing
+    a rating leaves the status alone."""
+    rated = clean.get("rating_id", row.rating_id) is not None or bool(
+        clean.get("conclusion", row.conclusion)
+    )
+    if rated and row.status == ClaimStatus.NEW.value:
+        return {"status": ClaimStatus.IN_REVIEW.value}
+    return {}
 
 
 def _escape_like(text: str) -> str:

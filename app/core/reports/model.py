@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from app import __version__
+from app.core.claim_refs import claim_numbers
 from app.core.errors import NotFoundError
 from app.core.records import (
     ArticleInfo,
@@ -43,9 +44,10 @@ class ReportOptions:
 
 
 class NumberedClaim(NamedTuple):
-    """A claim with its number as the window shows it: its place among all the article's
-    claims in article order (dismissed ones included), so leaving claims out of a report
-    never renumbers the others."""
+    """A claim with its number as the window shows it (:mod:`app.core.claim_refs`): its
+    place among all the project's claims in article order, dismissed ones included, so
+    leaving claims out of a report never renumbers the others and the second article's
+    claims keep the numbers the window and ``#N`` on the command line give them."""
 
     number: int
     claim: ClaimInfo
@@ -107,13 +109,12 @@ def build_report(
     options = options or ReportOptions()
     with service.snapshot():  # one consistent state, whatever colleagues save meanwhile
         project, articles, claims = _read(service, options, with_evidence)
+        numbers = claim_numbers(service)  # over the whole project, as the window numbers
     by_article: dict[str, list[NumberedClaim]] = {a.id: [] for a in articles}
-    numbers: dict[str, int] = {}
     for claim in claims:
-        number = numbers[claim.article_id] = numbers.get(claim.article_id, 0) + 1
         chosen = by_article.get(claim.article_id)
         if chosen is not None and wanted(claim, options):
-            chosen.append(NumberedClaim(number, claim))
+            chosen.append(NumberedClaim(numbers[claim.id], claim))
     return ReportData(
         project=project,
         scale=project.scale,
@@ -137,7 +138,6 @@ def _read(
         if not articles:
             raise NotFoundError(f"no article with id {options.article_id[:60]}.")
     only = articles[0].id if options.article_id is not None else None
-    # Every claim, dismissed ones too: they count in the numbering as in the window.
     claims: list[ClaimInfo] = service.claims(
         ClaimFilter(article_id=only, include_dismissed=True), with_evidence=with_evidence
     )

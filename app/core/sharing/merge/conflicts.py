@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from app.core.claim_refs import number_claims
 from app.core.errors import FactdeskError
 from app.core.records import ClaimStatus
 from app.core.sharing.canonical import KIND_LABEL, Row, Snapshot, record_label
@@ -158,8 +159,8 @@ def conflicts_text(conflicts: Iterable[Conflict]) -> list[str]:
 
 
 class ClaimNames:
-    """Names claims by their number in article order over the whole project (articles by
-    id, which is import order, then position), as the window and reports number them."""
+    """Names claims by their number (:func:`app.core.claim_refs.number_claims`, the
+    numbering the window, the reports and ``#N`` on the command line use)."""
 
     def __init__(self, *snapshots: Snapshot) -> None:
         self.numbers: dict[uuid.UUID, int] = {}
@@ -167,12 +168,10 @@ class ClaimNames:
         several = False
         for snap in snapshots:
             several = several or len(snap.records["article"]) > 1
-            rows = sorted(
-                snap.records["claim"].values(),
-                key=lambda r: (r["article_id"], r["start_offset"], r["end_offset"]),
-            )
-            for n, row in enumerate(rows, start=1):
-                self.numbers.setdefault(row["id"], n)
+            rows = snap.records["claim"].values()
+            spans = ((r["id"], r["article_id"], r["start_offset"], r["end_offset"]) for r in rows)
+            for claim_id, n in number_claims(spans).items():
+                self.numbers.setdefault(claim_id, n)
             for article_id, article in snap.records["article"].items():
                 self.articles.setdefault(article_id, record_label("article", article, 40))
         self.several_articles = several
