@@ -144,6 +144,8 @@ def rate_command(project: Path, before: State, rng: random.Random, n: int) -> Co
     explanation = f"Explanation {n}: the audit, p. {rng.randrange(1, 400)} ✓"
     links = [(f"https://evidence.example/{n}/{k}", f"Source {n}.{k}") for k in range(2)]
     article_id, _r, _e, claimant, status, evidence = before.claims[claim_id]
+    if status == "new":
+        status = "in_review"  # a rated new claim is being reviewed, however it is rated
     claims = dict(before.claims)
     claims[claim_id] = (
         article_id, rating, explanation, claimant, status, tuple(sorted((*evidence, *links))),
