@@ -44,7 +44,6 @@ def make_window(settings: object | None = None, author: str | None = None) -> ob
 
 def screenshot(window: object, out: str, project: str | None) -> int:
     """Render the window at 1280x800 with the project's first claim selected."""
-    from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
 
@@ -55,13 +54,33 @@ def screenshot(window: object, out: str, project: str | None) -> int:
         return 2
     if window.service is not None and window.workspace.current_claim_id() is None:
         window.workspace.step_claim(1)  # opening an article selects its first claim
-    for _ in range(5):
-        QApplication.processEvents()
+    _settle(window)
     image = window.grab()
     if not image.save(out, "PNG"):
         print(f"factdesk: {Path(out).name}: cannot be written", file=sys.stderr)
         return 2
     return 0
+
+
+def _settle(window: Any, *, idle_ms: int = 600, limit_s: float = 15.0) -> None:
+    """Let the background work that follows opening (the signature check, matching
+    against the library, the explanation's preview) finish, so the picture shows what a
+    person sees a moment after opening, not "checking…". Some of it starts from short
+    timers, so the window must stay idle for ``idle_ms`` in a row; ``limit_s`` bounds
+    the wait (a screenshot never hangs)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + limit_s
+    idle_since = time.monotonic()
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if window.tasks:
+            idle_since = time.monotonic()
+        elif (time.monotonic() - idle_since) * 1000 >= idle_ms:
+            return
+        time.sleep(0.01)
 
 
 def quit_on_interrupt(window: Any) -> None:

@@ -59,3 +59,19 @@ def test_screenshot_command_writes_a_png(tmp_path, project):
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_a_screenshot_waits_for_the_work_that_follows_opening(qtbot, qsettings, project, tmp_path):
+    """The picture shows the window a moment after opening: the signature checked and the
+    explanation's preview rendered, not "checking…" and an empty preview."""
+    from app.ui.application import screenshot
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(qsettings, "Tester")
+    qtbot.addWidget(window)
+    out = tmp_path / "shot.png"
+    assert screenshot(window, str(out), str(project)) == 0
+    assert QImage(str(out)).width() == 1280
+    assert not window.tasks
+    assert window.sharing.badge.result is not None  # the signature check has answered
+    window.close_project()
