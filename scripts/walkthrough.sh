@@ -146,14 +146,14 @@ key Tab
 typ "Council minutes, 14 May 2025"
 key Tab
 typ "City of Northbridge"
-# The date field takes three Tabs (year, month, day), then the archive link, then stance.
-key Tab Tab Tab Tab Tab r Tab
+# The date (today, YYYY-MM-DD), then the archive link, then the stance.
+key Tab Tab Tab r Tab
 typ "Page 4: the notice covered 38 percent of customers."
 key Tab space
 typ "$WORK/files/council-minutes.pdf"
 key Return
 shot 02-evidence-with-file
-key Tab Tab Tab Tab Return
+key Return  # after attaching, the focus is on OK
 
 step "4. J, Ctrl+D dismisses claim 3; the list moves on to claim 4"
 key j ctrl+d
@@ -205,9 +205,8 @@ key Return
 sleep 3
 key alt+t
 shot 06-merge-conflict
-# "Keep &mine" and "&Merge" share Alt+M: the first press goes to the choice, the second
-# to the button, and Space presses it (Return does not, in this dialog).
-key alt+m alt+m space
+# Bob's key is not in the trusted list, so Return does not merge: Alt+M presses Merge.
+key alt+m
 sleep 3
 shot 07-merged
 key Return

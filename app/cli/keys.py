@@ -21,9 +21,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from app.cli.support import CliError, plural
+from app.cli.support import CliError
 from app.cli.support import emit as _emit
 from app.core.errors import ValidationError
+from app.core.wording import plural
 
 EXIT_OK = 0
 

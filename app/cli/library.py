@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.core.wording import plural
+
 DEFAULT_TOP = 5
 
 
@@ -122,7 +124,7 @@ def cmd_library_import(args: argparse.Namespace) -> int:
     whole_files = [s for s in report.skipped if s.position == "whole file"]
     items = [s for s in report.skipped if s.position != "whole file"]
     lines = [
-        f"Imported {report.added} new review(s) into {location}"
+        f"Imported {plural(report.added, 'new review')} into {location}"
         f" ({report.already_present} already there, {len(items)} skipped; "
         f"{total} in the library)."
     ]
@@ -156,7 +158,7 @@ def cmd_library_stats(args: argparse.Namespace) -> int:
         stats = library.stats()
     finally:
         library.close()
-    lines = [f"{stats.reviews} review(s) in {stats.location}"]
+    lines = [f"{plural(stats.reviews, 'review')} in {stats.location}"]
     if stats.oldest:
         lines.append(f"Dated from {stats.oldest} to {stats.newest}")
     for name, count in sorted(stats.publishers.items(), key=lambda p: -p[1])[:15]:

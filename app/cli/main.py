@@ -17,13 +17,14 @@ from typing import Any, NoReturn
 
 from app import APP_NAME, PROJECT_SUFFIX, __version__
 from app.cli import keys, library, reports, server, sharing
-from app.cli.support import CliError, plural, quiet_platform_warnings
+from app.cli.support import CliError, quiet_platform_warnings
 from app.cli.support import add_db as _add_db
 from app.cli.support import emit as _emit
 from app.cli.support import me as _me
 from app.cli.support import open_service as _open_service
 from app.core.errors import FactdeskError, ProjectExistsError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
+from app.core.wording import plural
 
 log = logging.getLogger("factdesk.cli")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from app.cli.support import emit as _emit
 from app.cli.support import me as _me
-from app.cli.support import plural
 from app.core.errors import ProjectReadOnlyError
+from app.core.wording import plural
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -31,11 +31,6 @@ def sentence(message: str) -> str:
     return message
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 claim``, ``2 claims``: messages never say ``claim(s)``."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
 def me() -> Any:
     """Who runs this command: the reviewer's name and stable id, as the window has them
     (:func:`app.core.settings.who_am_i`)."""

@@ -33,6 +33,7 @@ from app.core.sample_files import (
     WORD_AND_PDF_TEXT,
     minimal_pdf,
 )
+from app.core.wording import plural
 
 if TYPE_CHECKING:
     from app.core.sharing.signing import VerifyResult
@@ -454,7 +455,7 @@ def _verify_tampered(t: SelfTest) -> str:
     result = _verify(copy, t.state["fingerprint"])
     check(result.status == VerifyStatus.CHANGED, f"{result.status.value}: {result.message}")
     check(len(result.changed) >= 1, "the changed record was not named")
-    return f"{result.status.value}, {len(result.changed)} record(s) named"
+    return f"{result.status.value}, {plural(len(result.changed), 'record')} named"
 
 
 def _merge(t: SelfTest) -> str:
@@ -483,7 +484,7 @@ def _merge(t: SelfTest) -> str:
         check(kept.rating_label == "Half true", "my own edit was lost in the merge")
     finally:
         mine.close()
-    return f"{result.updated_fields} field(s) taken from the colleague, own edits kept"
+    return f"{plural(result.updated_fields, 'field')} taken from the colleague, own edits kept"
 
 
 STEPS: list[tuple[str, Callable[[SelfTest], str], tuple[str, ...]]] = [

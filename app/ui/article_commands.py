@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.core.records import ArticleInfo, Changes, ClaimFilter
+from app.core.wording import plural
 from app.ui.commands import Notify, OnError, ServiceCommand
 
 if TYPE_CHECKING:  # the storage stack is imported after the window shows
@@ -41,10 +42,6 @@ class EditArticleCommand(ServiceCommand):
 
     def _undo(self) -> Changes:
         return self.service.update_article(self.article_id, **self.old)
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class DeleteArticleCommand(ServiceCommand):

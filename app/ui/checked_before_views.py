@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.wording import plural
+
 if TYPE_CHECKING:  # the matching modules load SQLAlchemy: imported when first used
     from app.core.matching.rank import Match
 
@@ -118,7 +120,7 @@ class CheckedBeforeWidget(QWidget):
             self.status.setText("Nothing similar in the library.")
         else:
             self.status.setText(
-                f"{len(self.matches)} earlier verdict(s) of similar claims"
+                f"{plural(len(self.matches), 'earlier verdict')} of similar claims"
                 + (f", {likely} likely the same claim." if likely else ".")
             )
             self.list.setCurrentRow(0)

@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 
 from app.core.errors import FactdeskError
 from app.core.records import ClaimFilter, ClaimStatus
+from app.core.wording import plural
 from app.ui import article_commands, commands, dialogs
 from app.ui.actions import ActionId
-from app.ui.article_commands import plural
 from app.ui.evidence_dialog import EvidenceDialog
 
 

@@ -353,12 +353,14 @@ class MergeDialog(QDialog):
 
 
 def merge_counts_text(result: Any) -> str:
-    """ "Merged bob.factdesk: 2 record(s) added, 1 changed, 0 removed." """
+    """ "Merged bob.factdesk: 2 records added, 1 changed, 0 removed." """
+    from app.core.wording import plural
+
     added = sum(result.inserted.values())
     removed = sum(result.deleted.values())
     changed = max(len(result.changed_ids) - added - removed, 0)
     return (
-        f"Merged {result.source_name}: {added} record(s) added, {changed} changed, "
+        f"Merged {result.source_name}: {plural(added, 'record')} added, {changed} changed, "
         f"{removed} removed."
     )
 

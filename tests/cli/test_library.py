@@ -28,7 +28,7 @@ def library(tmp_path: Path) -> Path:
     path = tmp_path / "lib.sqlite3"
     result = factdesk("library", "import", str(source), "--library", str(path))
     assert result.returncode == 0, result.stderr
-    assert "Imported 2 new review(s)" in result.stdout and "row 4: no claim text" in result.stdout
+    assert "Imported 2 new reviews" in result.stdout and "row 4: no claim text" in result.stdout
     again = factdesk("library", "import", str(source), "--library", str(path), "--json")
     assert json.loads(again.stdout)["already_present"] == 2
     return path

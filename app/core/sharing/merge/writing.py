@@ -32,6 +32,7 @@ from app.core.sharing.canonical import Row, table_of
 from app.core.sharing.merge.common_history import CHILDREN, OPTIONAL_REFS, ORDER, REQUIRED_PARENT
 from app.core.sharing.merge.conflicts import Conflict, Side, UnresolvedConflictsError
 from app.core.sharing.merge.planning import MergePlan, plan_merge
+from app.core.wording import plural
 from app.models.history import begin_edit, to_json
 from app.models.tables import EDITABLE_TABLES, ChangeLog, Record
 
@@ -112,7 +113,8 @@ def _decisions(
     missing = [c for c in plan.conflicts if c.key not in decided]
     if missing:
         raise UnresolvedConflictsError(
-            f"{len(missing)} conflicting change(s) need a decision (mine or theirs); "
+            f"{plural(len(missing), 'conflicting change')} "
+            f"{'needs' if len(missing) == 1 else 'need'} a decision (mine or theirs); "
             "nothing was merged.",
             missing,
         )
