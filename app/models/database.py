@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import SQLITE_APPLICATION_ID
@@ -206,7 +206,10 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
             factory=sqlite3.Connection if read_only else _ProjectConnection,
         )
 
-    engine = create_engine("sqlite://", creator=connect)
+    # QueuePool, named: for "sqlite://" SQLAlchemy would pick SingletonThreadPool, which
+    # closes another thread's connection, even mid-query, once more than five threads
+    # have used the engine (the window's workers do): a crash seen in a test run.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

@@ -30,6 +30,7 @@ from urllib.parse import quote
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 from sqlmodel import create_engine
 
 from app.core.errors import CorruptProjectError, FactdeskError, ProjectFileError
@@ -135,7 +136,10 @@ def _live_read_only_engine(path: Path) -> Engine:
             uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
 
-    engine = create_engine("sqlite://", creator=connect)
+    # QueuePool, named: for "sqlite://" SQLAlchemy would pick SingletonThreadPool, which
+    # closes another thread's connection, even mid-query, once more than five threads
+    # have used the engine (the window's workers do): a crash seen in a test run.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
