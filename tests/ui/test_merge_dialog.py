@@ -49,15 +49,19 @@ def _copies(
     return theirs, claims
 
 
-def _dialog(qtbot, project: Path, theirs: Path, claims: list) -> MergeDialog:
+def _dialog(qtbot, project: Path, theirs: Path, claims: list, *, shown: bool = False):
+    """The merge dialog for ``theirs`` into ``project``, where I rated claim 2 "True"."""
     mine = ProjectService.open_file(project, author="Ann")
     mine.set_rating(claims[1].id, "True")
     try:
         preview = preview_merge(mine, theirs)
     finally:
         mine.close()
-    dialog = MergeDialog(None, preview)
+    dialog = MergeDialog(None, preview, str(project))
     qtbot.addWidget(dialog)
+    if shown:
+        dialog.show()
+        qtbot.waitExposed(dialog)
     return dialog
 
 

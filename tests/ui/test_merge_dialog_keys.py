@@ -14,25 +14,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QDialog
 
-from app.core.project import ProjectService
-from app.core.sharing.merge.preview import preview_merge
 from app.ui.merge_dialog import MergeDialog
 from app.ui.path_labels import home_relative
 from tests.ui.test_merge_dialog import _copies
+from tests.ui.test_merge_dialog import _dialog as _shown_dialog
 
 
 def _dialog(qtbot, project: Path, theirs: Path, claims: list) -> MergeDialog:
-    mine = ProjectService.open_file(project, author="Ann")
-    mine.set_rating(claims[1].id, "True")
-    try:
-        preview = preview_merge(mine, theirs)
-    finally:
-        mine.close()
-    dialog = MergeDialog(None, preview, str(project))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+    return _shown_dialog(qtbot, project, theirs, claims, shown=True)
 
 
 def test_every_mnemonic_in_the_dialog_is_its_own(qtbot, project, tmp_path):
