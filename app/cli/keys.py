@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
 from app.cli.support import CliError
 from app.cli.support import emit as _emit
+from app.cli.support import me as _identity
 from app.core.errors import ValidationError
 from app.core.wording import plural
 
@@ -72,20 +72,13 @@ def register(subparsers: Any) -> None:
     a.set_defaults(func=cmd_keys_untrust)
 
 
-def _me() -> tuple[str, uuid.UUID]:
-    """Your display name and stable reviewer id (your key is kept under the id)."""
-    from app.core.settings import who_am_i
-
-    identity = who_am_i()
-    return identity.name, identity.id
-
-
 def cmd_keys_list(args: argparse.Namespace) -> int:
     from app.core.errors import SecretStoreError
     from app.core.sharing.signing import format_fingerprint, my_fingerprint, signing_key
     from app.core.sharing.trust import trusted_keys
 
-    me, my_id = _me()
+    identity = _identity()  # your key is kept under your stable reviewer id
+    me, my_id = identity.name, identity.id
     try:
         signing_key(me, person_id=my_id, create=False)
         unusable = False
@@ -116,7 +109,8 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     from app.core.sharing.signing import format_fingerprint, my_fingerprint, signing_key
     from app.core.sharing.trust import key_file_text
 
-    me, my_id = _me()
+    identity = _identity()  # your key is kept under your stable reviewer id
+    me, my_id = identity.name, identity.id
     signing_key(me, person_id=my_id)  # made and kept in the keyring on first use
     fingerprint = my_fingerprint(me, my_id)
     assert fingerprint is not None  # signing_key raised if the keyring kept nothing

@@ -326,6 +326,5 @@ def install(window: Any) -> CheckedBeforeController:
     """Add the panel under the claim editor and return its controller."""
     controller = CheckedBeforeController(window)
     right = window.workspace.right
-    right.addWidget(controller.widget)
-    right.setSizes([250, 300, 190])
+    right.addWidget(controller.widget)  # sized with the others by Workspace.restore_layout
     return controller

@@ -52,7 +52,8 @@ class ProjectLifecycle:
             signers[path] = signer
         else:
             signers.pop(path, None)
-        signers = {p: n for p, n in signers.items() if p in self.recent() or p == path}
+        kept = {*self.recent(), path}  # forget files that left the recent list
+        signers = {p: n for p, n in signers.items() if p in kept}
         self.window.settings.setValue("recent/signers", signers)
         self._show_title()
 
