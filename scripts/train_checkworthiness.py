@@ -24,12 +24,21 @@ import gzip
 import hashlib
 import json
 import math
+import operator
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# L-BFGS makes a few hundred small BLAS calls, and between them OpenBLAS's idle worker
+# threads spin for about 2**28 cycles before they sleep: on a busy machine that spinning
+# takes the core from the main thread (and from anything else running) and doubled the
+# training's CPU time. 2**4 cycles makes them sleep at once. The number of threads, and
+# so the order of every sum and the model's bytes, stay as they were. Read by OpenBLAS
+# when numpy loads, hence before the imports below; a value set by the caller wins.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 import numpy as np  # noqa: E402
 from scipy.sparse import csr_matrix, hstack  # noqa: E402
@@ -98,22 +107,36 @@ def tfidf_group(
 def group_matrix(
     docs: list[Counter[str]], rows: list[int], names: list[str], idf: list[float]
 ) -> csr_matrix:
+    """Sublinear TF-IDF rows, L2-normalised (the run-time model's arithmetic, bit for bit).
+
+    Each row's squared norm is summed in Python in the features' first-seen order, as
+    the run-time model sums it; numpy's division is the same IEEE division, and
+    ``sort_indices`` orders each row's columns without touching a value.
+    """
     index = {f: j for j, f in enumerate(names)}
-    data: list[float] = []
+    sublinear: dict[int, float] = {}
     cols: list[int] = []
+    weights: list[float] = []
+    norms: list[float] = []
     indptr = [0]
     for i in rows:
-        entries = []
+        row: list[float] = []
         for f, count in docs[i].items():
             j = index.get(f)
             if j is not None:
-                entries.append((j, (1.0 + math.log(count)) * idf[j]))
-        norm = math.sqrt(sum(v * v for _, v in entries)) or 1.0
-        entries.sort()
-        cols.extend(j for j, _ in entries)
-        data.extend(v / norm for _, v in entries)
+                tf = sublinear.get(count)
+                if tf is None:
+                    tf = sublinear[count] = 1.0 + math.log(count)
+                cols.append(j)
+                row.append(tf * idf[j])
+        norms.append(math.sqrt(sum(map(operator.mul, row, row))) or 1.0)
+        weights.extend(row)
         indptr.append(len(cols))
-    return csr_matrix((data, cols, indptr), shape=(len(rows), len(names)), dtype=np.float64)
+    per_entry = np.repeat(np.array(norms, dtype=np.float64), np.diff(indptr))
+    data = np.array(weights, dtype=np.float64) / per_entry
+    matrix = csr_matrix((data, cols, indptr), shape=(len(rows), len(names)), dtype=np.float64)
+    matrix.sort_indices()
+    return matrix
 
 
 def cue_matrix(cues: list[list[str]], rows: list[int], names: list[str]) -> csr_matrix:
