@@ -381,6 +381,10 @@ def create_project_file(path: Path | str) -> Database:
         engine = create_engine(f"sqlite:///{tmp}", poolclass=NullPool)
         with engine.begin() as conn:
             # One transaction for the whole schema: a single sync instead of one per table.
+            # The driver opens a transaction only before an INSERT/UPDATE/DELETE, so each
+            # CREATE would otherwise commit (and sync) on its own: begun explicitly, as
+            # Database.snapshot does; engine.begin() commits it.
+            conn.exec_driver_sql("BEGIN")
             SQLModel.metadata.create_all(conn)
         engine.dispose()
         with contextlib.closing(sqlite3.connect(tmp)) as conn:
