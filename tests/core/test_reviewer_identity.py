@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 from app.core.settings import Settings, load_settings, save_settings, settings_path, who_am_i
-from tests.conftest import REPO, cli_env
+from tests.conftest import REPO
+from tests.support.cli_runner import run_factdesk
 
 SAMPLE = REPO / "resources" / "samples" / "northbridge-water.txt"
 
@@ -68,16 +68,10 @@ def test_an_unwritable_settings_folder_still_gives_one_id_per_account(
 
 
 def _factdesk(*args: str, config: Path) -> subprocess.CompletedProcess[str]:
-    env = cli_env(FACTDESK_CONFIG_DIR=str(config))
-    env.pop("FACTDESK_REVIEWER", None)
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-        check=False,
+    # In this process, each command seeing what a fresh one would (tests/support/cli_runner):
+    # the promise is about what the commands record, not about starting a process.
+    return run_factdesk(
+        *args, env={"FACTDESK_CONFIG_DIR": str(config)}, unset=("FACTDESK_REVIEWER",)
     )
 
 
