@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import pkgutil
 import subprocess
 import sys
@@ -43,7 +44,14 @@ def test_core_models_and_cli_load_without_pyside6() -> None:
 
 
 def _import_graph() -> dict[str, set[str]]:
-    """{module: modules of app it imports}, function-level imports included."""
+    """{module: modules of app it imports}, function-level imports included (a new copy
+    each call: a test may change it)."""
+    return {name: set(targets) for name, targets in _parsed_import_graph().items()}
+
+
+@functools.cache
+def _parsed_import_graph() -> dict[str, set[str]]:
+    """Parsing every module of app/ takes most of these tests' time: done once per run."""
     import ast
 
     names = {
