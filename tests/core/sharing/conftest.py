@@ -80,8 +80,26 @@ def project(tmp_path: Path) -> Iterator[ProjectService]:
     service.close()
 
 
+@pytest.fixture(scope="session")
+def base_project(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of :func:`build_project`'s file, closed: built once for the session.
+
+    Every merge test starts from two copies of the same small project; building it took
+    most of such a test's time. Each test writes its own copies, so none sees another's.
+    """
+    folder = tmp_path_factory.mktemp("base-project")
+    with pytest.MonkeyPatch.context() as patch:
+        # Its clean close is remembered here, not in a test's own settings.
+        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
+        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+        build_project(folder / "base.factdesk").close()
+    return (folder / "base.factdesk").read_bytes()
+
+
 @pytest.fixture
-def two_copies(tmp_path: Path) -> Iterator[Callable[..., tuple[ProjectService, Path]]]:
+def two_copies(
+    tmp_path: Path, base_project: bytes
+) -> Iterator[Callable[..., tuple[ProjectService, Path]]]:
     """``make(mine_author, theirs_author)`` -> (my open service, path of their copy)."""
     opened: list[ProjectService] = []
 
@@ -89,8 +107,7 @@ def two_copies(tmp_path: Path) -> Iterator[Callable[..., tuple[ProjectService, P
         edit_theirs: Callable[[ProjectService], Any] | None = None,
         theirs_author: str = "Bob",
     ) -> tuple[ProjectService, Path]:
-        base = build_project(tmp_path / "mine.factdesk")
-        base.close()
+        (tmp_path / "mine.factdesk").write_bytes(base_project)
         theirs_path = tmp_path / "theirs.factdesk"
         shutil.copy(tmp_path / "mine.factdesk", theirs_path)
         if edit_theirs is not None:
