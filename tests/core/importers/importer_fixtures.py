@@ -125,13 +125,18 @@ def make_docx(build) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
-def zip_bomb_docx(size: int = 300 * 1024 * 1024) -> bytes:
-    """A .docx-looking archive whose document.xml inflates to ``size`` bytes of zeros."""
+def zip_bomb_docx(megabytes: int = 201) -> bytes:
+    """A .docx-looking archive that inflates to ``megabytes`` MiB in 1 MiB parts of zeros.
+
+    No part is above the size from which the importer checks a part's compression ratio,
+    so only the limit on the total can refuse it (a single 300 MB part, as this was, was
+    refused by the ratio rule first). Fastest compression: the zeros shrink all the same.
+    """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    chunk = b"\0" * (1024 * 1024)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            chunk = b"\0" * (1024 * 1024)
-            for _ in range(size // len(chunk)):
-                member.write(chunk)
+        archive.writestr("word/document.xml", chunk)
+        for n in range(1, megabytes):
+            archive.writestr(f"word/media/part{n}.bin", chunk)
     return buffer.getvalue()
