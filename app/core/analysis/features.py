@@ -107,4 +107,5 @@ def normalise(text: str) -> str:
 def extract(text: str) -> tuple[Counter[str], Counter[str], list[str]]:
     """The three feature groups of one sentence."""
     normalised = normalise(text)
-    return word_features(normalised), char_features(normalised), cue_features(text)
+    # cue_features(text) would normalise the text a second time
+    return word_features(normalised), char_features(normalised), cues_of(text, normalised)
