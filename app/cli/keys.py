@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_keys_list)
-    actions = p.add_subparsers(dest="keys_command", metavar="ACTION")
+    actions = p.add_subparsers(dest="keys_command", metavar="ACTION", prog="factdesk keys")
 
     a = actions.add_parser("list", help="your key's fingerprint and the keys you trust")
     a.add_argument("--json", action="store_true")

@@ -382,7 +382,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    # prog: each command's usage line reads "factdesk new ...", not the whole top-level usage.
+    sub = parser.add_subparsers(
+        dest="command", parser_class=_Parser, metavar="COMMAND", prog="factdesk"
+    )
     # The live name -> parser mapping: commands registered below (by any feature module)
     # are what main() dispatches on; every other word goes to the window's checks.
     parser.commands = sub.choices  # type: ignore[attr-defined]
