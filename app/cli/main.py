@@ -24,7 +24,7 @@ from app.cli.support import me as _me
 from app.cli.support import open_service as _open_service
 from app.core.errors import FactdeskError, ProjectExistsError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
-from app.core.wording import plural
+from app.core.wording import plural, quoted
 
 log = logging.getLogger("factdesk.cli")
 
@@ -151,7 +151,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"project_id": info.id, "name": info.name, "location": where, "scale": info.scale.name},
-        f"Created project {info.name!r} in {where}\nRating scale: {info.scale.name} ({levels})",
+        f"Created project {quoted(info.name)} in {where}\n"
+        f"Rating scale: {info.scale.name} ({levels})",
     )
     return EXIT_OK
 
@@ -252,7 +253,7 @@ def parse_status(word: str) -> ClaimStatus:
         return ClaimStatus(key)
     except ValueError:
         choices = ", ".join(STATUS_WORDS.values())
-        raise CliError(f"unknown status {word!r}; choose one of: {choices}") from None
+        raise CliError(f"unknown status {quoted(word)}; choose one of: {choices}") from None
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -269,7 +270,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"claim": claim_json(claim)},
-        f"{_excerpt(claim.wording, 70)!r}: {STATUS_WORDS[claim.status]}",
+        f"{quoted(_excerpt(claim.wording, 70))}: {STATUS_WORDS[claim.status]}",
     )
     return EXIT_OK
 
@@ -312,7 +313,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"claim": claim_json(claim)},
-        f"Rated {_excerpt(claim.wording, 70)!r}: {claim.rating_label}"
+        f"Rated {quoted(_excerpt(claim.wording, 70))}: {claim.rating_label}"
         f" ({STATUS_WORDS[claim.status]})",
     )
     return EXIT_OK

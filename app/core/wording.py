@@ -1,4 +1,5 @@
-"""Counted nouns in messages: ``1 claim``, ``2 claims``; never ``claim(s)``."""
+"""Words in messages: counted nouns (``1 claim``, ``2 claims``; never ``claim(s)``) and
+quoted text (``'Bob's desk'``, the same quotes whatever the text holds)."""
 
 from __future__ import annotations
 
@@ -7,3 +8,15 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``count`` and the noun in the form that agrees with it (``nouns`` when the plural
     is not the noun plus "s")."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def quoted(text: str) -> str:
+    """``text`` in single quotes, as a person would quote it in a message.
+
+    ``repr()`` switches to double quotes or escapes an apostrophe ("Bob's desk",
+    'Bob\\'s "desk"'); this keeps one style. Like ``repr()``, it shows unprintable
+    characters (line breaks, terminal escapes, bidirectional overrides from a hostile
+    file) as escapes, so a message stays one line and cannot drive the terminal.
+    """
+    shown = (ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "'" + "".join(shown) + "'"
