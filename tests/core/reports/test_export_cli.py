@@ -59,7 +59,7 @@ def test_file_output_is_atomic_and_complete(
     target = tmp_path / "report.html"
     target.write_text("old")
     code, out, err = _run(capsys, "export", str(project), "-f", "html", "-o", str(target))
-    assert code == 0 and out == "" and err == ""
+    assert code == 0 and out == f"Wrote the HTML report to {target}.\n" and err == ""
     assert target.read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert not list(tmp_path.glob(".report.html.*"))  # no temporary file left behind
 
