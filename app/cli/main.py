@@ -24,7 +24,7 @@ from app.cli.support import me as _me
 from app.cli.support import open_service as _open_service
 from app.core.errors import FactdeskError, ProjectExistsError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
-from app.core.wording import plural, quoted
+from app.core.wording import plural, quoted, sentence
 
 log = logging.getLogger("factdesk.cli")
 
@@ -178,7 +178,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     article = result.article
     if not result.created:
         sys.stderr.write(
-            "factdesk: this article is already in the project; nothing was imported.\n"
+            "factdesk: This article is already in the project; nothing was imported.\n"
         )
     _emit(
         args,
@@ -509,17 +509,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"  # unattended: no screen needed
         return _launch_window(argv)
     except FactdeskError as exc:
-        sys.stderr.write(f"factdesk: {exc}\n")
+        sys.stderr.write(f"factdesk: {sentence(str(exc))}\n")
         return exc.exit_status
     except KeyboardInterrupt:
-        sys.stderr.write("factdesk: interrupted\n")
+        sys.stderr.write("factdesk: Interrupted.\n")
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # last resort: the contract is one line, never a traceback
         log.exception("unexpected error")
         sys.stderr.write(
-            f"factdesk: unexpected error: {type(exc).__name__}: "
+            f"factdesk: Unexpected error: {type(exc).__name__}: "
             f"{' '.join(str(exc).split())[:300]}\n"
         )
         return EXIT_FAILED

@@ -48,3 +48,32 @@ def test_a_name_is_quoted_the_same_way_whatever_it_holds(tmp_path: Path) -> None
 
     assert plain.startswith("Created project 'Coastal desk' in")
     assert apostrophe.startswith("Created project 'Bob's desk' in")
+
+
+def test_every_error_line_begins_as_a_sentence(tmp_path: Path) -> None:
+    """One rule for the error line: 'factdesk: There is no claim #99', as 'factdesk: No
+    project named …' already read; a file name or a quoted value at the start stays as
+    typed."""
+    ok("new", "desk.factdesk", cwd=tmp_path)
+    (tmp_path / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
+    ok("import", "harbour.txt", "--project", "desk.factdesk", cwd=tmp_path)
+    (tmp_path / "folder").mkdir()
+    lines = {
+        args: run_factdesk(*args, cwd=tmp_path).stderr
+        for args in [
+            ("status", "desk.factdesk", "#99", "done"),  # a core error, written lower case
+            ("rate", "desk.factdesk", "#1", "Maybe"),
+            ("new", "--scale", "seven-level", "other.factdesk"),
+            ("new", "folder"),  # starts with the folder's name
+            ("rate", "desk.factdesk", "01", "True"),  # starts with the quoted value
+        ]
+    }
+    first_words = {
+        args: err.removeprefix("factdesk: ").split(" ", 1)[0] for args, err in lines.items()
+    }
+    assert all(err.startswith("factdesk: ") and err.count("\n") == 1 for err in lines.values())
+    assert first_words[("status", "desk.factdesk", "#99", "done")] == "There"
+    assert first_words[("new", "--scale", "seven-level", "other.factdesk")] == "Unknown"
+    assert first_words[("new", "folder")] == "folder:"
+    assert first_words[("rate", "desk.factdesk", "#1", "Maybe")] == "'Maybe'"
+    assert first_words[("rate", "desk.factdesk", "01", "True")] == "'01'"
