@@ -24,7 +24,7 @@ from app.cli.support import CliError
 from app.cli.support import emit as _emit
 from app.cli.support import me as _identity
 from app.core.errors import ValidationError
-from app.core.wording import plural
+from app.core.wording import plural, quoted
 
 EXIT_OK = 0
 
@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_keys_list)
-    actions = p.add_subparsers(dest="keys_command", metavar="ACTION")
+    actions = p.add_subparsers(dest="keys_command", metavar="ACTION", prog="factdesk keys")
 
     a = actions.add_parser("list", help="your key's fingerprint and the keys you trust")
     a.add_argument("--json", action="store_true")
@@ -150,7 +150,7 @@ def _key_from(source: list[str], name: str | None) -> tuple[str, str]:
         if len(source) == 1 and not path.exists() and (path.suffix or "/" in joined):
             raise CliError(f"{path.name}: no such file") from None
         raise CliError(
-            f"{joined[:80]!r} is neither a key file, a signed project file nor a key "
+            f"{quoted(joined[:80])} is neither a key file, a signed project file nor a key "
             "fingerprint (64 hexadecimal characters)"
         ) from None
     return fingerprint, name or ""

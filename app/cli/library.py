@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.core.wording import plural
+from app.core.wording import plural, sentence
 
 DEFAULT_TOP = 5
 
@@ -145,7 +145,7 @@ def cmd_library_import(args: argparse.Namespace) -> int:
         "\n".join(lines),
     )
     if whole_files:
-        sys.stderr.write("factdesk: " + "; ".join(s.reason for s in whole_files) + "\n")
+        sys.stderr.write("factdesk: " + sentence("; ".join(s.reason for s in whole_files)) + "\n")
         return 2
     return 0
 

@@ -24,7 +24,7 @@ from app.cli.support import me as _me
 from app.cli.support import open_service as _open_service
 from app.core.errors import FactdeskError, ProjectExistsError, ValidationError
 from app.core.records import ArticleInfo, ArticleMetadata, ClaimInfo, ClaimStatus
-from app.core.wording import plural
+from app.core.wording import plural, quoted, sentence
 
 log = logging.getLogger("factdesk.cli")
 
@@ -151,7 +151,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"project_id": info.id, "name": info.name, "location": where, "scale": info.scale.name},
-        f"Created project {info.name!r} in {where}\nRating scale: {info.scale.name} ({levels})",
+        f"Created project {quoted(info.name)} in {where}\n"
+        f"Rating scale: {info.scale.name} ({levels})",
     )
     return EXIT_OK
 
@@ -177,7 +178,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     article = result.article
     if not result.created:
         sys.stderr.write(
-            "factdesk: this article is already in the project; nothing was imported.\n"
+            "factdesk: This article is already in the project; nothing was imported.\n"
         )
     _emit(
         args,
@@ -252,7 +253,7 @@ def parse_status(word: str) -> ClaimStatus:
         return ClaimStatus(key)
     except ValueError:
         choices = ", ".join(STATUS_WORDS.values())
-        raise CliError(f"unknown status {word!r}; choose one of: {choices}") from None
+        raise CliError(f"unknown status {quoted(word)}; choose one of: {choices}") from None
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -269,7 +270,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"claim": claim_json(claim)},
-        f"{_excerpt(claim.wording, 70)!r}: {STATUS_WORDS[claim.status]}",
+        f"{quoted(_excerpt(claim.wording, 70))}: {STATUS_WORDS[claim.status]}",
     )
     return EXIT_OK
 
@@ -312,7 +313,7 @@ def cmd_rate(args: argparse.Namespace) -> int:
     _emit(
         args,
         {"claim": claim_json(claim)},
-        f"Rated {_excerpt(claim.wording, 70)!r}: {claim.rating_label}"
+        f"Rated {quoted(_excerpt(claim.wording, 70))}: {claim.rating_label}"
         f" ({STATUS_WORDS[claim.status]})",
     )
     return EXIT_OK
@@ -382,7 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    # prog: each command's usage line reads "factdesk new ...", not the whole top-level usage.
+    sub = parser.add_subparsers(
+        dest="command", parser_class=_Parser, metavar="COMMAND", prog="factdesk"
+    )
     # The live name -> parser mapping: commands registered below (by any feature module)
     # are what main() dispatches on; every other word goes to the window's checks.
     parser.commands = sub.choices  # type: ignore[attr-defined]
@@ -505,17 +509,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"  # unattended: no screen needed
         return _launch_window(argv)
     except FactdeskError as exc:
-        sys.stderr.write(f"factdesk: {exc}\n")
+        sys.stderr.write(f"factdesk: {sentence(str(exc))}\n")
         return exc.exit_status
     except KeyboardInterrupt:
-        sys.stderr.write("factdesk: interrupted\n")
+        sys.stderr.write("factdesk: Interrupted.\n")
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # last resort: the contract is one line, never a traceback
         log.exception("unexpected error")
         sys.stderr.write(
-            f"factdesk: unexpected error: {type(exc).__name__}: "
+            f"factdesk: Unexpected error: {type(exc).__name__}: "
             f"{' '.join(str(exc).split())[:300]}\n"
         )
         return EXIT_FAILED

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FORMAT_CHOICES = ("markdown", "html", "claimreview")
+# The formats 'export --format' takes, and each one's name in a message.
+REPORT_NAMES = {"markdown": "Markdown", "html": "HTML", "claimreview": "ClaimReview JSON-LD"}
+FORMAT_CHOICES = tuple(REPORT_NAMES)
 
 
 def register(subparsers: Any) -> None:
@@ -81,6 +83,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         write_atomically(target, text)
+        # As every command that writes a file says what it wrote (the report itself goes
+        # to stdout only when no -o is given).
+        print(f"Wrote the {REPORT_NAMES[args.fmt]} report to {target}.")
     return 0
 
 

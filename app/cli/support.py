@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import FactdeskError
+from app.core.wording import sentence
 
 
 class CliError(FactdeskError):
@@ -21,14 +22,6 @@ class CliError(FactdeskError):
 
     def __init__(self, message: str) -> None:
         super().__init__(sentence(message))
-
-
-def sentence(message: str) -> str:
-    """``message`` with a capital first letter, unless it starts with a file name or option."""
-    first = message.split(" ", 1)[0]
-    if first[:1].islower() and not any(c in first for c in "./-_'"):
-        return message[0].upper() + message[1:]
-    return message
 
 
 def me() -> Any:

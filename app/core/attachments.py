@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from app.core.errors import ValidationError
+from app.core.wording import quoted
 
 MAX_NAME_LENGTH = 200
 _WINDOWS_RESERVED = {
@@ -44,7 +45,7 @@ def save_path_in(folder: Path, name: str) -> Path:
     folder = folder.resolve()
     target = (folder / safe_filename(name)).resolve()
     if target.parent != folder:
-        raise ValidationError(f"refused to save {name!r} outside {folder}.")
+        raise ValidationError(f"refused to save {quoted(name)} outside {folder}.")
     stem, suffix, counter = target.stem, target.suffix, 1
     while target.exists():
         counter += 1

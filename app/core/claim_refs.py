@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from app.core.errors import NotFoundError, ValidationError
 from app.core.records import ClaimFilter, ClaimInfo
+from app.core.wording import quoted
 
 _NUMBER = re.compile(r"^#(\d+)$")
 _ID_PREFIX = re.compile(r"^[0-9a-fA-F-]+$")
@@ -74,19 +75,21 @@ def resolve_claim(service: _ClaimSource, ref: str) -> ClaimInfo:
             )
         return service.claim(ids[number - 1])
     if not _ID_PREFIX.match(text):
-        raise ValidationError(f"{text[:60]!r} is not a claim: give #NUMBER or the claim's id.")
+        raise ValidationError(
+            f"{quoted(text[:60])} is not a claim: give #NUMBER or the claim's id."
+        )
     wanted = text.lower().replace("-", "")
     if len(wanted) < MIN_PREFIX:
         raise ValidationError(
-            f"{text!r} is too short to name a claim: give at least {MIN_PREFIX} characters "
+            f"{quoted(text)} is too short to name a claim: give at least {MIN_PREFIX} characters "
             "of its id, or its #NUMBER."
         )
     found = [i for i in ids if i.replace("-", "").startswith(wanted)]
     if not found:
-        raise NotFoundError(f"no claim's id starts with {text!r}.")
+        raise NotFoundError(f"no claim's id starts with {quoted(text)}.")
     if len(found) > 1:
         raise ValidationError(
-            f"{text!r} is the start of {len(found)} claims' ids; give more of it, "
+            f"{quoted(text)} is the start of {len(found)} claims' ids; give more of it, "
             "or the claim's #NUMBER ('factdesk claims PROJECT' lists them)."
         )
     return service.claim(found[0])

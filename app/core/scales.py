@@ -9,6 +9,7 @@ from functools import cache
 
 from app.core.errors import ValidationError
 from app.core.paths import resource_path
+from app.core.wording import quoted
 
 DEFAULT_SCALE = "five-level"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -66,7 +67,7 @@ def preset(key: str) -> ScalePreset:
     known = presets()
     if key not in known:
         raise ValidationError(
-            f"unknown rating scale {key!r}; choose one of: {', '.join(sorted(known))}."
+            f"unknown rating scale {quoted(key)}; choose one of: {', '.join(sorted(known))}."
         )
     return known[key]
 
@@ -79,9 +80,13 @@ def check_levels(levels: tuple[LevelSpec, ...] | list[LevelSpec]) -> None:
         if not label:
             raise ValidationError("a rating level needs a label.")
         if len(label) > 100 or "\n" in label:
-            raise ValidationError(f"rating label {label[:40]!r} is too long or has a line break.")
+            raise ValidationError(
+                f"rating label {quoted(label[:40])} is too long or has a line break."
+            )
         if label.casefold() in seen:
-            raise ValidationError(f"rating label {label!r} is used twice.")
+            raise ValidationError(f"rating label {quoted(label)} is used twice.")
         seen.add(label.casefold())
         if not _COLOUR.match(level.colour):
-            raise ValidationError(f"colour {level.colour!r} of {label!r} is not #rrggbb.")
+            raise ValidationError(
+                f"colour {quoted(level.colour)} of {quoted(label)} is not #rrggbb."
+            )

@@ -13,6 +13,7 @@ import keyring.errors
 from keyring.backends import fail
 
 from app.core.errors import SecretStoreError
+from app.core.wording import quoted
 
 SERVICE = "Factdesk"
 
@@ -40,7 +41,7 @@ def get_secret(name: str) -> str | None:
         return keyring.get_password(SERVICE, name)
     except keyring.errors.KeyringError as exc:
         raise SecretStoreError(
-            f"the keyring refused to give {name!r} ({type(exc).__name__})."
+            f"the keyring refused to give {quoted(name)} ({type(exc).__name__})."
         ) from None
 
 
@@ -50,7 +51,7 @@ def set_secret(name: str, value: str) -> None:
         keyring.set_password(SERVICE, name, value)
     except keyring.errors.KeyringError as exc:
         raise SecretStoreError(
-            f"the keyring refused to store {name!r} ({type(exc).__name__})."
+            f"the keyring refused to store {quoted(name)} ({type(exc).__name__})."
         ) from None
 
 
@@ -62,7 +63,7 @@ def delete_secret(name: str) -> None:
         pass
     except keyring.errors.KeyringError as exc:
         raise SecretStoreError(
-            f"the keyring refused to delete {name!r} ({type(exc).__name__})."
+            f"the keyring refused to delete {quoted(name)} ({type(exc).__name__})."
         ) from None
 
 
@@ -90,7 +91,7 @@ def get_signing_key(reviewer: str) -> bytes | None:
         raw = b""
     if len(raw) != 32:
         raise SecretStoreError(
-            f"the signing key kept in the keyring for {reviewer!r} is not usable; "
+            f"the signing key kept in the keyring for {quoted(reviewer)} is not usable; "
             "remove it from the keyring to make a new one."
         )
     return raw

@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from app.core.errors import ValidationError
+from app.core.wording import quoted
 
 WEB_SCHEMES = ("http", "https")
 # Whitespace (in a str pattern \s is exactly what str.isspace() accepts), C0 controls, DEL.
@@ -33,7 +34,7 @@ def web_url_or_none(url: str | None, what: str = "link") -> str | None:
         return None
     if not is_web_url(url):
         raise ValidationError(
-            f"the {what} {url[:80]!r} is not a web address; only http:// and https:// "
+            f"the {what} {quoted(url[:80])} is not a web address; only http:// and https:// "
             "links are accepted."
         )
     return url
@@ -48,7 +49,7 @@ def iso_date_or_none(value: str | date | None, what: str = "date") -> date | Non
     try:
         return date.fromisoformat(value[:10])
     except ValueError as exc:
-        raise ValidationError(f"the {what} {value!r} is not a date like 2026-11-25.") from exc
+        raise ValidationError(f"the {what} {quoted(value)} is not a date like 2026-11-25.") from exc
 
 
 def single_line(value: str | None, what: str, limit: int = 500) -> str | None:

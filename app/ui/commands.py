@@ -28,6 +28,7 @@ from PySide6.QtGui import QUndoCommand
 
 from app.core.errors import FactdeskError
 from app.core.records import Changes, ClaimInfo, ClaimStatus, EvidenceInfo
+from app.core.wording import quoted
 
 Notify = Callable[[Changes], None]
 OnError = Callable[[FactdeskError], None]
@@ -192,7 +193,7 @@ def rating_fields(service: Any, label: str | None) -> dict[str, Any]:
     if level is None:
         from app.core.errors import ValidationError
 
-        raise ValidationError(f"{label!r} is not a rating of this project.")
+        raise ValidationError(f"{quoted(label)} is not a rating of this project.")
     return {"rating_id": level.id, "conclusion": None}
 
 
@@ -446,7 +447,7 @@ class CorrectClaimantCommand(ServiceCommand):
         wrong = claims[0].claimant if claims else None
         count = f" on {len(claims)} claims" if len(claims) > 1 else ""
         super().__init__(
-            service, f"Correct claimant {wrong!r} to {name!r}{count}", notify, on_error
+            service, f"Correct claimant {quoted(wrong)} to {quoted(name)}{count}", notify, on_error
         )
         self.claim_id = claims[0].id if claims else None  # the one being edited
         self.old = {c.id: c.claimant for c in claims}

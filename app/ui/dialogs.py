@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from app.core.wording import sentence
 
 
 def show_error(parent: QWidget | None, text: str) -> None:
-    QMessageBox.warning(parent, APP_NAME, text)
+    QMessageBox.warning(parent, APP_NAME, sentence(text))
 
 
 def show_info(parent: QWidget | None, text: str) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import FactdeskError
 from app.core.records import AttachmentInfo, EvidenceInfo, Stance
+from app.core.wording import quoted
 from app.ui import dialogs
 
 FOCUS_ROOM = 2 * (10 + 2) + 8  # the focused button's padding and ring, both sides, and air
@@ -216,7 +217,7 @@ class EvidenceDialog(QDialog):
             return date.fromisoformat(text)
         except ValueError:
             raise ValueError(
-                f"The date accessed {text!r} is not a date: type it as YYYY-MM-DD."
+                f"The date accessed {quoted(text)} is not a date: type it as YYYY-MM-DD."
             ) from None
 
     def fields(self) -> dict[str, Any]:

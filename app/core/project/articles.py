@@ -35,6 +35,7 @@ from app.core.records import (
     Paragraph,
 )
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
+from app.core.wording import quoted
 from app.models.ids import new_id, new_ids
 from app.models.tables import (
     Article,
@@ -91,7 +92,7 @@ class ArticleOps:
         existing = self.find_article_by_sha256(sha256)
         if existing is not None:
             raise DuplicateArticleError(
-                f"this article is already in the project as {existing.title!r}.",
+                f"this article is already in the project as {quoted(existing.title)}.",
                 existing_id=existing.id,
             )
         title = single_line(meta.title, "title", 1000) or first_line(text)
@@ -283,7 +284,9 @@ class ArticleOps:
         """
         with self.store.write() as s:
             if s.get(Article, as_uuid(deleted.id, "article")) is not None:
-                raise ValidationError(f"the article {deleted.title!r} is already in the project.")
+                raise ValidationError(
+                    f"the article {quoted(deleted.title)} is already in the project."
+                )
             again = s.execute(
                 select(col(Article.id), col(Article.title)).where(
                     col(Article.project_id) == self.store.project_id,
@@ -292,8 +295,8 @@ class ArticleOps:
             ).first()
             if again is not None:
                 raise DuplicateArticleError(
-                    f"{deleted.title!r} cannot be put back: the same text was imported "
-                    f"again as {again.title!r}.",
+                    f"{quoted(deleted.title)} cannot be put back: the same text was imported "
+                    f"again as {quoted(again.title)}.",
                     existing_id=str(again.id),
                 )
             files: dict[Any, Any] = {}  # deleted attachment id -> the id to cite now

@@ -28,6 +28,7 @@ from app.core.records import (
     ParagraphRole,
 )
 from app.core.validation import single_line
+from app.core.wording import quoted
 from app.models.ids import new_id
 from app.models.tables import (
     Article,
@@ -313,7 +314,7 @@ class ClaimOps:
             try:
                 clean["status"] = ClaimStatus(clean["status"]).value
             except ValueError as exc:
-                raise ValidationError(f"unknown status {clean['status']!r}.") from exc
+                raise ValidationError(f"unknown status {quoted(clean['status'])}.") from exc
         if "kinds" in clean:
             clean["kinds"] = from_rows.kinds_to_list(list(clean["kinds"]))
         if "wording" in clean:
@@ -379,7 +380,7 @@ class ClaimOps:
         level = scale.level_by_label(rating)
         if level is None:
             raise ValidationError(
-                f"{rating!r} is not a rating of this project; use one of: "
+                f"{quoted(rating)} is not a rating of this project; use one of: "
                 + ", ".join(lv.label for lv in scale.levels)
                 + "."
             )

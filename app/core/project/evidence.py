@@ -24,6 +24,7 @@ from app.core.records import (
     Stance,
 )
 from app.core.validation import iso_date_or_none, single_line, web_url_or_none
+from app.core.wording import quoted
 from app.models.tables import (
     Attachment,
     Claim,
@@ -65,7 +66,7 @@ class EvidenceOps:
                 clean["stance"] = Stance(clean["stance"]).value
             except ValueError as exc:
                 raise ValidationError(
-                    f"stance must be supports, refutes or context, not {clean['stance']!r}."
+                    f"stance must be supports, refutes or context, not {quoted(clean['stance'])}."
                 ) from exc
         for name in ("title", "publisher"):
             if name in clean:

@@ -27,6 +27,7 @@ from app.core.errors import (
     ValidationError,
 )
 from app.core.records import ClaimKind, ParagraphRole, RatingScaleInfo
+from app.core.wording import quoted
 from app.models.database import Database, translate_storage_errors, translate_value_errors
 from app.models.history import Editor, TextTooLongError, begin_edit
 from app.models.ids import new_id
@@ -55,7 +56,7 @@ def as_uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError as exc:
-        raise NotFoundError(f"no {what} with id {str(value)[:60]!r}.") from exc
+        raise NotFoundError(f"no {what} with id {quoted(str(value)[:60])}.") from exc
 
 
 def project_reviewer_id(person_id: uuid.UUID, project_id: uuid.UUID) -> uuid.UUID:

@@ -13,6 +13,7 @@ from app.core.reports.claimreview import render_claimreview
 from app.core.reports.html_report import render_html
 from app.core.reports.markdown_report import render_markdown
 from app.core.reports.model import ReportOptions, build_report
+from app.core.wording import quoted
 
 FORMATS = ("markdown", "html", "claimreview")
 SUFFIXES = {"markdown": ".md", "html": ".html", "claimreview": ".jsonld"}
@@ -32,7 +33,9 @@ def export(
     if name in ("json-ld", "jsonld"):
         name = "claimreview"
     if name not in FORMATS:
-        raise ValidationError(f"unknown report format {fmt!r}; use markdown, html or claimreview.")
+        raise ValidationError(
+            f"unknown report format {quoted(fmt)}; use markdown, html or claimreview."
+        )
     # ClaimReview shows no evidence: it is not read.
     data = build_report(service, options or ReportOptions(), with_evidence=name != "claimreview")
     if name == "markdown":

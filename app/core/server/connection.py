@@ -19,6 +19,7 @@ from sqlmodel import col
 from app.core.errors import DatabaseUnavailableError, SecretStoreError, ValidationError
 from app.core.secrets import delete_secret, get_secret, server_secret_name, set_secret
 from app.core.settings import load_settings, save_settings
+from app.core.wording import quoted
 from app.models.database import Database, open_server, translate_storage_errors
 from app.models.migrations import server_schema_version
 from app.models.tables import Project
@@ -28,7 +29,7 @@ def normalise_server_url(url: str) -> str:
     try:
         sa_url = make_url(url)
     except ArgumentError as exc:
-        raise ValidationError(f"{url[:80]!r} is not a database URL.") from exc
+        raise ValidationError(f"{quoted(url[:80])} is not a database URL.") from exc
     if sa_url.get_backend_name() != "postgresql":
         raise ValidationError(
             "only PostgreSQL servers are supported (postgresql+psycopg://user@host:port/db)."
@@ -75,7 +76,7 @@ def build_server_url(host: str, port: int, database: str, user: str, tls_mode: s
     if not 0 < port < 65536:
         raise ValidationError(f"{port} is not a port number.")
     if tls_mode not in TLS_MODES:
-        raise ValidationError(f"unknown TLS mode {tls_mode!r}.")
+        raise ValidationError(f"unknown TLS mode {quoted(tls_mode)}.")
     url = URL.create(
         "postgresql+psycopg",
         username=user,

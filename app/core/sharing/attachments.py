@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from app.core.attachments import save_path_in
 from app.core.errors import CorruptProjectError, ValidationError
+from app.core.wording import quoted
 
 if TYPE_CHECKING:
     from app.core.project import ProjectService
@@ -34,7 +35,7 @@ def save_attachment(service: ProjectService, attachment_id: str, folder: Path | 
     info, data = service.attachment_data(attachment_id)
     if hashlib.sha256(data).hexdigest() != info.sha256:
         raise CorruptProjectError(
-            f"the attached file {info.filename!r} does not match its recorded SHA-256."
+            f"the attached file {quoted(info.filename)} does not match its recorded SHA-256."
         )
     target = save_path_in(folder, info.filename)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

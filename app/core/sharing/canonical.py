@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
+from app.core.wording import plural
 from app.models.history import json_value
 from app.models.tables import (
     Article,
@@ -71,6 +72,24 @@ KIND_LABEL = {
     "claim": "claim",
     "evidence": "evidence",
 }
+
+# The same kinds counted in a message ("added 2 articles, 1 piece of evidence").
+KIND_COUNTED = {
+    "project": ("project", "projects"),
+    "ratingscale": ("rating scale", "rating scales"),
+    "ratinglevel": ("rating level", "rating levels"),
+    "reviewer": ("reviewer", "reviewers"),
+    "article": ("article", "articles"),
+    "claim": ("claim", "claims"),
+    "evidence": ("piece of evidence", "pieces of evidence"),
+    "attachment": ("attached file", "attached files"),
+}
+
+
+def counted(kind: str, count: int) -> str:
+    """``count`` records of ``kind`` in words that agree with the number."""
+    return plural(count, *KIND_COUNTED[kind])
+
 
 Row = dict[str, Any]
 

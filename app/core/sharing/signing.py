@@ -53,6 +53,7 @@ from app.core.sharing.canonical import (
     sa_table,
 )
 from app.core.sharing.safeopen import damaged_file_errors
+from app.core.wording import quoted
 from app.models.database import Database
 from app.models.history import begin_edit
 from app.models.tables import Reviewer, Signature
@@ -441,7 +442,7 @@ def verify_database(
     # The name the person trusted this key under is the one that means something; the
     # name written in the file is anyone's to choose, so it only stands beside it.
     known_as = trusted[fingerprint] or signer
-    claimed = f" (the file calls the signer {signer!r})" if known_as != signer else ""
+    claimed = f" (the file calls the signer {quoted(signer)})" if known_as != signer else ""
     return VerifyResult(
         VerifyStatus.VALID,
         f"signed by {known_as}{claimed} and unchanged since {signed_at:%Y-%m-%d %H:%M} UTC{older}.",
@@ -523,8 +524,8 @@ def _kind_of(snapshot: Snapshot, record_id: str) -> str:
 
 def _changed_text(change: ChangedRecord) -> str:
     if change.change == HISTORY:
-        return f"the change log of {change.kind_label} {change.label!r} was rewritten"
-    return f"{change.kind_label} {change.label!r}"
+        return f"the change log of {change.kind_label} {quoted(change.label)} was rewritten"
+    return f"{change.kind_label} {quoted(change.label)}"
 
 
 def _diff(

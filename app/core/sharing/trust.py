@@ -17,6 +17,7 @@ from typing import Any
 
 from app.core.errors import ValidationError
 from app.core.paths import user_config_dir
+from app.core.wording import quoted
 
 TRUST_FILE = "trusted_keys.json"
 _FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
@@ -37,7 +38,7 @@ def trust_path() -> Path:
 def normalise_fingerprint(fingerprint: str) -> str:
     clean = "".join(fingerprint.split()).replace(":", "").lower()
     if not _FINGERPRINT.match(clean):
-        raise ValidationError(f"{fingerprint[:80]!r} is not a signing-key fingerprint.")
+        raise ValidationError(f"{quoted(fingerprint[:80])} is not a signing-key fingerprint.")
     return clean
 
 

@@ -50,7 +50,7 @@ def test_article_option(project: Path, capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = _run(capsys, "export", str(project), "-f", "html", "--article", article_id)
     assert code == 0 and out.startswith("<!DOCTYPE html>")
     code, out, err = _run(capsys, "export", str(project), "-f", "html", "--article", "nope")
-    assert code == 2 and out == "" and err.count("\n") == 1 and "no article" in err
+    assert code == 2 and out == "" and err.count("\n") == 1 and "No article" in err
 
 
 def test_file_output_is_atomic_and_complete(
@@ -59,7 +59,7 @@ def test_file_output_is_atomic_and_complete(
     target = tmp_path / "report.html"
     target.write_text("old")
     code, out, err = _run(capsys, "export", str(project), "-f", "html", "-o", str(target))
-    assert code == 0 and out == "" and err == ""
+    assert code == 0 and out == f"Wrote the HTML report to {target}.\n" and err == ""
     assert target.read_text(encoding="utf-8").rstrip().endswith("</html>")
     assert not list(tmp_path.glob(".report.html.*"))  # no temporary file left behind
 

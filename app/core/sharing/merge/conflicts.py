@@ -22,6 +22,7 @@ from app.core.claim_refs import number_claims
 from app.core.errors import FactdeskError
 from app.core.records import ClaimStatus
 from app.core.sharing.canonical import KIND_LABEL, Row, Snapshot, record_label
+from app.core.wording import quoted
 from app.models.history import json_value
 
 Side = Literal["mine", "theirs"]
@@ -49,11 +50,6 @@ FIELD_LABELS = {
 }  # fmt: skip
 STATUS_WORDS = {"new": "New", "in_review": "In review", "done": "Done",
                 "dismissed": "Dismissed"}  # fmt: skip
-
-
-def quoted(text: str) -> str:
-    """Text in quotes as a person writes it (``repr`` would escape an apostrophe)."""
-    return f"'{text}'"
 
 
 def field_label(name: str) -> str:
@@ -153,7 +149,8 @@ def conflicts_text(conflicts: Iterable[Conflict]) -> list[str]:
     for c in conflicts:
         what = {RECORD: "the whole record", VERDICT: "the verdict"}.get(c.field, c.field)
         lines.append(
-            f"{c.kind_label} {c.label}: {what}: mine={c.mine_display!r} theirs={c.theirs_display!r}"
+            f"{c.kind_label} {c.label}: {what}: "
+            f"mine={quoted(c.mine_display)} theirs={quoted(c.theirs_display)}"
         )
     return lines
 

@@ -54,6 +54,7 @@ from app.core.sharing.merge.conflicts import (
     whole_conflict,
 )
 from app.core.sharing.safeopen import damaged_file_errors, open_for_sharing
+from app.core.wording import quoted
 from app.models.database import Database
 from app.models.tables import Project
 
@@ -341,13 +342,13 @@ class _Planner:
                 continue
             if len(row.get("data") or b"") > MAX_ATTACHMENT_BYTES:
                 raise CorruptProjectError(
-                    f"{self.source_name}: the attached file {row['filename']!r} is larger "
+                    f"{self.source_name}: the attached file {quoted(row['filename'])} is larger "
                     f"than the {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB limit; nothing "
                     "was merged."
                 )
             if row["sha256"] != row["data_sha256"]:
                 raise CorruptProjectError(
-                    f"{self.source_name}: the attached file {row['filename']!r} does not "
+                    f"{self.source_name}: the attached file {quoted(row['filename'])} does not "
                     "match its recorded SHA-256; nothing was merged."
                 )
 

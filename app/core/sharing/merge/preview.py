@@ -23,10 +23,10 @@ from app.core.sharing.merge.conflicts import (
     ClaimNames,
     display,
     field_label,
-    quoted,
 )
 from app.core.sharing.merge.planning import MergePlan, plan_merge_with, their_project_id
 from app.core.sharing.safeopen import open_for_sharing
+from app.core.wording import quoted
 
 if TYPE_CHECKING:
     from app.core.project import ProjectService

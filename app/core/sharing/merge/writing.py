@@ -32,7 +32,7 @@ from app.core.sharing.canonical import Row, table_of
 from app.core.sharing.merge.common_history import CHILDREN, OPTIONAL_REFS, ORDER, REQUIRED_PARENT
 from app.core.sharing.merge.conflicts import Conflict, Side, UnresolvedConflictsError
 from app.core.sharing.merge.planning import MergePlan, plan_merge
-from app.core.wording import plural
+from app.core.wording import plural, quoted
 from app.models.history import begin_edit, to_json
 from app.models.tables import EDITABLE_TABLES, ChangeLog, Record
 
@@ -108,7 +108,9 @@ def _decisions(
         if choice is None:
             continue
         if choice not in ("mine", "theirs"):
-            raise ValidationError(f"resolve a conflict with 'mine' or 'theirs', not {choice!r}.")
+            raise ValidationError(
+                f"resolve a conflict with 'mine' or 'theirs', not {quoted(choice)}."
+            )
         decided[c.key] = choice
     missing = [c for c in plan.conflicts if c.key not in decided]
     if missing:
