@@ -39,6 +39,10 @@ sys.path.insert(0, str(REPO))
 # so the order of every sum and the model's bytes, stay as they were. Read by OpenBLAS
 # when numpy loads, hence before the imports below; a value set by the caller wins.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+# The model's bytes depend on how many threads share BLAS's sums (one thread gives other
+# bytes than the shipped model's two), so the count is fixed here, not taken from the
+# machine's cores or the caller's environment: the same data gives the same model anywhere.
+os.environ["OPENBLAS_NUM_THREADS"] = "2"
 
 import numpy as np  # noqa: E402
 from scipy.sparse import csr_matrix, hstack  # noqa: E402
