@@ -168,13 +168,22 @@ CHILD = textwrap.dedent(
     with build_project_file(Path(sys.argv[1]), replace=True) as db:
         print("BUILDING", flush=True)
         fill(db, int(sys.argv[2]))
+        print("FILLED", flush=True)
     print("DONE", flush=True)
     """
 )
 
+# The kill moments, as fractions of an unkilled child's life after BUILDING.
+# FACTDESK_STRESS_KILLS spreads that many over the same range instead.
+KILL_FRACTIONS = (0.05, 0.25, 0.45, 0.65, 0.8, 0.9)
+if os.environ.get("FACTDESK_STRESS_KILLS"):
+    _n = max(2, int(os.environ["FACTDESK_STRESS_KILLS"]))
+    KILL_FRACTIONS = tuple(0.05 + 0.85 * i / (_n - 1) for i in range(_n))
 
-def run_child(target: Path, claims: int, kill_after: float | None) -> bool:
-    """Build in a real process; SIGKILL it ``kill_after`` s after it starts building."""
+
+def run_child(target: Path, claims: int, kill_after: float | None) -> list[str]:
+    """Build in a real process; SIGKILL it ``kill_after`` s after it starts building.
+    Returns the lines it printed (the last one says how far it got)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD.format(repo=str(REPO)), str(target), str(claims)],
         stdout=subprocess.PIPE,
@@ -183,13 +192,24 @@ def run_child(target: Path, claims: int, kill_after: float | None) -> bool:
     )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "BUILDING"
-    if kill_after is None:
-        proc.wait(timeout=120)
-        return proc.returncode == 0
-    time.sleep(kill_after)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    return False
+    if kill_after is not None:
+        time.sleep(kill_after)
+        proc.send_signal(signal.SIGKILL)
+    lines = ["BUILDING", *proc.stdout.read().split()]
+    proc.wait(timeout=120 if kill_after is None else 30)
+    assert kill_after is not None or (proc.returncode == 0 and lines[-1] == "DONE")
+    return lines
+
+
+def kill_phase(lines: list[str], outcome: str) -> str:
+    """Where the build was when the kill came."""
+    if lines[-1] == "DONE":
+        return "after the build returned"
+    if lines[-1] == "FILLED":
+        if outcome == "complete":
+            return "after the rename, before the build returned"
+        return "finishing (indexes, checks, syncs), before the rename"
+    return "inserting rows"
 
 
 def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
@@ -200,16 +220,17 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
     timed = tmp_path / "timed" / "p.factdesk"
     timed.parent.mkdir()
     started = time.perf_counter()
-    assert run_child(timed, claims, None)
+    run_child(timed, claims, None)
     duration = time.perf_counter() - started
     open_project_file(timed, quick_check=True).close()
     outcomes = []
-    for i, fraction in enumerate((0.05, 0.25, 0.45, 0.65, 0.8, 0.9)):
+    phases: dict[str, list[float]] = {}
+    for i, fraction in enumerate(KILL_FRACTIONS):
         folder = tmp_path / f"kill{i}"
         folder.mkdir()
         target = folder / "p.factdesk"
         target.write_bytes(previous.read_bytes())
-        run_child(target, claims, duration * fraction)
+        lines = run_child(target, claims, duration * fraction)
         # Either the old file, byte for byte, or (killed after the rename) a whole new one.
         if digest(target) == original:
             outcomes.append("previous")
@@ -220,9 +241,12 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
             finally:
                 service.close()
             outcomes.append("complete")
+        phases.setdefault(kill_phase(lines, outcomes[-1]), []).append(fraction)
         # What a kill can leave besides: the build's hidden temporary file, never a project.
         for leftover in folder.iterdir():
             assert leftover.name == "p.factdesk" or leftover.name.startswith(".factdesk-build-")
+    shown = {phase: [round(f, 2) for f in fractions] for phase, fractions in phases.items()}
+    print(f"\nbuild kills ({claims} claims, {duration:.2f} s unkilled): {shown}")
     assert "previous" in outcomes
 
 
