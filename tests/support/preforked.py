@@ -84,8 +84,8 @@ class Forked:
 class Zygote:
     """A helper process that has imported ``modules`` and forks a child per :meth:`start`.
 
-    Children run one at a time or several at once; ``env`` is the helper's environment
-    (children inherit it, plus what :meth:`start` adds).
+    ``env`` is the helper's environment while it imports; each child gets the one
+    :meth:`start` is given, as ``subprocess.Popen`` would.
     """
 
     def __init__(self, modules: Sequence[str], env: Mapping[str, str] | None = None) -> None:
@@ -111,11 +111,13 @@ class Zygote:
 
     def start(self, argv: Sequence[str], env: Mapping[str, str] | None = None) -> Forked:
         """Fork a child running ``argv`` as ``python *argv`` would (a script path and its
-        arguments, or ``-c CODE`` and its arguments)."""
+        arguments, or ``-c CODE`` and its arguments), in ``env`` (by default this
+        process's environment now: a test's own settings and lock folders included)."""
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            _send(self._sock, {"run": list(argv), "env": dict(env or {})}, [out_w, err_w])
+            child_env = dict(os.environ if env is None else env)
+            _send(self._sock, {"run": list(argv), "env": child_env}, [out_w, err_w])
         finally:
             os.close(out_w)
             os.close(err_w)
@@ -146,6 +148,7 @@ def _run_as_main(argv: list[str], env: dict[str, str], out: int, err: int) -> No
     os.dup2(err, 2)
     os.close(out)
     os.close(err)
+    os.environ.clear()
     os.environ.update(env)
     if argv[0] == "-c":
         sys.argv = ["-c", *argv[2:]]
