@@ -18,15 +18,18 @@ Run as ``python -m tests.support.preforked FD MODULE...`` by :class:`Zygote` onl
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
+import resource
 import runpy
 import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import traceback
 import types
 from collections.abc import Mapping, Sequence
@@ -71,6 +74,26 @@ class Forked:
         assert self.returncode is not None
         return self.returncode
 
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        """Read stdout and stderr to their end and wait, as ``Popen.communicate``; past
+        ``timeout`` the child is killed and ``subprocess.TimeoutExpired`` raised."""
+        out: list[str] = []
+        threads = [
+            threading.Thread(target=lambda s=stream: out.append(s.read()), daemon=True)
+            for stream in (self.stdout, self.stderr)
+        ]
+        for thread in threads:
+            thread.start()
+            thread.join(timeout)  # stdout first, so the order of ``out`` is known
+            if thread.is_alive():
+                self.kill()
+                self.wait()
+                raise subprocess.TimeoutExpired(f"forked pid {self.pid}", timeout or 0)
+        self.stdout.close()
+        self.stderr.close()
+        self.wait(timeout)
+        return out[0], out[1]
+
     def kill(self) -> None:
         """SIGKILL, as ``Popen.kill`` sends; nothing once the process has been reaped."""
         if self.returncode is None:
@@ -109,15 +132,23 @@ class Zygote:
             self.close()
             raise RuntimeError(f"the preforked helper did not start: {hello}")
 
-    def start(self, argv: Sequence[str], env: Mapping[str, str] | None = None) -> Forked:
-        """Fork a child running ``argv`` as ``python *argv`` would (a script path and its
-        arguments, or ``-c CODE`` and its arguments), in ``env`` (by default this
-        process's environment now: a test's own settings and lock folders included)."""
+    def start(
+        self,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        *,
+        memory_limit: int | None = None,
+    ) -> Forked:
+        """Fork a child running ``argv`` as ``python *argv`` would (a script path, ``-c
+        CODE`` or ``-m MODULE``, then the arguments), in ``env`` (by default this
+        process's environment now: a test's own settings and lock folders included).
+        ``memory_limit``: a ceiling on the child's address space in bytes (RLIMIT_AS)."""
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
             child_env = dict(os.environ if env is None else env)
-            _send(self._sock, {"run": list(argv), "env": child_env}, [out_w, err_w])
+            request = {"run": list(argv), "env": child_env, "memory_limit": memory_limit}
+            _send(self._sock, request, [out_w, err_w])
         finally:
             os.close(out_w)
             os.close(err_w)
@@ -141,9 +172,12 @@ class Zygote:
 # --- the helper process ---------------------------------------------------------------
 
 
-def _run_as_main(argv: list[str], env: dict[str, str], out: int, err: int) -> None:
+def _run_as_main(request: dict[str, Any], out: int, err: int) -> None:
     """In the child: what ``python *argv`` does after start-up. Exceptions and
     ``SystemExit`` propagate to the interpreter, which reports and exits as usual."""
+    argv, env, limit = request["run"], request["env"], request.get("memory_limit")
+    if limit is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.dup2(out, 1)
     os.dup2(err, 2)
     os.close(out)
@@ -156,6 +190,10 @@ def _run_as_main(argv: list[str], env: dict[str, str], out: int, err: int) -> No
         main = types.ModuleType("__main__")
         sys.modules["__main__"] = main
         exec(compile(argv[1], "<string>", "exec"), main.__dict__)
+    elif argv[0] == "-m":
+        sys.argv = [argv[1], *argv[2:]]  # run_module puts the module's file first
+        sys.path[0] = os.getcwd()
+        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
     else:
         sys.argv = list(argv)
         sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
@@ -174,7 +212,7 @@ def _serve(sock: socket.socket) -> None:
         pid = os.fork()
         if pid == 0:
             sock.close()
-            _run_as_main(request["run"], request["env"], *fds)
+            _run_as_main(request, *fds)
             return  # on to the interpreter's normal exit, as the script's own would be
         for fd in fds:
             os.close(fd)
@@ -189,6 +227,10 @@ def _main() -> None:
     except BaseException:
         _send(sock, {"error": traceback.format_exc()})
         raise
+    # What the imports made lives as long as the helper: kept out of the collector's
+    # reach, a child's collections (and its exit) do not touch, and so copy, every page
+    # of it (the pattern the gc.freeze documentation gives for fork without exec).
+    gc.freeze()
     _send(sock, {"ready": True})
     _serve(sock)
 
