@@ -173,15 +173,20 @@ CHILD = textwrap.dedent(
     """
 )
 
-# The kill moments, as fractions of an unkilled child's life from BUILDING to its exit.
-# FACTDESK_STRESS_KILLS spreads that many over the same range instead.
-KILL_FRACTIONS = (0.05, 0.25, 0.45, 0.65, 0.8, 0.9)
-if os.environ.get("FACTDESK_STRESS_KILLS"):
-    _n = max(2, int(os.environ["FACTDESK_STRESS_KILLS"]))
-    KILL_FRACTIONS = tuple(0.05 + 0.85 * i / (_n - 1) for i in range(_n))
-# Claims per build: enough that inserting rows takes most of the child's life and the
-# finishing steps (indexes, checks, WAL, syncs, rename) a slice that kills land in.
-BUILD_CLAIMS = 5_000
+# The six kills: each is timed from a line the child prints (the start of a step of the
+# build) and lands that share of the way into the step, as long as the step took in the
+# timed build; so each lands in its step whether a killed child runs slower or faster.
+KILLS = (
+    *(("BUILDING", share) for share in (0.05, 0.25, 0.45, 0.65)),  # inserting the rows
+    ("FILLED", 0.5),  # finishing: indexes, checks, WAL, syncs, the rename
+    ("DONE", 0.5),  # after the build returned, while the process ends
+)
+STEP_ENDS = {"BUILDING": "FILLED", "FILLED": "DONE", "DONE": "exit"}
+# FACTDESK_STRESS_KILLS=N instead spreads N kills evenly over the child's life (5 % to
+# 90 % of it), so each step gets kills in proportion to its length.
+STRESS_KILLS = int(os.environ.get("FACTDESK_STRESS_KILLS") or 0)
+# Claims per build: enough that the four kills in the row inserts are tens of ms apart.
+BUILD_CLAIMS = 3_000
 
 
 @pytest.fixture(scope="module")
@@ -221,13 +226,16 @@ def run_child(
     return lines, marks
 
 
-def kill_moment(marks: dict[str, float], fraction: float) -> tuple[str, float]:
-    """``fraction`` of an unkilled child's life after BUILDING, as the last line printed
-    before that moment and the time after it: a kill timed from the line lands in the same
-    step of the build when a killed child runs slower or faster than the timed one."""
-    moment = fraction * marks["exit"]
-    line = max((m for m in ("BUILDING", "FILLED", "DONE") if marks[m] <= moment), key=marks.get)
-    return line, moment - marks[line]
+def kill_moments(marks: dict[str, float]) -> list[tuple[str, float]]:
+    """When to kill, as (a line, seconds after it), from the timed build's ``marks``."""
+    if not STRESS_KILLS:
+        return [(step, share * (marks[STEP_ENDS[step]] - marks[step])) for step, share in KILLS]
+    moments = []
+    for i in range(STRESS_KILLS):
+        moment = (0.05 + 0.85 * i / max(1, STRESS_KILLS - 1)) * marks["exit"]
+        step = max((s for s in STEP_ENDS if marks[s] <= moment), key=marks.__getitem__)
+        moments.append((step, moment - marks[step]))
+    return moments
 
 
 def kill_phase(lines: list[str], outcome: str) -> str:
@@ -245,13 +253,13 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders
     """Six kills over the build, each checked: the previous file byte for byte, or a whole
     new one, and nothing else but the hidden temporary file.
 
-    Where the kills land is printed (FACTDESK_STRESS_KILLS=18 spreads 18 over the same
-    range). Before, with 20,000 claims per build, a fresh interpreter per build whose
-    start-up counted in the life the fractions were taken of, and kills timed from
-    BUILDING only, two loaded runs gave rows 3 + after return 3 (6 kills) and rows 18 of
-    18: never the finishing steps. Now (5,000 claims, forked builds, each kill timed
-    from the last line before its moment): rows 4, finishing 1, after return 1; with 18,
-    rows 15, finishing 1, after return 2, in each of two runs.
+    Where the kills land is printed. Before, each build was a fresh interpreter of
+    20,000 claims and the kills fell at 5 % .. 90 % of a life that counted its start-up,
+    timed from BUILDING: two loaded runs gave rows 3 + after return 3, and (18 kills)
+    rows 18 of 18; the finishing steps were never hit. Now each kill is timed from the
+    step it aims at (:data:`KILLS`), so every run has rows 4, finishing 1, after return 1
+    (three runs on a loaded machine), with builds of 3,000 claims forked from a helper
+    that has done the imports.
     """
     previous = tmp_path / "previous.factdesk"
     ProjectService.create_file(previous, author="Ana").close()
@@ -262,13 +270,13 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders
     _, marks = run_child(builders, timed, claims, None)
     open_project_file(timed, quick_check=True).close()
     outcomes = []
-    phases: dict[str, list[float]] = {}
-    for i, fraction in enumerate(KILL_FRACTIONS):
+    phases: dict[str, list[tuple[str, float]]] = {}
+    for i, kill_at in enumerate(kill_moments(marks)):
         folder = tmp_path / f"kill{i}"
         folder.mkdir()
         target = folder / "p.factdesk"
         target.write_bytes(previous.read_bytes())
-        lines, _ = run_child(builders, target, claims, kill_moment(marks, fraction))
+        lines, _ = run_child(builders, target, claims, kill_at)
         # Either the old file, byte for byte, or (killed after the rename) a whole new one.
         if digest(target) == original:
             outcomes.append("previous")
@@ -279,11 +287,11 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders
             finally:
                 service.close()
             outcomes.append("complete")
-        phases.setdefault(kill_phase(lines, outcomes[-1]), []).append(fraction)
+        phases.setdefault(kill_phase(lines, outcomes[-1]), []).append(kill_at)
         # What a kill can leave besides: the build's hidden temporary file, never a project.
         for leftover in folder.iterdir():
             assert leftover.name == "p.factdesk" or leftover.name.startswith(".factdesk-build-")
-    shown = {phase: [round(f, 2) for f in fractions] for phase, fractions in phases.items()}
+    shown = {phase: [f"{line}+{delay:.2f}s" for line, delay in at] for phase, at in phases.items()}
     lived = {m: round(t, 2) for m, t in marks.items()}
     print(f"\nbuild kills ({claims} claims; unkilled, s after BUILDING: {lived}): {shown}")
     assert "previous" in outcomes
