@@ -31,7 +31,9 @@ _commands: list[Zygote] = []
 
 @pytest.fixture(scope="module", autouse=True)
 def commands() -> Iterator[None]:
-    _commands.append(Zygote(["app.cli", "app.core.importers", "app.core.ingest"], cli_env()))
+    # What `detect` and `import` import before they look at the file.
+    modules = ["app.cli", "app.core.analysis", "app.core.importers", "app.core.ingest"]
+    _commands.append(Zygote(modules, cli_env()))
     yield
     _commands.pop().close()
 
