@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
 import types
 from collections.abc import Mapping, Sequence
@@ -77,14 +78,19 @@ class Forked:
     def communicate(self, timeout: float | None = None) -> tuple[str, str]:
         """Read stdout and stderr to their end and wait, as ``Popen.communicate``; past
         ``timeout`` the child is killed and ``subprocess.TimeoutExpired`` raised."""
-        out: list[str] = []
+        texts: dict[str, str] = {}
         threads = [
-            threading.Thread(target=lambda s=stream: out.append(s.read()), daemon=True)
-            for stream in (self.stdout, self.stderr)
+            threading.Thread(
+                target=lambda name=name, stream=stream: texts.update({name: stream.read()}),
+                daemon=True,
+            )
+            for name, stream in (("out", self.stdout), ("err", self.stderr))
         ]
-        for thread in threads:
+        for thread in threads:  # both at once: a full stderr pipe must not stall stdout
             thread.start()
-            thread.join(timeout)  # stdout first, so the order of ``out`` is known
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in threads:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
             if thread.is_alive():
                 self.kill()
                 self.wait()
@@ -92,7 +98,7 @@ class Forked:
         self.stdout.close()
         self.stderr.close()
         self.wait(timeout)
-        return out[0], out[1]
+        return texts["out"], texts["err"]
 
     def kill(self) -> None:
         """SIGKILL, as ``Popen.kill`` sends; nothing once the process has been reaped."""
