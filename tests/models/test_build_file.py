@@ -258,7 +258,7 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders
     timed from BUILDING: two loaded runs gave rows 3 + after return 3, and (18 kills)
     rows 18 of 18; the finishing steps were never hit. Now each kill is timed from the
     step it aims at (:data:`KILLS`), so every run has rows 4, finishing 1, after return 1
-    (three runs on a loaded machine), with builds of 3,000 claims forked from a helper
+    (five runs on a loaded machine), with builds of 3,000 claims forked from a helper
     that has done the imports.
     """
     previous = tmp_path / "previous.factdesk"
