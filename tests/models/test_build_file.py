@@ -10,13 +10,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -33,8 +31,8 @@ from app.models.fileformat import SCHEMA_VERSION, read_header
 from app.models.history import Editor, edit_session
 from app.models.ids import new_id, new_ids
 from app.models.tables import Claim, Evidence
+from tests.support.preforked import Zygote
 
-REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
 
@@ -158,58 +156,127 @@ def test_an_error_in_the_block_removes_the_temporary_file(tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()) == []
 
 
+# The build runs in a process forked from a helper that has imported the app (see
+# tests/support/preforked.py): a fresh ``python -c`` spent most of its life importing
+# before the build began. The child is still a real process, killed with a real SIGKILL.
 CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    sys.path.insert(0, {repo!r})
     from app.models.build_file import build_project_file
     from tests.models.test_build_file import fill
     with build_project_file(Path(sys.argv[1]), replace=True) as db:
         print("BUILDING", flush=True)
         fill(db, int(sys.argv[2]))
+        print("FILLED", flush=True)
     print("DONE", flush=True)
     """
 )
 
-
-def run_child(target: Path, claims: int, kill_after: float | None) -> bool:
-    """Build in a real process; SIGKILL it ``kill_after`` s after it starts building."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(repo=str(REPO)), str(target), str(claims)],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "BUILDING"
-    if kill_after is None:
-        proc.wait(timeout=120)
-        return proc.returncode == 0
-    time.sleep(kill_after)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    return False
+# The six kills: each is timed from a line the child prints (the start of a step of the
+# build) and lands that share of the way into the step, as long as the step took in the
+# timed build; so each lands in its step whether a killed child runs slower or faster.
+KILLS = (
+    *(("BUILDING", share) for share in (0.05, 0.25, 0.45, 0.65)),  # inserting the rows
+    ("FILLED", 0.5),  # finishing: indexes, checks, WAL, syncs, the rename
+    ("DONE", 0.5),  # after the build returned, while the process ends
+)
+STEP_ENDS = {"BUILDING": "FILLED", "FILLED": "DONE", "DONE": "exit"}
+# FACTDESK_STRESS_KILLS=N instead spreads N kills evenly over the child's life (5 % to
+# 90 % of it), so each step gets kills in proportion to its length.
+STRESS_KILLS = int(os.environ.get("FACTDESK_STRESS_KILLS") or 0)
+# Claims per build: enough that the four kills in the row inserts are tens of ms apart.
+BUILD_CLAIMS = 3_000
 
 
-def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def builders() -> Iterator[Zygote]:
+    zygote = Zygote(["app.models.build_file", "tests.models.test_build_file"])
+    yield zygote
+    zygote.close()
+
+
+def run_child(
+    builders: Zygote, target: Path, claims: int, kill_at: tuple[str, float] | None
+) -> tuple[list[str], dict[str, float]]:
+    """Build in a real process; with ``kill_at`` (a line, a delay), SIGKILL it that many
+    seconds after it prints that line. Returns the lines it printed (the last one says how
+    far it got) and when each came, and its end ("exit"), in seconds after BUILDING."""
+    proc = builders.start(["-c", CHILD, str(target), str(claims)])
+    lines: list[str] = []
+    marks: dict[str, float] = {}
+    building = time.perf_counter()
+    for raw in proc.stdout:
+        line = raw.strip()
+        if not lines:
+            assert line == "BUILDING"
+            building = time.perf_counter()
+        lines.append(line)
+        marks[line] = time.perf_counter() - building
+        if kill_at is not None and line == kill_at[0]:
+            time.sleep(kill_at[1])
+            proc.kill()
+            lines += proc.stdout.read().split()  # what it printed before it died
+            break
+    proc.stdout.close()
+    proc.stderr.close()
+    status = proc.wait(timeout=120 if kill_at is None else 30)
+    marks["exit"] = time.perf_counter() - building
+    assert kill_at is not None or (status == 0 and lines[-1] == "DONE")
+    return lines, marks
+
+
+def kill_moments(marks: dict[str, float]) -> list[tuple[str, float]]:
+    """When to kill, as (a line, seconds after it), from the timed build's ``marks``."""
+    if not STRESS_KILLS:
+        return [(step, share * (marks[STEP_ENDS[step]] - marks[step])) for step, share in KILLS]
+    moments = []
+    for i in range(STRESS_KILLS):
+        moment = (0.05 + 0.85 * i / max(1, STRESS_KILLS - 1)) * marks["exit"]
+        step = max((s for s in STEP_ENDS if marks[s] <= moment), key=marks.__getitem__)
+        moments.append((step, moment - marks[step]))
+    return moments
+
+
+def kill_phase(lines: list[str], outcome: str) -> str:
+    """Where the build was when the kill came."""
+    if lines[-1] == "DONE":
+        return "after the build returned"
+    if lines[-1] == "FILLED":
+        if outcome == "complete":
+            return "after the rename, before the build returned"
+        return "finishing (indexes, checks, syncs), before the rename"
+    return "inserting rows"
+
+
+def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders: Zygote) -> None:
+    """Six kills over the build, each checked: the previous file byte for byte, or a whole
+    new one, and nothing else but the hidden temporary file.
+
+    Where the kills land is printed. Before, each build was a fresh interpreter of
+    20,000 claims and the kills fell at 5 % .. 90 % of a life that counted its start-up,
+    timed from BUILDING: two loaded runs gave rows 3 + after return 3, and (18 kills)
+    rows 18 of 18; the finishing steps were never hit. Now each kill is timed from the
+    step it aims at (:data:`KILLS`), so every run has rows 4, finishing 1, after return 1
+    (five runs on a loaded machine), with builds of 3,000 claims forked from a helper
+    that has done the imports.
+    """
     previous = tmp_path / "previous.factdesk"
     ProjectService.create_file(previous, author="Ana").close()
     original = digest(previous)
-    claims = 20_000
+    claims = BUILD_CLAIMS
     timed = tmp_path / "timed" / "p.factdesk"
     timed.parent.mkdir()
-    started = time.perf_counter()
-    assert run_child(timed, claims, None)
-    duration = time.perf_counter() - started
+    _, marks = run_child(builders, timed, claims, None)
     open_project_file(timed, quick_check=True).close()
     outcomes = []
-    for i, fraction in enumerate((0.05, 0.25, 0.45, 0.65, 0.8, 0.9)):
+    phases: dict[str, list[tuple[str, float]]] = {}
+    for i, kill_at in enumerate(kill_moments(marks)):
         folder = tmp_path / f"kill{i}"
         folder.mkdir()
         target = folder / "p.factdesk"
         target.write_bytes(previous.read_bytes())
-        run_child(target, claims, duration * fraction)
+        lines, _ = run_child(builders, target, claims, kill_at)
         # Either the old file, byte for byte, or (killed after the rename) a whole new one.
         if digest(target) == original:
             outcomes.append("previous")
@@ -220,9 +287,13 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
             finally:
                 service.close()
             outcomes.append("complete")
+        phases.setdefault(kill_phase(lines, outcomes[-1]), []).append(kill_at)
         # What a kill can leave besides: the build's hidden temporary file, never a project.
         for leftover in folder.iterdir():
             assert leftover.name == "p.factdesk" or leftover.name.startswith(".factdesk-build-")
+    shown = {phase: [f"{line}+{delay:.2f}s" for line, delay in at] for phase, at in phases.items()}
+    lived = {m: round(t, 2) for m, t in marks.items()}
+    print(f"\nbuild kills ({claims} claims; unkilled, s after BUILDING: {lived}): {shown}")
     assert "previous" in outcomes
 
 

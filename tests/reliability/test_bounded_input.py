@@ -2,8 +2,10 @@
 
 Devices, FIFOs, folders and oversized files are refused from their ``stat()`` before a
 byte is read, so ``detect /dev/zero`` cannot end in MemoryError and ``detect`` on a FIFO
-cannot hang. The commands run in a subprocess with a timeout and a memory ceiling, so a
-regression fails the test instead of taking the machine down. Also the "smaller" import
+cannot hang. The commands run in a process of their own with a timeout and a memory
+ceiling, so a regression fails the test instead of taking the machine down (forked from a
+helper that has imported the command line, :mod:`tests.support.preforked`, as
+``python -m app`` would run once its imports are done). Also the "smaller" import
 findings: a short file starting with NUL is binary, and ASCII text in UTF-16 without a
 byte-order mark (documented as supported) is read.
 """
@@ -11,9 +13,8 @@ byte-order mark (documented as supported) is read.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,26 +22,27 @@ import pytest
 from app.cli import main as cli_main
 from app.core.errors import UnsupportedFormatError
 from app.core.importers import read_article_bytes
-from tests.conftest import REPO, cli_env
+from tests.conftest import cli_env
+from tests.support.preforked import Zygote
 
 MEMORY_CEILING = 1024 * 1024 * 1024  # 1 GB: far above what detect needs
+_commands: list[Zygote] = []
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CEILING, MEMORY_CEILING))
+@pytest.fixture(scope="module", autouse=True)
+def commands() -> Iterator[None]:
+    # What `detect` and `import` import before they look at the file.
+    modules = ["app.cli", "app.core.analysis", "app.core.importers", "app.core.ingest"]
+    _commands.append(Zygote(modules, cli_env()))
+    yield
+    _commands.pop().close()
 
 
 def _factdesk(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *argv],
-        cwd=REPO,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=_limit_memory,
-        check=False,
-    )
+    args = ["-m", "app", *argv]
+    proc = _commands[-1].start(args, cli_env(), memory_limit=MEMORY_CEILING)
+    out, err = proc.communicate(timeout)
+    return subprocess.CompletedProcess(args, proc.wait(), out, err)
 
 
 def _assert_one_line_refusal(result: subprocess.CompletedProcess[str], needle: str) -> None:

@@ -22,7 +22,9 @@ changes; an article with all its claims); and the change log must agree with the
 :func:`log_disagreements`).
 
 FACTDESK_STRESS_KILLS sets the number of commands killed (``make stress``); the default
-keeps ``make test`` within about ten seconds.
+keeps ``make test`` within about ten seconds. Each command is a real process forked from
+a helper that has already imported what the driver imports before READY (see
+:mod:`tests.support.preforked`), so no time goes to starting Python and importing.
 """
 
 from __future__ import annotations
@@ -32,11 +34,10 @@ import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ import pytest
 from app.core.project import ProjectService
 from app.models.tables import EDITABLE_TABLES
 from tests.conftest import cli_env
-from tests.reliability.test_crash_safety import integrity, make_project
+from tests.reliability.test_crash_safety import driver_zygote, integrity, make_project
+from tests.support.preforked import Zygote
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "command_driver.py"
 KILLS = int(os.environ.get("FACTDESK_STRESS_KILLS", "3"))
@@ -282,16 +284,18 @@ class Run:
         return exits[0] if exits else None
 
 
-def run_command(argv: list[str], delay: float | None, timeout: float = 300.0) -> Run:
+@pytest.fixture(scope="module")
+def drivers() -> Iterator[Zygote]:
+    zygote = driver_zygote()
+    yield zygote
+    zygote.close()
+
+
+def run_command(
+    drivers: Zygote, argv: list[str], delay: float | None, timeout: float = 300.0
+) -> Run:
     """Run the driver; SIGKILL it ``delay`` seconds after READY (None: let it finish)."""
-    proc = subprocess.Popen(
-        [sys.executable, str(DRIVER), *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=cli_env(),
-        text=True,
-        encoding="utf-8",
-    )
+    proc = drivers.start([str(DRIVER), *argv], cli_env())
     run = Run()
     ready = threading.Event()
 
@@ -322,7 +326,7 @@ def run_command(argv: list[str], delay: float | None, timeout: float = 300.0) ->
             proc.kill()
             proc.wait()
     thread.join(10)
-    assert proc.stderr is not None
+    proc.stdout.close()
     run.stderr = proc.stderr.read()
     proc.stderr.close()
     return run
@@ -375,7 +379,7 @@ def check_after(
     return after
 
 
-def campaign(tmp_path: Path, kills: int, seed: int) -> Tally:
+def campaign(drivers: Zygote, tmp_path: Path, kills: int, seed: int) -> Tally:
     project = tmp_path / "desk.factdesk"
     make_project(project)
     rng = random.Random(seed)
@@ -398,7 +402,8 @@ def campaign(tmp_path: Path, kills: int, seed: int) -> Tally:
                 command = import_command(project, rng, n, tmp_path, counter)
             measuring = kind not in durations
             # The first run of each command is not killed: it measures the command.
-            run = run_command(command.argv, None if measuring else rng.uniform(0, durations[kind]))
+            delay = None if measuring else rng.uniform(0, durations[kind])
+            run = run_command(drivers, command.argv, delay)
             if measuring:
                 durations[kind] = run.ended_at - run.ready_at
                 commits[kind] = run.lines.count("COMMIT")
@@ -415,7 +420,9 @@ def campaign(tmp_path: Path, kills: int, seed: int) -> Tally:
 
 
 @pytest.mark.timeout(7200)
-def test_crash_mixed_commands_are_saved_whole_or_not_at_all(tmp_path: Path) -> None:
-    tally = campaign(tmp_path, KILLS, seed=20)
+def test_crash_mixed_commands_are_saved_whole_or_not_at_all(
+    tmp_path: Path, drivers: Zygote
+) -> None:
+    tally = campaign(drivers, tmp_path, KILLS, seed=20)
     assert not tally.failures, "\n".join(tally.failures[:10])
     assert tally.by_outcome["half-applied"] == 0

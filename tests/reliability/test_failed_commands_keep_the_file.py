@@ -311,6 +311,18 @@ def test_a_save_cut_short_in_a_read_only_file_gets_one_line_and_no_change(
 # --- the window ------------------------------------------------------------------------
 
 
+def background_work_done(window: Any) -> bool:
+    from PySide6.QtCore import QThreadPool, QTimer
+
+    if window.sharing.badge.result is None:
+        return False
+    timer = window.findChild(QTimer, "checked_before_timer")
+    if timer is not None and timer.isActive():
+        return False
+    pools = [*window.findChildren(QThreadPool), QThreadPool.globalInstance()]
+    return all(pool.activeThreadCount() == 0 for pool in pools)
+
+
 def test_the_window_opening_a_rollback_journal_file_and_closing_it_changes_nothing(
     rollback_project: tuple[Path, list[str]], window: Any, qtbot: Any
 ) -> None:
@@ -318,7 +330,10 @@ def test_the_window_opening_a_rollback_journal_file_and_closing_it_changes_nothi
     before = folder_state(path)
     assert window.open_project(str(path))
     assert window.workspace.claims_model.rowCount() == 2
-    qtbot.wait(300)  # the signature check and any other background look at the file
+    # Until the window's background looks at the file are over: the signature check
+    # (started a moment after the project is shown) has its result, and no lookup of the
+    # claims checked before is due or running.
+    qtbot.waitUntil(lambda: background_work_done(window), timeout=30_000)
     window.close_project()
     assert not window.shown_errors
     assert folder_state(path) == before

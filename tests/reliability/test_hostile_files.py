@@ -21,6 +21,7 @@ import shutil
 import signal
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,18 +104,68 @@ def test_hostile_file_is_refused_by_every_command(
     assert not list(tmp_path.glob("*-wal")) and not list(tmp_path.glob("*-journal"))
 
 
+@pytest.fixture(scope="module")
+def case_window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real main window (offscreen) that tries every case in turn, as a user's window
+    opens one file after another; its message boxes are recorded in ``shown_errors``.
+
+    Made once for the corpus instead of once per case (a window costs more than a refused
+    open). Each case starts from the start page with no project open (checked), opens its
+    own file in its own folder, and must add exactly one message per attempt.
+    """
+    from PySide6.QtCore import QSettings
+
+    from app.ui import dialogs
+    from app.ui.main_window import MainWindow
+
+    shown: list[str] = []
+    folder = tmp_path_factory.mktemp("case-window")
+    with pytest.MonkeyPatch.context() as patch:
+        # The window's own settings and config, made before any test's own are set.
+        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
+        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+        patch.setattr(dialogs, "show_error", lambda _p, text: shown.append(text))
+        patch.setattr(dialogs, "show_info", lambda _p, text: shown.append(text))
+        patch.setattr(dialogs, "ask", lambda _p, text, yes="OK": shown.append(text) or False)
+        qsettings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(qsettings, "Tester")
+        win.shown_errors = shown
+        win.resize(1000, 700)
+        win.show()
+        try:
+            yield win
+        finally:
+            win.close_project()
+            win.close()
+            win.deleteLater()
+
+
+def handle_pending_events() -> None:
+    """Let the event loop handle what an attempt left for it (deferred calls, a repaint):
+    a refused open posts its work at once, so there is nothing to wait for beyond it."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    QApplication.sendPostedEvents()
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_file_is_refused_by_the_window(
-    case: str, good: Path, tmp_path: Path, window: Any, qtbot: Any
+    case: str, good: Path, tmp_path: Path, case_window: Any
 ) -> None:
+    window = case_window
+    # Nothing of an earlier case is open or pending.
+    handle_pending_events()
+    assert window.service is None and window.stack.currentWidget() is window.start_page
     hostile = make_case(good, tmp_path, case)
     before = sha256_of(hostile)
     # Twice: a refusal leaves nothing behind that would let a second try through.
     for _attempt in range(2):
+        messages_before = len(window.shown_errors)
         assert not window.open_project(str(hostile))
-        qtbot.wait(20)  # let any deferred work and a repaint run
+        handle_pending_events()
         assert window.stack.currentWidget() is window.start_page
-        assert window.shown_errors, "no message shown"
+        assert len(window.shown_errors) == messages_before + 1, window.shown_errors[-3:]
         message = window.shown_errors[-1]
         assert "\n" not in message and hostile.name in message
     assert sha256_of(hostile) == before

@@ -98,7 +98,9 @@ def main() -> int:
         else:
             text = f"{kind[:3]}-{args.seed}-{n}-{'y' * rng.randrange(0, 300)}-✓"
             say("BEGIN", claim_id, kind, text)
-            window._on_editor_edit_requested(claim_id, {kind: text}, f"Edit {kind}")
+            # What the claim editor emits when the user edits a field (connected to the
+            # window's edits, as in the running app).
+            window.workspace.editor.edit_requested.emit(claim_id, {kind: text}, f"Edit {kind}")
             if shown(window, claim_id, kind) != text:
                 say("ERROR", f"edit of {kind} not shown")
                 app.exit(3)
@@ -125,9 +127,19 @@ def main() -> int:
                 out.append((command.claim_id, field))
         return out
 
+    def guarded_step() -> None:
+        # An exception in a slot is only printed by Qt and the loop goes on: a step that
+        # cannot run (a renamed method, say) would leave BEGIN lines that never commit and
+        # the campaign would pass without editing. Say so and stop instead.
+        try:
+            step()
+        except Exception as exc:
+            say("ERROR", f"step failed: {exc!r}")
+            app.exit(3)
+
     timer = QTimer()
     timer.setInterval(0)
-    timer.timeout.connect(step)
+    timer.timeout.connect(guarded_step)
     timer.start()
     return int(app.exec())
 
