@@ -12,6 +12,7 @@ session (each pytest-xdist worker) starts itself.
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import shutil
 import sys
@@ -118,7 +119,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if not os.environ.get("FACTDESK_KEEP_TEST_TMP"):
-        shutil.rmtree(_session.root, ignore_errors=True)
+        # At exit, after multiprocessing has removed its own folder in it (exit priority
+        # -100; see tests/support/preforked.py): removed now, that removal would fail.
+        multiprocessing.util.Finalize(
+            None, shutil.rmtree, (_session.root,), {"ignore_errors": True}, exitpriority=-200
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ import sqlite3
 import textwrap
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from app.models.fileformat import SCHEMA_VERSION, read_header
 from app.models.history import Editor, edit_session
 from app.models.ids import new_id, new_ids
 from app.models.tables import Claim, Evidence
-from tests.support.preforked import Zygote
+from tests.support import preforked
 
 NOW = datetime(2026, 5, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
@@ -189,24 +188,17 @@ STRESS_KILLS = int(os.environ.get("FACTDESK_STRESS_KILLS") or 0)
 BUILD_CLAIMS = 3_000
 
 
-@pytest.fixture(scope="module")
-def builders() -> Iterator[Zygote]:
-    zygote = Zygote(["app.models.build_file", "tests.models.test_build_file"])
-    yield zygote
-    zygote.close()
-
-
 def run_child(
-    builders: Zygote, target: Path, claims: int, kill_at: tuple[str, float] | None
+    target: Path, claims: int, kill_at: tuple[str, float] | None
 ) -> tuple[list[str], dict[str, float]]:
     """Build in a real process; with ``kill_at`` (a line, a delay), SIGKILL it that many
     seconds after it prints that line. Returns the lines it printed (the last one says how
     far it got) and when each came, and its end ("exit"), in seconds after BUILDING."""
-    proc = builders.start(["-c", CHILD, str(target), str(claims)])
+    child = preforked.start(["-c", CHILD, str(target), str(claims)])
     lines: list[str] = []
     marks: dict[str, float] = {}
     building = time.perf_counter()
-    for raw in proc.stdout:
+    for raw in child.stdout:
         line = raw.strip()
         if not lines:
             assert line == "BUILDING"
@@ -215,13 +207,15 @@ def run_child(
         marks[line] = time.perf_counter() - building
         if kill_at is not None and line == kill_at[0]:
             time.sleep(kill_at[1])
-            proc.kill()
-            lines += proc.stdout.read().split()  # what it printed before it died
+            child.process.kill()
+            lines += child.stdout.read().split()  # what it printed before it died
             break
-    proc.stdout.close()
-    proc.stderr.close()
-    status = proc.wait(timeout=120 if kill_at is None else 30)
+    child.stdout.close()
+    child.stderr.close()
+    child.process.join(120 if kill_at is None else 30)
+    status = child.process.exitcode
     marks["exit"] = time.perf_counter() - building
+    assert status is not None, "the build child did not end"
     assert kill_at is not None or (status == 0 and lines[-1] == "DONE")
     return lines, marks
 
@@ -249,7 +243,7 @@ def kill_phase(lines: list[str], outcome: str) -> str:
     return "inserting rows"
 
 
-def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders: Zygote) -> None:
+def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
     """Six kills over the build, each checked: the previous file byte for byte, or a whole
     new one, and nothing else but the hidden temporary file.
 
@@ -267,7 +261,7 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders
     claims = BUILD_CLAIMS
     timed = tmp_path / "timed" / "p.factdesk"
     timed.parent.mkdir()
-    _, marks = run_child(builders, timed, claims, None)
+    _, marks = run_child(timed, claims, None)
     open_project_file(timed, quick_check=True).close()
     outcomes = []
     phases: dict[str, list[tuple[str, float]]] = {}
@@ -276,7 +270,7 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path, builders
         folder.mkdir()
         target = folder / "p.factdesk"
         target.write_bytes(previous.read_bytes())
-        lines, _ = run_child(builders, target, claims, kill_at)
+        lines, _ = run_child(target, claims, kill_at)
         # Either the old file, byte for byte, or (killed after the rename) a whole new one.
         if digest(target) == original:
             outcomes.append("previous")

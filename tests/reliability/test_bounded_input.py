@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,26 +23,25 @@ from app.cli import main as cli_main
 from app.core.errors import UnsupportedFormatError
 from app.core.importers import read_article_bytes
 from tests.conftest import cli_env
-from tests.support.preforked import Zygote
+from tests.support import preforked
 
 MEMORY_CEILING = 1024 * 1024 * 1024  # 1 GB: far above what detect needs
-_commands: list[Zygote] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def commands() -> Iterator[None]:
-    # What `detect` and `import` import before they look at the file.
-    modules = ["app.cli", "app.core.analysis", "app.core.importers", "app.core.ingest"]
-    _commands.append(Zygote(modules, cli_env()))
-    yield
-    _commands.pop().close()
 
 
 def _factdesk(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     args = ["-m", "app", *argv]
-    proc = _commands[-1].start(args, cli_env(), memory_limit=MEMORY_CEILING)
-    out, err = proc.communicate(timeout)
-    return subprocess.CompletedProcess(args, proc.wait(), out, err)
+    child = preforked.start(args, cli_env(), memory_limit=MEMORY_CEILING)
+    process = child.process
+    # Both streams read at once, so that a full stderr pipe cannot stall stdout.
+    with child.stdout, child.stderr, ThreadPoolExecutor(2) as pool:
+        reads = [pool.submit(stream.read) for stream in (child.stdout, child.stderr)]
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()  # its streams end with it, and so do the reads
+            process.join()
+            raise subprocess.TimeoutExpired(args, timeout)
+        out, err = (read.result() for read in reads)
+    return subprocess.CompletedProcess(args, process.exitcode, out, err)
 
 
 def _assert_one_line_refusal(result: subprocess.CompletedProcess[str], needle: str) -> None:

@@ -32,12 +32,10 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,8 +45,8 @@ import pytest
 from app.core.project import ProjectService
 from app.models.tables import EDITABLE_TABLES
 from tests.conftest import cli_env
-from tests.reliability.test_crash_safety import driver_zygote, integrity, make_project
-from tests.support.preforked import Zygote
+from tests.reliability.test_crash_safety import integrity, make_project
+from tests.support import preforked
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "command_driver.py"
 KILLS = int(os.environ.get("FACTDESK_STRESS_KILLS", "3"))
@@ -284,24 +282,15 @@ class Run:
         return exits[0] if exits else None
 
 
-@pytest.fixture(scope="module")
-def drivers() -> Iterator[Zygote]:
-    zygote = driver_zygote()
-    yield zygote
-    zygote.close()
-
-
-def run_command(
-    drivers: Zygote, argv: list[str], delay: float | None, timeout: float = 300.0
-) -> Run:
+def run_command(argv: list[str], delay: float | None, timeout: float = 300.0) -> Run:
     """Run the driver; SIGKILL it ``delay`` seconds after READY (None: let it finish)."""
-    proc = drivers.start([str(DRIVER), *argv], cli_env())
+    child = preforked.start([str(DRIVER), *argv], cli_env())
+    process = child.process
     run = Run()
     ready = threading.Event()
 
     def reader() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
+        for line in child.stdout:
             run.lines.append(line.rstrip("\n"))
             if line.startswith("READY"):
                 run.ready_at = time.perf_counter()
@@ -313,22 +302,24 @@ def run_command(
     try:
         assert ready.wait(timeout), "the driver never became ready"
         if delay is None:
-            proc.wait(timeout)
+            process.join(timeout)
+            assert process.exitcode is not None, f"the command ran past {timeout} s"
         else:
             time.sleep(delay)
-            if proc.poll() is None:
-                os.kill(proc.pid, signal.SIGKILL)
+            if process.is_alive():
+                process.kill()  # SIGKILL
                 run.killed = True
-            proc.wait(30)
+            process.join(30)
+            assert process.exitcode is not None, "the driver outlived its SIGKILL by 30 s"
         run.ended_at = time.perf_counter()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if process.is_alive():
+            process.kill()
+            process.join()
     thread.join(10)
-    proc.stdout.close()
-    run.stderr = proc.stderr.read()
-    proc.stderr.close()
+    child.stdout.close()
+    run.stderr = child.stderr.read()
+    child.stderr.close()
     return run
 
 
@@ -379,7 +370,7 @@ def check_after(
     return after
 
 
-def campaign(drivers: Zygote, tmp_path: Path, kills: int, seed: int) -> Tally:
+def campaign(tmp_path: Path, kills: int, seed: int) -> Tally:
     project = tmp_path / "desk.factdesk"
     make_project(project)
     rng = random.Random(seed)
@@ -403,7 +394,7 @@ def campaign(drivers: Zygote, tmp_path: Path, kills: int, seed: int) -> Tally:
             measuring = kind not in durations
             # The first run of each command is not killed: it measures the command.
             delay = None if measuring else rng.uniform(0, durations[kind])
-            run = run_command(drivers, command.argv, delay)
+            run = run_command(command.argv, delay)
             if measuring:
                 durations[kind] = run.ended_at - run.ready_at
                 commits[kind] = run.lines.count("COMMIT")
@@ -420,9 +411,7 @@ def campaign(drivers: Zygote, tmp_path: Path, kills: int, seed: int) -> Tally:
 
 
 @pytest.mark.timeout(7200)
-def test_crash_mixed_commands_are_saved_whole_or_not_at_all(
-    tmp_path: Path, drivers: Zygote
-) -> None:
-    tally = campaign(drivers, tmp_path, KILLS, seed=20)
+def test_crash_mixed_commands_are_saved_whole_or_not_at_all(tmp_path: Path) -> None:
+    tally = campaign(tmp_path, KILLS, seed=20)
     assert not tally.failures, "\n".join(tally.failures[:10])
     assert tally.by_outcome["half-applied"] == 0

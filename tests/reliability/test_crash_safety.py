@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,37 +33,13 @@ import pytest
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ArticleMetadata, ClaimKind, ParagraphRole
 from tests.conftest import cli_env
-from tests.support.preforked import Zygote
+from tests.support import preforked
 
 DRIVERS = Path(__file__).resolve().parent / "drivers"
 TOTAL_KILLS = int(os.environ.get("FACTDESK_STRESS_KILLS", "20"))
 CLI_KILLS = max(1, round(TOTAL_KILLS * 0.6))
 WINDOW_KILLS = max(1, TOTAL_KILLS - CLI_KILLS)
 FIELDS = ("rating", "explanation", "claimant")
-# What the drivers (cli_driver, window_driver, command_driver) import before READY.
-DRIVER_IMPORTS = (
-    "app.cli",
-    "app.core.analysis",
-    "app.core.ingest",
-    "app.core.project",
-    "app.core.sharing.merge",
-    "app.ui.application",
-    "app.ui.commands",
-    "app.ui.main_window",
-)
-
-
-def driver_zygote() -> Zygote:
-    """The helper the drivers are forked from (each driver gets the environment of the
-    test that starts it, as a CLI run does)."""
-    return Zygote(DRIVER_IMPORTS, cli_env(QT_QPA_PLATFORM="offscreen"))
-
-
-@pytest.fixture(scope="module")
-def drivers() -> Iterator[Zygote]:
-    zygote = driver_zygote()
-    yield zygote
-    zygote.close()
 
 
 def make_project(path: Path) -> list[str]:
@@ -151,20 +125,19 @@ def integrity(path: Path) -> str:
 
 
 def run_and_kill(
-    drivers: Zygote,
     argv: list[str],
     rng: random.Random,
     ready_timeout: float = 180.0,
     max_delay: float = 1.0,
 ) -> tuple[list[str], str]:
     """Start a driver, wait for READY, SIGKILL it after a random delay; return its output."""
-    proc = drivers.start(argv, cli_env(QT_QPA_PLATFORM="offscreen"))
+    child = preforked.start(argv, cli_env(QT_QPA_PLATFORM="offscreen"))
+    process = child.process
     lines: list[str] = []
     ready = threading.Event()
 
     def reader() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
+        for line in child.stdout:
             lines.append(line.rstrip("\n"))
             if line.startswith("READY"):
                 ready.set()
@@ -174,26 +147,25 @@ def run_and_kill(
     thread.start()
     try:
         ready.wait(ready_timeout)
-        if proc.poll() is None:
+        if process.is_alive():
             # Sometimes very early (opening, first edit), mostly in the middle of edits.
             time.sleep(rng.uniform(0.0, max_delay))
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(30)
+        if process.is_alive():
+            process.kill()  # SIGKILL
+        process.join(30)
+        assert process.exitcode is not None, "the driver outlived its SIGKILL by 30 s"
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if process.is_alive():
+            process.kill()
+            process.join()
     thread.join(10)
-    proc.stdout.close()
-    stderr = proc.stderr.read()
-    proc.stderr.close()
+    child.stdout.close()
+    stderr = child.stderr.read()
+    child.stderr.close()
     return lines, stderr
 
 
-def crash_loop(
-    drivers: Zygote, tmp_path: Path, kills: int, argv_for: object, name: str, seed: int
-) -> None:
+def crash_loop(tmp_path: Path, kills: int, argv_for: object, name: str, seed: int) -> None:
     project = tmp_path / f"{name}.factdesk"
     claims = make_project(project)
     ledger = Ledger()
@@ -204,7 +176,7 @@ def crash_loop(
     failures: list[str] = []
     for i in range(kills):
         argv = argv_for(project, claims, seed * 1000 + i)  # type: ignore[operator]
-        lines, stderr = run_and_kill(drivers, argv, rng)
+        lines, stderr = run_and_kill(argv, rng)
         errors = [line for line in lines if line.startswith("ERROR")]
         if errors:
             failures.append(f"kill {i}: driver failed: {errors} {stderr[-800:]}")
@@ -231,7 +203,7 @@ def crash_loop(
 
 
 @pytest.mark.timeout(3600)
-def test_crash_cli_sigkill_loses_nothing(tmp_path: Path, drivers: Zygote) -> None:
+def test_crash_cli_sigkill_loses_nothing(tmp_path: Path) -> None:
     driver = str(DRIVERS / "cli_driver.py")
 
     def argv(project: Path, claims: list[str], seed: int) -> list[str]:
@@ -247,14 +219,14 @@ def test_crash_cli_sigkill_loses_nothing(tmp_path: Path, drivers: Zygote) -> Non
             ",".join(claims),
         ]
 
-    crash_loop(drivers, tmp_path, CLI_KILLS, argv, "cli", seed=1)
+    crash_loop(tmp_path, CLI_KILLS, argv, "cli", seed=1)
 
 
 @pytest.mark.timeout(3600)
-def test_crash_window_sigkill_loses_nothing(tmp_path: Path, drivers: Zygote) -> None:
+def test_crash_window_sigkill_loses_nothing(tmp_path: Path) -> None:
     driver = str(DRIVERS / "window_driver.py")
 
     def argv(project: Path, _claims: list[str], seed: int) -> list[str]:
         return [driver, str(project), "--seed", str(seed)]
 
-    crash_loop(drivers, tmp_path, WINDOW_KILLS, argv, "window", seed=2)
+    crash_loop(tmp_path, WINDOW_KILLS, argv, "window", seed=2)

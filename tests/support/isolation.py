@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PREFIX = "factdesk-tests-"
-# What pytest itself keeps in the temporary folder: its per-run base folders.
-_PYTEST_OWN = ("pytest-of-",)
+# What pytest itself keeps in the temporary folder: its per-run base folders; and
+# multiprocessing's folder for the fork server's socket (tests/support/preforked.py),
+# which multiprocessing removes when the process exits.
+_PYTEST_OWN = ("pytest-of-", "pymp-")
 
 
 @dataclass(frozen=True)
