@@ -155,7 +155,7 @@ def test_an_error_in_the_block_removes_the_temporary_file(tmp_path: Path) -> Non
     assert list(tmp_path.iterdir()) == []
 
 
-# The build runs in a process forked from a helper that has imported the app (see
+# The build runs in a process forked from a server that has imported the app (see
 # tests/support/preforked.py): a fresh ``python -c`` spent most of its life importing
 # before the build began. The child is still a real process, killed with a real SIGKILL.
 CHILD = textwrap.dedent(
@@ -252,7 +252,7 @@ def test_kill_9_during_a_build_leaves_the_previous_file(tmp_path: Path) -> None:
     timed from BUILDING: two loaded runs gave rows 3 + after return 3, and (18 kills)
     rows 18 of 18; the finishing steps were never hit. Now each kill is timed from the
     step it aims at (:data:`KILLS`), so every run has rows 4, finishing 1, after return 1
-    (five runs on a loaded machine), with builds of 3,000 claims forked from a helper
+    (five runs on a loaded machine), with builds of 3,000 claims forked from a server
     that has done the imports.
     """
     previous = tmp_path / "previous.factdesk"

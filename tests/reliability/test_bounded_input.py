@@ -3,11 +3,11 @@
 Devices, FIFOs, folders and oversized files are refused from their ``stat()`` before a
 byte is read, so ``detect /dev/zero`` cannot end in MemoryError and ``detect`` on a FIFO
 cannot hang. The commands run in a process of their own with a timeout and a memory
-ceiling, so a regression fails the test instead of taking the machine down (forked from a
-helper that has imported the command line, :mod:`tests.support.preforked`, as
-``python -m app`` would run once its imports are done). Also the "smaller" import
-findings: a short file starting with NUL is binary, and ASCII text in UTF-16 without a
-byte-order mark (documented as supported) is read.
+ceiling, so a regression fails the test instead of taking the machine down (forked from
+multiprocessing's fork server, which has imported the command line, see
+:mod:`tests.support.preforked`, as ``python -m app`` would run once its imports are
+done). Also the "smaller" import findings: a short file starting with NUL is binary,
+and ASCII text in UTF-16 without a byte-order mark (documented as supported) is read.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ changes; an article with all its claims); and the change log must agree with the
 
 FACTDESK_STRESS_KILLS sets the number of commands killed (``make stress``); the default
 keeps ``make test`` within about ten seconds. Each command is a real process forked from
-a helper that has already imported what the driver imports before READY (see
+multiprocessing's fork server, which has imported what the driver imports before READY (see
 :mod:`tests.support.preforked`), so no time goes to starting Python and importing.
 """
 

@@ -11,11 +11,11 @@ flight when the process died (committed or not, never anything else).
 FACTDESK_STRESS_KILLS sets the total number of kills (``make stress``: 200); the default
 keeps CI quick. Kills are split between the two drivers, about 60 % command line.
 
-Each driver is a real process forked from a helper that has already imported what the
-driver imports before READY (:mod:`tests.support.preforked`): started as a fresh
-``python driver.py``, each spent most of its life before READY starting Python and
-importing PySide6, SQLAlchemy and the app, none of which a kill was aimed at. What comes
-after READY (the window opening the project, the edits the kills land in) is unchanged.
+Each driver is a real process forked from multiprocessing's fork server, which has
+imported what the driver imports before READY (:mod:`tests.support.preforked`): started
+as a fresh ``python driver.py``, each spent most of its life before READY starting Python
+and importing PySide6, SQLAlchemy and the app, none of which a kill was aimed at. What
+comes after READY (the window opening the project, the edits the kills land in) is unchanged.
 """
 
 from __future__ import annotations
