@@ -23,8 +23,8 @@ changes; an article with all its claims); and the change log must agree with the
 
 FACTDESK_STRESS_KILLS sets the number of commands killed (``make stress``); the default
 keeps ``make test`` within about ten seconds. Each command is a real process forked from
-multiprocessing's fork server, which has imported what the driver imports before READY (see
-:mod:`tests.support.preforked`), so no time goes to starting Python and importing.
+multiprocessing's fork server, which has imported what the driver imports before READY
+(see :mod:`tests.support.preforked`), so no time goes to starting Python and importing.
 """
 
 from __future__ import annotations
