@@ -31,6 +31,7 @@ from tests.server.helpers import ARTICLE, new_server_project
 
 ANA_ONE = uuid.UUID("0196f3a0-0000-7000-8000-00000000a001")
 ANA_TWO = uuid.UUID("0196f3a0-0000-7000-8000-00000000a002")
+TEST_POLL_MS = 100  # the windows' server poll, set short where a test waits for it
 
 
 def test_two_people_called_ana_see_each_others_changes(postgres: Any) -> None:
@@ -136,6 +137,9 @@ def test_two_windows_of_people_called_ana_show_each_others_edits(
     porto = _window(qtbot, tmp_path, "porto")
     assert lisbon.author_id != porto.author_id  # two people, whatever their name
     for win in (lisbon, porto):
+        # Each window's own poll timer shows the other's edits, at a test's pace (the
+        # window's default interval is checked in test_window_server.py).
+        win.server.timer.setInterval(TEST_POLL_MS)
         win.server.open_project(url, project_id=project_id)
         qtbot.waitUntil(lambda w=win: w.service is not None, timeout=10_000)
     claim_id = lisbon.workspace.current_claim_id()

@@ -73,6 +73,9 @@ def test_dialog_tests_connects_and_keeps_password_in_keyring(
     assert dialog.result.text().startswith("Connection failed")
 
 
+TEST_POLL_MS = 100  # the windows' server poll, set short where a test waits for it
+
+
 def poll_now(qtbot: Any, window: Any) -> None:
     """Run the window's server poll (on its worker) and wait for its answer."""
     qtbot.waitUntil(lambda: window.server._poll_task is None, timeout=10_000)
@@ -91,6 +94,8 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     alice = _window(qtbot, tmp_path, "alice", "Alice")
     bob = _window(qtbot, tmp_path, "bob", "Bob")
     for win in (alice, bob):
+        assert win.server.timer.interval() == SERVER_POLL_MS  # a person's pace by default
+        win.server.timer.setInterval(TEST_POLL_MS)  # this test's pace
         win.server.open_project(url, project_id=project_id)
         qtbot.waitUntil(lambda w=win: w.service is not None, timeout=10_000)
     assert alice.server.timer.isActive() and alice.server.status.text() == "Server: connected"
