@@ -82,7 +82,7 @@ def add_article(service: ProjectService, text: str = ARTICLE, title: str = "Wate
     return article.id
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def helpers():
     """The fixture builders, for tests that make more projects (conftest is not importable)."""
     return {"ARTICLE": ARTICLE, "add_article": add_article}
