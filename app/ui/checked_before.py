@@ -212,7 +212,8 @@ class CheckedBeforeController(QObject):
 
     def busy(self) -> bool:
         """Matching is about to start or running for the article shown."""
-        return self.task is not None or self.timer.isActive()
+        task = self.task  # a job cancelled with its project is no longer running
+        return self.timer.isActive() or any(t is task for t in self.window.tasks)
 
     def _on_timer_timeout(self) -> None:
         service = self.window.service
