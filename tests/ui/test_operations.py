@@ -30,6 +30,9 @@ def test_previews_export_and_signature_check_go_through_the_runner(
     window, qtbot, project, tmp_path, monkeypatch
 ):
     labels = _recording(window, monkeypatch)
+    # The delayed starts at a test's pace (the defaults are checked where they are tested).
+    window.sharing.verify_timer.setInterval(10)
+    window.report_preview.timer.setInterval(10)
     # The signature check on opening.
     window.close_project()
     assert window.open_project(str(project))
