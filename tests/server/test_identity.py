@@ -28,6 +28,7 @@ from app.models.database import open_server
 from app.models.tables import ChangeLog, Reviewer
 from tests.conftest import REPO, cli_env
 from tests.server.helpers import ARTICLE, new_server_project
+from tests.support.cli_runner import run_factdesk
 
 ANA_ONE = uuid.UUID("0196f3a0-0000-7000-8000-00000000a001")
 ANA_TWO = uuid.UUID("0196f3a0-0000-7000-8000-00000000a002")
@@ -208,7 +209,15 @@ def test_the_command_line_writes_as_the_same_reviewer_as_the_window(
     win = _window(qtbot, tmp_path, "ana")
     win.server.open_project(url, project_id=project_id)
     qtbot.waitUntil(lambda: win.service is not None, timeout=10_000)
-    result = _factdesk(
+    # Her window's own poll waits (the poll below is the first to look at the edit), and
+    # the work that follows opening is done: the command runs alone in this process, as
+    # a fresh process with her settings would run it (tests/support/cli_runner.py).
+    win.server.timer.stop()
+    qtbot.waitUntil(
+        lambda: not (win.tasks or win.sharing.busy() or win.checked_before.busy()),
+        timeout=10_000,
+    )
+    result = run_factdesk(
         "rate",
         "--db",
         url,
@@ -216,8 +225,7 @@ def test_the_command_line_writes_as_the_same_reviewer_as_the_window(
         project_id,
         claim_id,
         "False",
-        config=tmp_path / "ana",
-        name="Ana",
+        env={"FACTDESK_CONFIG_DIR": str(tmp_path / "ana"), "FACTDESK_REVIEWER": "Ana"},
     )
     assert result.returncode == 0, result.stderr
     assert win.server.watcher is not None
