@@ -153,6 +153,11 @@ def run_gui(argv: Sequence[str]) -> int:
             window.settings.clear()  # type: ignore[attr-defined]
             status = screenshot(window, shot, paths[0] if paths else None)
             window.close_project()  # type: ignore[attr-defined]
+            # Written now, while the scratch folder exists: QSettings writes pending
+            # changes (the signature check notes its signer) at the latest when it is
+            # destroyed, which can be at exit, after the folder has been removed (it
+            # then made the folder again and left it behind).
+            settings.sync()
             del window, settings
             return status
     window = make_window()
