@@ -33,6 +33,7 @@ from app.cli import main as cli_main
 from app.core.errors import ProjectFileError
 from app.core.server.transfer import upload_project_file
 from tests.reliability.hostile_files import CASES, build_good_project, make_case, sha256_of
+from tests.support.isolation import settings_of_its_own
 
 FULL = os.environ.get("FACTDESK_FUZZ_FULL", "") not in ("", "0")
 FUZZ_EXAMPLES = 1500 if FULL else 60
@@ -120,10 +121,7 @@ def case_window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     shown: list[str] = []
     folder = tmp_path_factory.mktemp("case-window")
-    with pytest.MonkeyPatch.context() as patch:
-        # The window's own settings and config, made before any test's own are set.
-        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
-        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+    with settings_of_its_own(folder) as patch:
         patch.setattr(dialogs, "show_error", lambda _p, text: shown.append(text))
         patch.setattr(dialogs, "show_info", lambda _p, text: shown.append(text))
         patch.setattr(dialogs, "ask", lambda _p, text, yes="OK": shown.append(text) or False)

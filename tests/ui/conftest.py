@@ -18,6 +18,7 @@ import pytest
 
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ClaimKind, Paragraph, ParagraphRole
+from tests.support.isolation import settings_of_its_own
 
 ARTICLE = (
     "Water bills rose by 40 percent last year\n"
@@ -95,9 +96,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Built with its own settings and runtime folders: the per-test ones do not exist yet.
     """
     folder = tmp_path_factory.mktemp("built-project")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
-        env.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+    with settings_of_its_own(folder):
         path = folder / "test.factdesk"
         service = ProjectService.create_file(path, author="Tester")
         add_article(service)

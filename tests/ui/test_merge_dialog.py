@@ -22,6 +22,7 @@ from app.core.sharing.merge.preview import preview_merge
 from app.core.sharing.signing import sign_project
 from app.core.sharing.trust import trust_key
 from app.ui.merge_dialog import MergeDialog, local_time
+from tests.support.isolation import settings_of_its_own
 
 LONG = (
     "The utility's own annual report shows bills rose 38 percent, not 40; the council "
@@ -156,9 +157,7 @@ def big_built(tmp_path_factory: pytest.TempPathFactory, built_project: Path, hel
     it takes a while. Built once per module; each test merges its own copy (_big_copy)."""
     folder = tmp_path_factory.mktemp("big")
     theirs = folder / "big.factdesk"
-    with pytest.MonkeyPatch.context() as env:  # the per-test settings do not exist yet
-        env.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
-        env.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+    with settings_of_its_own(folder):
         shutil.copy(built_project, theirs)
         bob = ProjectService.open_file(theirs, author="Bob")
         text = "Big report\n\n" + "\n\n".join(
