@@ -51,15 +51,20 @@ def pytest_configure(config: pytest.Config) -> None:
     hypothesis_settings.load_profile("factdesk")
 
 
-# The longest tests (20-25 s each on a 2-core machine), started first: under pytest-xdist a
+# The longest tests (6-12 s each on a 2-core machine), started first: under pytest-xdist a
 # long test dispatched last would run alone while the other workers sit idle. Tests marked
 # ``slow`` are started first too.
 LONG_TESTS = frozenset(
     {
         "tests/core/analysis/test_model.py::test_training_script_reproduces_the_shipped_model",
-        "tests/models/test_build_file.py::test_kill_9_during_a_build_leaves_the_previous_file",
+        "tests/core/reports/test_hostile_property.py::test_arbitrary_fields_stay_inert",
         "tests/reliability/test_crash_safety.py::test_crash_window_sigkill_loses_nothing",
         "tests/reliability/test_crash_safety.py::test_crash_cli_sigkill_loses_nothing",
+        "tests/core/sharing/test_sharing_fuzz.py::test_mutated_files_open_or_fail_typed",
+        "tests/reliability/test_fuzz_inputs.py::test_fuzz_user_fields_into_reports[five-level]",
+        "tests/reliability/test_fuzz_inputs.py::test_fuzz_user_fields_into_reports[conclusion-only]",
+        "tests/reliability/test_hostile_files.py::"
+        "test_fuzz_mutated_cells_are_refused_cleanly_or_open_cleanly",
     }
 )
 

@@ -62,23 +62,20 @@ def screenshot(window: object, out: str, project: str | None) -> int:
     return 0
 
 
-def _settle(window: Any, *, idle_ms: int = 600, limit_s: float = 15.0) -> None:
+def _settle(window: Any, *, limit_s: float = 15.0) -> None:
     """Let the background work that follows opening (the signature check, matching
     against the library, the explanation's preview) finish, so the picture shows what a
-    person sees a moment after opening, not "checking…". Some of it starts from short
-    timers, so the window must stay idle for ``idle_ms`` in a row; ``limit_s`` bounds
-    the wait (a screenshot never hangs)."""
+    person sees a moment after opening, not "checking…". The first two start from short
+    timers: they count as under way from then (``busy()``) until their jobs are done;
+    ``limit_s`` bounds the wait (a screenshot never hangs)."""
     import time
 
     from PySide6.QtWidgets import QApplication
 
     deadline = time.monotonic() + limit_s
-    idle_since = time.monotonic()
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        if window.tasks:
-            idle_since = time.monotonic()
-        elif (time.monotonic() - idle_since) * 1000 >= idle_ms:
+        if not (window.tasks or window.sharing.busy() or window.checked_before.busy()):
             return
         time.sleep(0.01)
 
@@ -156,6 +153,11 @@ def run_gui(argv: Sequence[str]) -> int:
             window.settings.clear()  # type: ignore[attr-defined]
             status = screenshot(window, shot, paths[0] if paths else None)
             window.close_project()  # type: ignore[attr-defined]
+            # Written now, while the scratch folder exists: QSettings writes pending
+            # changes (the signature check notes its signer) at the latest when it is
+            # destroyed, which can be at exit, after the folder has been removed (it
+            # then made the folder again and left it behind).
+            settings.sync()
             del window, settings
             return status
     window = make_window()

@@ -89,7 +89,11 @@ class ReuseVerdictCommand(ServiceCommand):
 class CheckedBeforeController(QObject):
     """Feeds the panel: matching runs through the window's operation runner, one job per
     article on a pool of its own; reuse goes on the undo stack through the window's
-    ``run_command``."""
+    ``run_command``.
+
+    ``timer`` starts the matching ``START_DELAY_MS`` after an article is shown; its
+    interval may be set on the instance (``timer.setInterval``), e.g. to a test's pace.
+    """
 
     matched = Signal()  # the current article's matches are in
 
@@ -107,11 +111,11 @@ class CheckedBeforeController(QObject):
         self.pool.setMaxThreadCount(1)
         self._pending: list[ClaimInfo] = []
         self._pending_service: Any = None
-        self._timer = QTimer(self)
-        self._timer.setObjectName("checked_before_timer")
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(START_DELAY_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        self.timer = QTimer(self)
+        self.timer.setObjectName("checked_before_timer")
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(START_DELAY_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
         self._library: Any = None
         self._where: str | None = None
         self.widget.reuse_requested.connect(self._on_widget_reuse_requested)
@@ -131,7 +135,12 @@ class CheckedBeforeController(QObject):
             # The previous library is left to the garbage collector: a worker may still
             # be reading it.
             if on_server:
-                self._library = LibraryStore(db.engine, "postgresql", db.label)
+                from app.models.database import translate_storage_errors
+
+                # Opening it reaches the server: one that is not answering is said
+                # (the search's caller shows it), never a driver error raised.
+                with translate_storage_errors(db):
+                    self._library = LibraryStore(db.engine, "postgresql", db.label)
             else:
                 self._library = LibraryStore.open_file(self.library_path)
             self._where = where
@@ -200,15 +209,16 @@ class CheckedBeforeController(QObject):
         self._pending = [c for c in claims if c.status != ClaimStatus.DISMISSED]
         self._pending_service = self.window.service
         if self.window.service is None or not self._pending:
-            self._timer.stop()
+            self.timer.stop()
             self.widget.show_message("Select a claim to see earlier verdicts of similar claims.")
             return
         self.widget.show_message("Looking for earlier verdicts…")
-        self._timer.start()
+        self.timer.start()
 
     def busy(self) -> bool:
         """Matching is about to start or running for the article shown."""
-        return self.task is not None or self._timer.isActive()
+        task = self.task  # a job cancelled with its project is no longer running
+        return self.timer.isActive() or any(t is task for t in self.window.tasks)
 
     def _on_timer_timeout(self) -> None:
         service = self.window.service

@@ -49,7 +49,11 @@ def colour_icon(colour: str | QColor, size: int = 14) -> QIcon:
 
 
 class ClaimEditor(QWidget):
-    """Detail editor for the selected claim and its evidence."""
+    """Detail editor for the selected claim and its evidence.
+
+    ``commit_timer`` saves typed text ``COMMIT_DELAY_MS`` after the last keystroke (so a
+    burst of typing is one edit); its interval may be set on the instance.
+    """
 
     edit_requested = Signal(str, dict, str)  # claim id, fields, undo text
     add_evidence_requested = Signal(str)
@@ -216,10 +220,10 @@ class ClaimEditor(QWidget):
         layout.addWidget(self.evidence, 2)
         layout.addLayout(buttons)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(COMMIT_DELAY_MS)
-        self._timer.timeout.connect(self.commit_text)
+        self.commit_timer = QTimer(self)
+        self.commit_timer.setSingleShot(True)
+        self.commit_timer.setInterval(COMMIT_DELAY_MS)
+        self.commit_timer.timeout.connect(self.commit_text)
         self.wording.textChanged.connect(self._on_text_changed)
         self.explanation.textChanged.connect(self._on_text_changed)
         self.explanation.textChanged.connect(self._on_explanation_textChanged)
@@ -335,7 +339,7 @@ class ClaimEditor(QWidget):
 
     def commit_text(self) -> None:
         """Send typed text that differs from the stored claim."""
-        self._timer.stop()
+        self.commit_timer.stop()
         claim = self.claim
         if claim is None or self._loading or self.read_only:
             return
@@ -369,7 +373,7 @@ class ClaimEditor(QWidget):
 
     def _on_text_changed(self) -> None:
         if not self._loading:
-            self._timer.start()
+            self.commit_timer.start()
 
     def _on_explanation_textChanged(self) -> None:
         self.markdown_preview.show(self.explanation.toPlainText())

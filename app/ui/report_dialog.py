@@ -302,7 +302,12 @@ def open_link(url: QUrl) -> bool:
 
 
 class ReportPreview(QDockWidget):
-    """The current article's report, rendered as HTML, refreshed as claims change."""
+    """The current article's report, rendered as HTML, refreshed as claims change.
+
+    ``timer`` refreshes ``PREVIEW_DELAY_MS`` after the last change (each change restarts
+    it, so a burst of edits builds one report); its interval may be set on the instance
+    (``timer.setInterval``), e.g. to a test's pace rather than a person's.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Report Preview", parent)

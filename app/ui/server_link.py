@@ -20,7 +20,12 @@ POLL_MS = 3000  # others' edits show within a few seconds
 
 
 class ServerLink(QObject):
-    """The open server project's connection state, for one window."""
+    """The open server project's connection state, for one window.
+
+    ``timer`` runs :meth:`poll` every ``POLL_MS`` while a server project is open; its
+    interval may be set on the instance (``timer.setInterval``) to poll more or less
+    often, e.g. at a test's pace rather than a person's.
+    """
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)

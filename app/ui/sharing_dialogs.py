@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 
 class SharingController(QObject):
-    """Sign and Merge actions plus the signature badge, for one :class:`MainWindow`."""
+    """Sign and Merge actions plus the signature badge, for one :class:`MainWindow`.
+
+    ``verify_timer`` starts the signature check ``VERIFY_DELAY_MS`` after a project
+    opens; its interval may be set on the instance (``verify_timer.setInterval``).
+    """
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -47,6 +51,13 @@ class SharingController(QObject):
         self.merging.started.connect(self.update_actions)
         self.merging.finished.connect(lambda _command: self.update_actions())
         self.merge_action.triggered.connect(lambda _c=False: self.merging.choose_file())
+        self.verify_timer = QTimer(self)
+        self.verify_timer.setObjectName("signature_check_timer")
+        self.verify_timer.setSingleShot(True)
+        self.verify_timer.setInterval(VERIFY_DELAY_MS)
+        self.verify_timer.timeout.connect(self._on_verify_timer_timeout)
+        self._verify_service: Any = None  # the project the waiting check is for
+        self._verify_task: Task | None = None
         self.update_actions()
 
     # state
@@ -65,12 +76,22 @@ class SharingController(QObject):
         self.badge.set_checking()
         # Once the project is on screen: the check's imports (cryptography, keyring) and
         # reads would otherwise hold the interpreter while the project is first painted.
-        service = self.window.service
-        QTimer.singleShot(
-            VERIFY_DELAY_MS, self, lambda: self.window.service is service and self.verify_async()
-        )
+        self._verify_service = self.window.service
+        self.verify_timer.start()
+
+    def _on_verify_timer_timeout(self) -> None:
+        service, self._verify_service = self._verify_service, None
+        if service is not None and self.window.service is service:
+            self.verify_async()
+
+    def busy(self) -> bool:
+        """The signature check of the open project is about to start or running."""
+        task = self._verify_task
+        return self.verify_timer.isActive() or any(t is task for t in self.window.tasks)
 
     def project_closed(self) -> None:
+        self.verify_timer.stop()
+        self._verify_service = None
         self.update_actions()
         self.badge.setVisible(False)
         self.badge.set_checking()
@@ -102,9 +123,10 @@ class SharingController(QObject):
             if self.window.service is service:
                 self.badge.set_failed(message)
 
-        return self.window.operations.run(
+        self._verify_task = self.window.operations.run(
             "Checking the signature", job, done, on_failed=failed, quiet=True
         )
+        return self._verify_task
 
     def verify(self) -> VerifyResult | None:
         """Verify now, on the GUI thread (after signing, trusting or merging)."""

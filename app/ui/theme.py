@@ -69,7 +69,9 @@ def apply_theme(app: QApplication, choice: str) -> str:
     ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
-    app.setStyleSheet(_style(used))
+    sheet = _style(used)
+    if app.styleSheet() != sheet:  # setting it again re-styles every widget of the app
+        app.setStyleSheet(sheet)
     return used
 
 

@@ -9,6 +9,7 @@ environment and working folder their own process would have.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -58,13 +59,26 @@ def ben(tmp_path: Path) -> Person:
     return Person("Ben Okoro", tmp_path / "ben")
 
 
+@pytest.fixture(scope="module")
+def built_desk(tmp_path_factory: pytest.TempPathFactory) -> Person:
+    """Ana's project with a saved web page and a Word file imported, made once per module
+    by her commands; each test gets its own copy of it and of her settings (``desk``)."""
+    folder = tmp_path_factory.mktemp("built")
+    articles = write_format_samples(folder / "articles")
+    ana = Person("Ana Ruiz", folder / "ana")
+    with pytest.MonkeyPatch.context() as env:  # the per-test runtime folder is not made yet
+        env.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+        ana.ok("new", "desk.factdesk")
+        ana.ok("import", str(articles["html"]), "--project", "desk.factdesk")
+        ana.ok("import", str(articles["docx"]), "--project", "desk.factdesk")
+    return ana
+
+
 @pytest.fixture
-def desk(ana: Person, tmp_path: Path) -> Path:
-    """Ana's project with a saved web page and a Word file imported."""
-    articles = write_format_samples(tmp_path / "articles")
-    ana.ok("new", "desk.factdesk")
-    ana.ok("import", str(articles["html"]), "--project", "desk.factdesk")
-    ana.ok("import", str(articles["docx"]), "--project", "desk.factdesk")
+def desk(ana: Person, built_desk: Person) -> Path:
+    """This test's copy of Ana's project, and of her settings: she is the one who made it."""
+    shutil.copytree(built_desk.folder / "config", ana.folder / "config")
+    shutil.copyfile(built_desk.folder / "desk.factdesk", ana.folder / "desk.factdesk")
     return ana.folder / "desk.factdesk"
 
 

@@ -32,7 +32,9 @@ from hypothesis import strategies as st
 from app.cli import main as cli_main
 from app.core.errors import ProjectFileError
 from app.core.server.transfer import upload_project_file
+from tests.reliability.conftest import window_recording_messages
 from tests.reliability.hostile_files import CASES, build_good_project, make_case, sha256_of
+from tests.support.isolation import settings_of_its_own
 
 FULL = os.environ.get("FACTDESK_FUZZ_FULL", "") not in ("", "0")
 FUZZ_EXAMPLES = 1500 if FULL else 60
@@ -113,25 +115,9 @@ def case_window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     open). Each case starts from the start page with no project open (checked), opens its
     own file in its own folder, and must add exactly one message per attempt.
     """
-    from PySide6.QtCore import QSettings
-
-    from app.ui import dialogs
-    from app.ui.main_window import MainWindow
-
-    shown: list[str] = []
     folder = tmp_path_factory.mktemp("case-window")
-    with pytest.MonkeyPatch.context() as patch:
-        # The window's own settings and config, made before any test's own are set.
-        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
-        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
-        patch.setattr(dialogs, "show_error", lambda _p, text: shown.append(text))
-        patch.setattr(dialogs, "show_info", lambda _p, text: shown.append(text))
-        patch.setattr(dialogs, "ask", lambda _p, text, yes="OK": shown.append(text) or False)
-        qsettings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(qsettings, "Tester")
-        win.shown_errors = shown
-        win.resize(1000, 700)
-        win.show()
+    with settings_of_its_own(folder) as patch:
+        win = window_recording_messages(patch, folder)
         try:
             yield win
         finally:

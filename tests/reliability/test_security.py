@@ -232,7 +232,9 @@ def test_server_password_never_leaks(
             with pytest.raises(FactdeskError) as caught:
                 attempt()
             messages.append(_all_text(caught.value))
-        # The command line, where the password can only come from the keyring or libpq.
+        # The command line, where the password can only come from the keyring or libpq:
+        # what a fresh process would print (tests/support/cli_runner.py); its log lines
+        # go to the log file above, at DEBUG.
         project = tmp_path / "projects" / "p.factdesk"
         project.parent.mkdir()
         for argv in (
@@ -240,12 +242,8 @@ def test_server_password_never_leaks(
             ["claims", "--db", url, "--json"],
             ["new", "--db", url],
         ):
-            result = subprocess.run(
-                [sys.executable, "-m", "app", *argv],
-                env=cli_env(PGPASSWORD=PASSWORD, HOME=str(tmp_path / "home")),
-                capture_output=True,
-                text=True,
-                timeout=120,
+            result = run_factdesk(
+                *argv, env={"PGPASSWORD": PASSWORD, "HOME": str(tmp_path / "home")}
             )
             messages.append(result.stdout + result.stderr)
         assert "cannot connect" in "\n".join(messages)
@@ -408,14 +406,10 @@ def test_window_start_and_import_open_no_network_connection(tmp_path: Path) -> N
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(textwrap.dedent(SITECUSTOMIZE), encoding="utf-8")
     project = tmp_path / "desk.factdesk"
+    # Set-up, not under the guard: the command run as a fresh process would run it.
+    created = run_factdesk("new", str(project))
+    assert created.returncode == 0, created.stderr
     env = cli_env(QT_QPA_PLATFORM="offscreen")
-    subprocess.run(
-        [sys.executable, "-m", "app", "new", str(project)],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
     env["PYTHONPATH"] = str(guard) + os.pathsep + env["PYTHONPATH"]
     # The guard itself must work: a plain connect attempt has to end the process with 97.
     probe = subprocess.run(

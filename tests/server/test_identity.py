@@ -13,7 +13,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,12 @@ from app.core.project.store import project_reviewer_id
 from app.core.server.sync import ChangeWatcher
 from app.models.database import open_server
 from app.models.tables import ChangeLog, Reviewer
-from tests.conftest import REPO, cli_env
 from tests.server.helpers import ARTICLE, new_server_project
+from tests.support.cli_runner import run_factdesk
 
 ANA_ONE = uuid.UUID("0196f3a0-0000-7000-8000-00000000a001")
 ANA_TWO = uuid.UUID("0196f3a0-0000-7000-8000-00000000a002")
+TEST_POLL_MS = 100  # the windows' server poll, set short where a test waits for it
 
 
 def test_two_people_called_ana_see_each_others_changes(postgres: Any) -> None:
@@ -107,14 +107,19 @@ def _window(qtbot: Any, tmp_path: Path, name: str) -> Any:
 
 
 def _factdesk(*args: str, config: Path, name: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=cli_env(FACTDESK_CONFIG_DIR=str(config), FACTDESK_REVIEWER=name),
-        check=False,
+    """``factdesk ARGS`` run by this person (their settings), in this process: what a
+    fresh process would print and write (tests/support/cli_runner.py)."""
+    return run_factdesk(*args, env={"FACTDESK_CONFIG_DIR": str(config), "FACTDESK_REVIEWER": name})
+
+
+def _quiet(qtbot: Any, *windows: Any) -> None:
+    """The windows' server polls wait, and the work that follows opening is done: a
+    command then runs alone in this process."""
+    for win in windows:
+        win.server.timer.stop()
+    qtbot.waitUntil(
+        lambda: not any(w.tasks or w.sharing.busy() or w.checked_before.busy() for w in windows),
+        timeout=10_000,
     )
 
 
@@ -136,6 +141,9 @@ def test_two_windows_of_people_called_ana_show_each_others_edits(
     porto = _window(qtbot, tmp_path, "porto")
     assert lisbon.author_id != porto.author_id  # two people, whatever their name
     for win in (lisbon, porto):
+        # Each window's own poll timer shows the other's edits, at a test's pace (the
+        # window's default interval is checked in test_window_server.py).
+        win.server.timer.setInterval(TEST_POLL_MS)
         win.server.open_project(url, project_id=project_id)
         qtbot.waitUntil(lambda w=win: w.service is not None, timeout=10_000)
     claim_id = lisbon.workspace.current_claim_id()
@@ -158,6 +166,7 @@ def test_two_windows_of_people_called_ana_show_each_others_edits(
     # A command run by Porto's Ana (her settings, her id) is her edit, not news to her
     # window, while Lisbon's window shows it.
     cli_claim = lisbon.workspace.claims_model.claim(claim_id)
+    _quiet(qtbot, lisbon, porto)
     result = _factdesk(
         "rate",
         "--db",
@@ -172,6 +181,8 @@ def test_two_windows_of_people_called_ana_show_each_others_edits(
         name="Ana",
     )
     assert result.returncode == 0, result.stderr
+    for win in (lisbon, porto):
+        win.server.timer.start()  # polling again, at this test's pace
     qtbot.waitUntil(
         lambda: (
             lisbon.workspace.claims_model.claim(claim_id).explanation == "From Porto's terminal."
@@ -204,6 +215,7 @@ def test_the_command_line_writes_as_the_same_reviewer_as_the_window(
     win = _window(qtbot, tmp_path, "ana")
     win.server.open_project(url, project_id=project_id)
     qtbot.waitUntil(lambda: win.service is not None, timeout=10_000)
+    _quiet(qtbot, win)  # and so the poll below is the first to look at the edit
     result = _factdesk(
         "rate",
         "--db",

@@ -73,6 +73,9 @@ def test_dialog_tests_connects_and_keeps_password_in_keyring(
     assert dialog.result.text().startswith("Connection failed")
 
 
+TEST_POLL_MS = 100  # the windows' server poll, set short where a test waits for it
+
+
 def poll_now(qtbot: Any, window: Any) -> None:
     """Run the window's server poll (on its worker) and wait for its answer."""
     qtbot.waitUntil(lambda: window.server._poll_task is None, timeout=10_000)
@@ -91,6 +94,8 @@ def test_two_windows_see_each_others_edits_and_conflicts(
     alice = _window(qtbot, tmp_path, "alice", "Alice")
     bob = _window(qtbot, tmp_path, "bob", "Bob")
     for win in (alice, bob):
+        assert win.server.timer.interval() == SERVER_POLL_MS  # a person's pace by default
+        win.server.timer.setInterval(TEST_POLL_MS)  # this test's pace
         win.server.open_project(url, project_id=project_id)
         qtbot.waitUntil(lambda w=win: w.service is not None, timeout=10_000)
     assert alice.server.timer.isActive() and alice.server.status.text() == "Server: connected"
@@ -139,3 +144,30 @@ def test_two_windows_see_each_others_edits_and_conflicts(
         win.close_project()
         poll_now(qtbot, win)
         assert not win.server.timer.isActive()
+
+
+def test_a_server_gone_when_matching_starts_is_said_in_the_checked_before_panel(
+    qtbot: Any, postgres: Any, tmp_path: Path, shown: list[str]
+) -> None:
+    """The "Checked before" panel's first search on a server project opens the server's
+    library on the GUI thread; a server not answering at that moment raised a driver
+    error out of the window's timer (met once the tests polled at their own pace)."""
+    url, service = new_server_project(postgres, author="Setup")
+    project_id = str(service.project_id)
+    service.close()
+    win = _window(qtbot, tmp_path, "ana", "Ana")
+    controller = win.checked_before
+    controller.timer.setInterval(60_000)  # the search waits until the server is gone
+    win.server.open_project(url, project_id=project_id)
+    qtbot.waitUntil(lambda: win.service is not None, timeout=10_000)
+    assert controller.timer.isActive()
+    postgres.pg_ctl("stop")
+    try:
+        controller.timer.setInterval(0)  # now: pytest-qt fails the test on a raise
+        status = controller.widget.status
+        qtbot.waitUntil(lambda: "cannot be searched" in status.text(), timeout=10_000)
+        assert "server" in status.text().lower()
+        assert not controller.busy()
+    finally:
+        postgres.pg_ctl("start")
+    win.close_project()

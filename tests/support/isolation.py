@@ -7,11 +7,14 @@ write here and never into the developer's real ``~/.config`` or ``/tmp``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 PREFIX = "factdesk-tests-"
 # What pytest itself keeps in the temporary folder: its per-run base folders; and
@@ -89,3 +92,18 @@ def leftovers(folders: SessionFolders) -> list[Path]:
         found.append(entry)
     found.extend(p for p in sorted(folders.runtime.rglob("*")) if p.is_file())
     return found
+
+
+@contextlib.contextmanager
+def settings_of_its_own(folder: Path) -> Iterator[pytest.MonkeyPatch]:
+    """Factdesk's settings and runtime folders under ``folder`` while set-up shared by
+    several tests runs (a project built once per module or session).
+
+    Such set-up runs before any test's own folders exist, and what it records (a clean
+    close, a lock, a signer) must stay out of every test's. The patch is given so the
+    set-up can patch more for as long as it runs.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
+        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+        yield patch

@@ -11,12 +11,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ClaimKind, Paragraph, ParagraphRole
+from tests.support.isolation import settings_of_its_own
 
 ARTICLE = (
     "Water bills rose by 40 percent last year\n"
@@ -81,18 +83,36 @@ def add_article(service: ProjectService, text: str = ARTICLE, title: str = "Wate
     return article.id
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def helpers():
     """The fixture builders, for tests that make more projects (conftest is not importable)."""
     return {"ARTICLE": ARTICLE, "add_article": add_article}
 
 
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project, built once per test module (tests get copies: ``project``).
+
+    Built with its own settings and runtime folders: the per-test ones do not exist yet.
+    """
+    folder = tmp_path_factory.mktemp("built-project")
+    with settings_of_its_own(folder):
+        path = folder / "test.factdesk"
+        service = ProjectService.create_file(path, author="Tester")
+        add_article(service)
+        service.close()
+    return path
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, built_project: Path) -> Path:
+    """This test's own copy of the fixture project (no test sees another's changes)."""
+    from app.core.known_files import remember_clean_close
+
     path = tmp_path / "test.factdesk"
-    service = ProjectService.create_file(path, author="Tester")
-    add_article(service)
-    service.close()
+    shutil.copyfile(built_project, path)
+    # As when the test built it itself: this machine's Factdesk closed it cleanly.
+    remember_clean_close(path)
     return path
 
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoStack
 from app.core.matching import LibraryStore, ReviewItem
 from app.core.matching.rank import Match
 from app.core.project import ProjectService
+from app.ui.checked_before import START_DELAY_MS
 
 REWORDED = ReviewItem(
     claim="Water bills in the city went up 40% in 2023, the council says.",
@@ -40,8 +41,14 @@ def library() -> LibraryStore:
     store.close()
 
 
+# Matching starts a moment after an article is shown (START_DELAY_MS, a person's pace);
+# these tests start it sooner.
+TEST_START_DELAY_MS = 20
+
+
 def wait_for_matches(window, qtbot) -> None:
     controller = window.checked_before
+    controller.timer.setInterval(TEST_START_DELAY_MS)  # a waiting start restarts with it
     qtbot.waitUntil(
         lambda: not controller.busy() and bool(controller.results),
         timeout=20000,
@@ -53,6 +60,7 @@ def claim_with(window, phrase: str):
 
 
 def test_matches_show_in_the_panel_and_mark_the_article(library, window, qtbot) -> None:
+    assert window.checked_before.timer.interval() == START_DELAY_MS  # the window's own
     wait_for_matches(window, qtbot)
     claim = claim_with(window, "bills rose by 40 percent in 2023")
     window.workspace.select_claim(claim.id)

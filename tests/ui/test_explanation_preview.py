@@ -55,6 +55,9 @@ def test_preview_is_cached_by_content_and_the_newest_text_wins(qtbot, editor):
     editor.explanation.setPlainText("Something else entirely.")
     editor.explanation.setPlainText(text)
     _shown(qtbot, editor, "cached")
-    qtbot.wait(200)  # the stale "Something else" result must not replace it
+    # Every rendering asked for has come back: the stale "Something else" must not
+    # have replaced it.
+    tasks = editor.window().operations.tasks
+    qtbot.waitUntil(lambda: not tasks, timeout=5000)
     assert "Something else" not in editor.preview.toPlainText()
     assert _html.cache_info().hits > before.hits

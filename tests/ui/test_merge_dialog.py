@@ -12,14 +12,17 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.core.known_files import remember_clean_close
 from app.core.project import ProjectService
 from app.core.sharing.merge.preview import preview_merge
 from app.core.sharing.signing import sign_project
 from app.core.sharing.trust import trust_key
 from app.ui.merge_dialog import MergeDialog, local_time
+from tests.support.isolation import settings_of_its_own
 
 LONG = (
     "The utility's own annual report shows bills rose 38 percent, not 40; the council "
@@ -148,23 +151,36 @@ def test_the_automatic_changes_are_listed_in_plain_words(qtbot, project, tmp_pat
     assert dialog.changes_label.text() == "Merged automatically: 2 added, 2 changed."
 
 
-def _big_copy(project: Path, tmp_path: Path, helpers) -> Path:
-    """Bob's copy with a 2,000-claim article: reading and merging it takes a while."""
+@pytest.fixture(scope="module")
+def big_built(tmp_path_factory: pytest.TempPathFactory, built_project: Path, helpers) -> Path:
+    """Bob's copy of the module's project with a 2,000-claim article: reading and merging
+    it takes a while. Built once per module; each test merges its own copy (_big_copy)."""
+    folder = tmp_path_factory.mktemp("big")
+    theirs = folder / "big.factdesk"
+    with settings_of_its_own(folder):
+        shutil.copy(built_project, theirs)
+        bob = ProjectService.open_file(theirs, author="Bob")
+        text = "Big report\n\n" + "\n\n".join(
+            f"Claim number {i} says bills rose by {i} percent in {2000 + i % 20}."
+            for i in range(2000)
+        )
+        helpers["add_article"](bob, text + "\n", title="Big report")
+        bob.close()
+    return theirs
+
+
+def _big_copy(big_built: Path, tmp_path: Path) -> Path:
+    """This test's own copy of Bob's big file (no test sees another's merge)."""
     theirs = tmp_path / "big.factdesk"
-    shutil.copy(project, theirs)
-    bob = ProjectService.open_file(theirs, author="Bob")
-    text = "Big report\n\n" + "\n\n".join(
-        f"Claim number {i} says bills rose by {i} percent in {2000 + i % 20}." for i in range(2000)
-    )
-    helpers["add_article"](bob, text + "\n", title="Big report")
-    bob.close()
+    shutil.copy(big_built, theirs)
+    remember_clean_close(theirs)  # as when the test built it: closed cleanly here
     return theirs
 
 
 def test_a_large_merge_runs_in_the_runner_and_the_window_stays_responsive(
-    window, qtbot, project, tmp_path, helpers, errors
+    window, qtbot, project, tmp_path, big_built, errors
 ):
-    theirs = _big_copy(project, tmp_path, helpers)
+    theirs = _big_copy(big_built, tmp_path)
     ticks: list[bool] = []  # per timer tick: was the file being read and compared?
     reading: list = []
     timer = QTimer()
@@ -189,22 +205,26 @@ def test_a_large_merge_runs_in_the_runner_and_the_window_stays_responsive(
 
 
 def test_closing_the_window_during_a_merge_never_raises(
-    window, qtbot, project, tmp_path, helpers, errors
+    window, qtbot, project, tmp_path, big_built, errors
 ):
-    theirs = _big_copy(project, tmp_path, helpers)
-    window.sharing.merging.ask = lambda preview: {}
+    theirs = _big_copy(big_built, tmp_path)
+    flow = window.sharing.merging
+    flow.ask = lambda preview: {}
     assert window.sharing.merge_file(str(theirs)) is not None
     qtbot.wait(50)
-    window.close()  # pytest-qt fails the test on any exception raised in a slot
-    qtbot.wait(300)
+    # pytest-qt fails the test on any exception raised in a slot, up to the merge's
+    # last one: every way a merge ends (done, cancelled, failed) says it is finished.
+    with qtbot.waitSignal(flow.finished, timeout=60000) as blocker:
+        window.close()
+    assert blocker.args[0] is None  # nothing merged into a closed project
     assert window.service is None
     assert not errors
 
 
 def test_closing_the_window_while_the_merge_is_written_never_raises(
-    window, qtbot, project, tmp_path, helpers, errors
+    window, qtbot, project, tmp_path, big_built, errors
 ):
-    theirs = _big_copy(project, tmp_path, helpers)
+    theirs = _big_copy(big_built, tmp_path)
     flow = window.sharing.merging
 
     def ask(_preview):
@@ -225,9 +245,9 @@ def test_closing_the_window_while_the_merge_is_written_never_raises(
 
 
 def test_cancelling_while_the_file_is_read_merges_nothing(
-    window, qtbot, project, tmp_path, helpers, errors
+    window, qtbot, project, tmp_path, big_built, errors
 ):
-    theirs = _big_copy(project, tmp_path, helpers)
+    theirs = _big_copy(big_built, tmp_path)
     before = len(window.service.claims())
     flow = window.sharing.merging
     asked: list[object] = []

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.ui import commands
-from app.ui.report_dialog import ExportDialog, open_export_dialog, open_link
+from app.ui.report_dialog import PREVIEW_DELAY_MS, ExportDialog, open_export_dialog, open_link
 
 
 def rate_first(window, n: int = 1):
@@ -130,9 +130,15 @@ def test_export_error_is_shown(window, qtbot, tmp_path, errors):
 # --- preview -----------------------------------------------------------------------------
 
 
+# The preview's refresh delay in these tests: a person's pause (PREVIEW_DELAY_MS) is not
+# needed to see that each change is shown and that a burst of changes builds one report.
+TEST_PREVIEW_DELAY_MS = 50
+
+
 def show_preview(window, qtbot):
     from app.ui.actions import ActionId
 
+    window.report_preview.timer.setInterval(TEST_PREVIEW_DELAY_MS)
     action = window.actions_[ActionId.REPORT_PREVIEW]
     action.trigger()
     dock = window.report_preview
@@ -162,13 +168,14 @@ def test_preview_shows_verdict_and_refreshes(window, qtbot):
 
 
 def test_preview_debounces(window, qtbot):
+    assert window.report_preview.timer.interval() == PREVIEW_DELAY_MS  # a person's pause
     dock = show_preview(window, qtbot)
     qtbot.waitUntil(lambda: not dock.timer.isActive(), timeout=3000)
     before = dock.refreshes
     for n in (1, 2, 3, 4):
         rate_first(window, n)
     qtbot.waitUntil(lambda: dock.refreshes > before, timeout=3000)
-    qtbot.wait(700)
+    qtbot.wait(4 * TEST_PREVIEW_DELAY_MS)  # time for any further refresh to start
     assert dock.refreshes == before + 1
 
 

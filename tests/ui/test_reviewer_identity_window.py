@@ -4,12 +4,10 @@ a change of name in Settings."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from app.core.settings import who_am_i
-from tests.conftest import REPO, cli_env
+from tests.support.cli_runner import run_factdesk
 
 
 def _log(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -56,15 +54,9 @@ def test_the_command_line_and_the_window_are_one_person(window, project):
     window_row = window.service.author_id
     claim_id = window.service.claims()[1].id
     window.close_project()  # the window holds the file's editing lock while it is open
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "rate", str(project), claim_id, "False"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=cli_env(),  # the same settings folder as the window's
-        check=False,
-    )
+    # The command as a fresh process would run it, with the same settings folder as the
+    # window's (tests/support/cli_runner.py).
+    result = run_factdesk("rate", str(project), claim_id, "False")
     assert result.returncode == 0, result.stderr
     by = _log(
         project,

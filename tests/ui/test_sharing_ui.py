@@ -15,9 +15,15 @@ from app.core.sharing.signing import VerifyStatus
 from app.core.sharing.trust import untrust_key
 from app.ui.actions import ActionId
 from app.ui.merge_dialog import MergeDialog
+from app.ui.sharing_dialogs import VERIFY_DELAY_MS
+
+# The signature check starts a moment after opening (VERIFY_DELAY_MS, so that the project
+# is painted first); these tests, which open projects again and again, start it sooner.
+TEST_VERIFY_DELAY_MS = 10
 
 
 def _verified(window, qtbot):
+    window.sharing.verify_timer.setInterval(TEST_VERIFY_DELAY_MS)  # a waiting one restarts
     badge = window.sharing.badge
     qtbot.waitUntil(lambda: badge.result is not None, timeout=5000)
     return badge.result
@@ -30,6 +36,7 @@ def _reopen(window, qtbot, project: Path):
 
 
 def test_unsigned_then_sign_shows_valid(window, qtbot):
+    assert window.sharing.verify_timer.interval() == VERIFY_DELAY_MS  # the window's own
     badge = window.sharing.badge
     assert _verified(window, qtbot).status is VerifyStatus.UNSIGNED
     assert badge.isVisible() and badge.text() == "Unsigned"

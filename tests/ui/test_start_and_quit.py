@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.sharing.lock import lock_path_for
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -54,6 +56,8 @@ def x_display(tmp_path):
 def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path, project, x_display):
     env = _env(tmp_path, DISPLAY=x_display, FACTDESK_REVIEWER="Tester")
     env.pop("QT_QPA_PLATFORM", None)
+    lock = lock_path_for(project)
+    assert not lock.exists()
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", str(project)],
         env=env,
@@ -62,9 +66,16 @@ def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path, project, x_d
         stderr=subprocess.PIPE,
         text=True,
     )
+    # The window opens the project (after its first paint) by taking the project's
+    # editing lock, on the GUI thread; Ctrl-C is handled by that thread's event loop, so
+    # once the lock file is there the signal arrives with the window up and the project
+    # open, however long this machine took to start the process.
     try:
-        time.sleep(5)  # the window is up and the project open
+        deadline = time.monotonic() + 60
+        while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert proc.poll() is None, proc.communicate()
+        assert lock.exists(), "the window did not open the project within 60 s"
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=20)
     finally:
@@ -74,6 +85,7 @@ def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path, project, x_d
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     # Closed the normal way: the write-ahead log was folded back into the file.
     assert not Path(str(project) + "-wal").exists()
+    assert not lock.exists()  # and the editing lock given back
 
 
 def test_no_display_is_one_line_that_says_so(tmp_path):

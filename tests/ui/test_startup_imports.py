@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -128,15 +131,24 @@ def _start(tmp_path: Path, project: Path) -> dict:
     return report
 
 
-def test_the_window_is_painted_before_the_project_opens(tmp_path, project):
+@pytest.fixture(scope="module")
+def start_report(tmp_path_factory: pytest.TempPathFactory, built_project: Path) -> dict:
+    """One start of the window on its own copy of the fixture project; the tests below
+    read different parts of the same report, so they share the one process."""
+    folder = tmp_path_factory.mktemp("start-up")
+    project = folder / "test.factdesk"
+    shutil.copyfile(built_project, project)
+    return _start(folder, project)
+
+
+def test_the_window_is_painted_before_the_project_opens(start_report):
     """A zero timer after show() ran the open before the first paint: on a real display
     the window stayed blank until the project was open."""
-    assert _start(tmp_path, project)["painted_before_open"]
+    assert start_report["painted_before_open"]
 
 
-def test_opening_a_project_at_start_up_loads_only_what_the_open_needs(tmp_path, project):
-    report = _start(tmp_path, project)
-    loaded = set(report["loaded"])
+def test_opening_a_project_at_start_up_loads_only_what_the_open_needs(start_report):
+    loaded = set(start_report["loaded"])
     assert "sqlmodel" in loaded  # the real open ran, through the real storage stack
     early = [
         name

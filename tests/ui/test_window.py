@@ -10,6 +10,7 @@ from app.core.errors import StaleEditError
 from app.core.records import ClaimStatus
 from app.ui import colours
 from app.ui.actions import ActionId
+from app.ui.claim_editor import COMMIT_DELAY_MS
 
 
 def formats_in_block(view, position):
@@ -102,6 +103,8 @@ def test_keyboard_workflow(window, qtbot):
     assert window.service.claim(first.id).status == ClaimStatus.IN_REVIEW
     qtbot.keyClick(ws.claims, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert ws.editor.explanation.hasFocus()
+    assert ws.editor.commit_timer.interval() == COMMIT_DELAY_MS  # the window's pause
+    ws.editor.commit_timer.setInterval(50)  # this test's (the keys below arrive at once)
     qtbot.keyClicks(ws.editor.explanation, "Cited **wrong** year")
     # A pause in typing commits the text (so does leaving the field).
     qtbot.waitUntil(

@@ -9,6 +9,7 @@ import pytest
 
 from app.core.project import ProjectService
 from tests.core.reports.report_projects import make_sample_project
+from tests.support.isolation import settings_of_its_own
 
 
 @pytest.fixture(scope="session")
@@ -19,10 +20,7 @@ def sample_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     time; each test opens its own copy, so none sees another's edits.
     """
     folder = tmp_path_factory.mktemp("report-sample")
-    with pytest.MonkeyPatch.context() as patch:
-        # Its clean close is remembered here, not in a test's own settings.
-        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
-        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+    with settings_of_its_own(folder):  # its clean close is remembered there
         make_sample_project(folder / "sample.factdesk").close()
     return (folder / "sample.factdesk").read_bytes()
 

@@ -14,6 +14,7 @@ import pytest
 
 from app.core.project import DetectedSentence, ProjectService
 from app.core.records import ParagraphRole
+from tests.support.isolation import settings_of_its_own
 from tests.support.memory_keyring import MemoryKeyring
 
 ARTICLE = (
@@ -88,10 +89,7 @@ def base_project(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     most of such a test's time. Each test writes its own copies, so none sees another's.
     """
     folder = tmp_path_factory.mktemp("base-project")
-    with pytest.MonkeyPatch.context() as patch:
-        # Its clean close is remembered here, not in a test's own settings.
-        patch.setenv("FACTDESK_CONFIG_DIR", str(folder / "config"))
-        patch.setenv("FACTDESK_RUNTIME_DIR", str(folder / "run"))
+    with settings_of_its_own(folder):  # its clean close is remembered there
         build_project(folder / "base.factdesk").close()
     return (folder / "base.factdesk").read_bytes()
 
