@@ -417,6 +417,14 @@ def _check_attachments(conn: sqlite3.Connection, file_name: str) -> None:
             raise _damaged(file_name, "an attachment's bytes do not match their SHA-256")
 
 
+_PROJECT_ROWS_WITHOUT_KEY = {
+    "ratingscale": "a rating scale",
+    "reviewer": "a reviewer",
+    "changelog": "a change-log entry",
+    "signature": "a signature",
+}
+
+
 def _check_references(conn: sqlite3.Connection, file_name: str) -> None:
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
@@ -428,13 +436,16 @@ def _check_references(conn: sqlite3.Connection, file_name: str) -> None:
         raise CorruptProjectError(f"{file_name}: the project file holds no project.")
     if any(scale_id is None for (scale_id,) in projects):
         raise _damaged(file_name, "the project's rating scale is missing")
-    # The project and its scale name each other; only project.scale_id can be a foreign
-    # key (the pair would be circular), so the scale's side is checked here.
-    stray = conn.execute(
-        "SELECT count(*) FROM ratingscale WHERE project_id NOT IN (SELECT id FROM project)"
-    ).fetchone()[0]
-    if stray:
-        raise _damaged(file_name, "a rating scale belongs to no project in the file")
+    # Every row belongs to the file's project. Where project_id is no foreign key (the
+    # scale and the project name each other, a circular pair; reviewers, the log and
+    # signatures have none), a row of no project is checked here: merge and signing read
+    # rows by project and would otherwise misread the file.
+    for table, what in _PROJECT_ROWS_WITHOUT_KEY.items():
+        stray = conn.execute(
+            f"SELECT count(*) FROM {table} WHERE project_id NOT IN (SELECT id FROM project)"
+        ).fetchone()[0]
+        if stray:
+            raise _damaged(file_name, f"{what} belongs to no project in the file")
     mismatched = conn.execute(
         "SELECT count(*) FROM project JOIN ratingscale ON ratingscale.id = project.scale_id "
         "WHERE ratingscale.project_id != project.id"

@@ -205,6 +205,13 @@ CASES: dict[str, Callable[[Path], None]] = {
     # the scale's side of the project/scale pair is no foreign key (found by the fuzzer:
     # merge then deleted the scale and reported a stale edit instead of refusing the file)
     "scale-of-no-project": _sql(f"UPDATE ratingscale SET project_id = '{'0' * 32}'"),
+    # nor is a reviewer's, a change-log entry's or a signature's (found by the fuzzer: a
+    # reviewer of no project made merge report a stale edit, exit 1, instead of refusing)
+    "reviewer-of-no-project": _sql(f"UPDATE reviewer SET project_id = '{'0' * 32}'"),
+    "log-entry-of-no-project": _sql(
+        f"UPDATE changelog SET project_id = '{'0' * 32}' "
+        "WHERE rowid = (SELECT max(rowid) FROM changelog)"
+    ),
     "reference-broken": _sql("UPDATE evidence SET claim_id = lower(hex(randomblob(16)))"),
     "claimant-too-long": _claim_sql("claimant = printf('%.600c', 'x')"),
     "revision-huge": _claim_sql("revision = 4611686018427387904"),
