@@ -46,6 +46,7 @@ from app.core.project import ProjectService
 from app.models.tables import EDITABLE_TABLES
 from tests.conftest import cli_env
 from tests.reliability.test_crash_safety import integrity, make_project
+from tests.reliability.test_failed_commands_keep_the_file import set_rollback_journal
 from tests.support import preforked
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "command_driver.py"
@@ -113,14 +114,6 @@ def log_disagreements(path: Path) -> list[str]:
     finally:
         conn.close()
     return problems
-
-
-def set_rollback_journal(path: Path) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        assert conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
-    finally:
-        conn.close()
 
 
 def settle(path: Path) -> None:

@@ -52,15 +52,19 @@ def _copies(
     return theirs, claims
 
 
-def _dialog(qtbot, project: Path, theirs: Path, claims: list, *, shown: bool = False):
-    """The merge dialog for ``theirs`` into ``project``, where I rated claim 2 "True"."""
+def _preview(project: Path, theirs: Path, claims: list):
+    """The merge preview of ``theirs`` into ``project``, where I rated claim 2 "True"."""
     mine = ProjectService.open_file(project, author="Ann")
     mine.set_rating(claims[1].id, "True")
     try:
-        preview = preview_merge(mine, theirs)
+        return preview_merge(mine, theirs)
     finally:
         mine.close()
-    dialog = MergeDialog(None, preview, str(project))
+
+
+def _dialog(qtbot, project: Path, theirs: Path, claims: list, *, shown: bool = False):
+    """The merge dialog for ``theirs`` into ``project``, where I rated claim 2 "True"."""
+    dialog = MergeDialog(None, _preview(project, theirs, claims), str(project))
     qtbot.addWidget(dialog)
     if shown:
         dialog.show()
@@ -266,12 +270,7 @@ def test_hundreds_of_conflicts_are_shown_a_page_at_a_time_and_all_decided(qtbot,
     from app.ui.merge_dialog import CARDS_PER_PAGE
 
     theirs, claims = _copies(project, tmp_path, sign="Bob")
-    mine = ProjectService.open_file(project, author="Ann")
-    mine.set_rating(claims[1].id, "True")
-    try:
-        preview = preview_merge(mine, theirs)
-    finally:
-        mine.close()
+    preview = _preview(project, theirs, claims)
     (one,) = preview.plan.conflicts
     many = [replace(one, record_id=f"{one.record_id}-{i}") for i in range(120)]
     preview = replace(preview, plan=replace(preview.plan, conflicts=many))
