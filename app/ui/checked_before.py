@@ -135,12 +135,8 @@ class CheckedBeforeController(QObject):
             # The previous library is left to the garbage collector: a worker may still
             # be reading it.
             if on_server:
-                from app.models.database import translate_storage_errors
-
-                # Opening it reaches the server: one that is not answering is said
-                # (the search's caller shows it), never a driver error raised.
-                with translate_storage_errors(db):
-                    self._library = LibraryStore(db.engine, "postgresql", db.label)
+                # A server not answering is a typed error the search's caller shows.
+                self._library = LibraryStore.on_server(db)
             else:
                 self._library = LibraryStore.open_file(self.library_path)
             self._where = where

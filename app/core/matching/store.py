@@ -16,7 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Column,
@@ -44,6 +44,9 @@ from app.core.errors import ValidationError
 from app.core.matching.items import ImportReport, LibraryStats, ReviewItem, SkippedItem
 from app.core.matching.readers import Entry, read_collection
 from app.core.paths import user_data_dir
+
+if TYPE_CHECKING:
+    from app.models.database import Database
 
 LIBRARY_FILE_NAME = "library.sqlite3"
 # Marks the file as a Factdesk library ("FDLB"), so a project is never taken for one.
@@ -191,8 +194,16 @@ class LibraryStore:
         """The desk's library on its PostgreSQL server (the same database as its projects)."""
         from app.core.server.connection import open_server_for_cli
 
-        db = open_server_for_cli(url)
-        return cls(db.engine, "postgresql", db.label)
+        return cls.on_server(open_server_for_cli(url))
+
+    @classmethod
+    def on_server(cls, db: Database) -> LibraryStore:
+        """The library in the server database ``db`` is connected to. Opening it reaches
+        the server: one that is not answering is a typed one-line error, never a driver's."""
+        from app.models.database import translate_storage_errors
+
+        with translate_storage_errors(db):
+            return cls(db.engine, "postgresql", db.label)
 
     def close(self) -> None:
         self.engine.dispose()
